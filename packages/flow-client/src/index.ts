@@ -1,0 +1,1 @@
+export const placeholder_flow_client = 1;

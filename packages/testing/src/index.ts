@@ -1,0 +1,7 @@
+/**
+ * @uplink/testing: real loopback fake servers, fault injection, mocks and factories for
+ * testing code built on Uplink. Node only. vitest fixtures live in `@uplink/testing/vitest`.
+ */
+export * from './fault-injection.js';
+export * from './seeded-random.js';
+export * from './start-server.js';

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The README's two commands: `bash scripts/quickstart.sh demo` and `bash scripts/quickstart.sh test`.
+# Both bootstrap Node 24 and pnpm exactly as .ci/run does, so they work on a fresh Node 20 machine.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/bootstrap.sh
+[ -d node_modules/.pnpm ] || pnpm install --frozen-lockfile
+case "${1:-test}" in
+  demo) pnpm demo ;;
+  test) pnpm test ;;
+  *) echo "usage: bash scripts/quickstart.sh demo|test" >&2; exit 2 ;;
+esac
