@@ -1,1 +1,1 @@
-export const placeholder_flow_client = 1;
+export {};

@@ -1,1 +1,1 @@
-export const placeholder_http = 1;
+export {};

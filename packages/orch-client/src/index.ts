@@ -1,1 +1,1 @@
-export const placeholder_orch_client = 1;
+export {};

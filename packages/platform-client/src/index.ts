@@ -1,1 +1,1 @@
-export const placeholder_platform_client = 1;
+export {};

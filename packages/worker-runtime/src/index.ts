@@ -1,1 +1,1 @@
-export const placeholder_worker_runtime = 1;
+export {};

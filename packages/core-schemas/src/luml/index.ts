@@ -1,0 +1,2 @@
+// Wire schemas for this platform: filled in by its issue.
+export {};

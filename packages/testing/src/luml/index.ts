@@ -1,0 +1,2 @@
+// Fake server for this platform: filled in by its issue.
+export {};
