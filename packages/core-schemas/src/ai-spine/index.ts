@@ -1,2 +1,9 @@
-// Wire schemas for this platform: filled in by its issue.
-export {};
+/**
+ * AI Spine wire schemas (`@uplink/core-schemas/ai-spine`): executions, flows, agents and the
+ * system routes, following the ai-spine-protocol reference.
+ */
+export * from './agent.js';
+export * from './common.js';
+export * from './execution.js';
+export * from './flow.js';
+export * from './system.js';
