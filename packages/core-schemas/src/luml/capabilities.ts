@@ -97,10 +97,16 @@ export const CAPABILITY_NAMES = ['deploy', 'monitoring'] as const;
  * The capability map a satellite sends at pairing. Keys are a closed enum on the platform
  * (any other key is a 422), so the map is strict; an empty map is a 400 there.
  */
-export const CapabilitiesSchema = v.strictObject({
-  deploy: v.optional(v.nullable(DeployCapabilitySchema)),
-  monitoring: v.optional(v.nullable(MonitoringCapabilitySchema)),
-});
+export const CapabilitiesSchema = v.pipe(
+  v.strictObject({
+    deploy: v.optional(v.nullable(DeployCapabilitySchema)),
+    monitoring: v.optional(v.nullable(MonitoringCapabilitySchema)),
+  }),
+  v.check(
+    (map) => Object.keys(map).length > 0,
+    'Expected at least one capability (deploy or monitoring); the platform rejects an empty map',
+  ),
+);
 /** The capability map a satellite sends at pairing. */
 export type Capabilities = v.InferOutput<typeof CapabilitiesSchema>;
 
