@@ -1,0 +1,133 @@
+import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
+import type { Logger, RetryOptions } from '@uplink/http';
+import type { ApiVersion } from './routes.js';
+
+/** Default base URL: a llama-orch server on loopback. */
+export const DEFAULT_BASE_URL = 'http://127.0.0.1:8080';
+
+/** Options of {@link OrchClient}. */
+export interface OrchClientOptions {
+  /**
+   * The server's base URL (scheme, host, port; an optional path prefix is kept).
+   * @default 'http://127.0.0.1:8080'
+   */
+  baseUrl?: string | undefined;
+  /**
+   * API generation: `v1` (X-API-Key, `/v1/...`) or `v2` (Bearer, `/v2/...`, `/v2/meta/capabilities`,
+   * `/v2/tasks/{id}/events`).
+   * @default 'v1'
+   */
+  apiVersion?: ApiVersion | undefined;
+  /** Sent as `X-API-Key` (v1 auth). Never logged. */
+  apiKey?: string | undefined;
+  /** Sent as `Authorization: Bearer` (v2 auth); a function is called per attempt. Never logged. */
+  token?: string | (() => string | Promise<string>) | undefined;
+  /**
+   * `X-Correlation-Id` sent on every request. When absent, each call gets a new UUID (a
+   * completion uses one id for its enqueue, stream and cancel).
+   */
+  correlationId?: string | undefined;
+  /**
+   * Timeout of one attempt of a non-streaming call, in milliseconds.
+   * @default 30000
+   */
+  timeoutMs?: number | undefined;
+  /** Timeout of a non-streaming call across its retries, in milliseconds. @default undefined (none) */
+  totalTimeoutMs?: number | undefined;
+  /**
+   * A stream that sends nothing for this long fails with `TimeoutError('idle')`.
+   * @default 60000
+   */
+  streamIdleTimeoutMs?: number | undefined;
+  /**
+   * How long the cancel sent on abort may take before it is given up (it is best-effort).
+   * @default 5000
+   */
+  cancelTimeoutMs?: number | undefined;
+  /**
+   * Retry policy of `@uplink/http`. Enqueue is retried on 429/503 honouring `Retry-After`,
+   * `X-Backoff-Ms` and `retry_after_ms` up to `maxRetryDelayMs`; it is safe because the
+   * `task_id` makes it idempotent. `false` turns retries off.
+   * @default { maxRetries: 2 } (the http defaults)
+   */
+  retry?: RetryOptions | false | undefined;
+  /** The `fetch` to use. @default globalThis.fetch */
+  fetch?: typeof fetch | undefined;
+  /** Logger (secrets are redacted). @default silentLogger */
+  logger?: Logger | undefined;
+  /** Extra headers for every request. */
+  headers?: Record<string, string> | undefined;
+  /** Aborts every call of this client. */
+  signal?: AbortSignal | undefined;
+}
+
+/** {@link OrchClientOptions} after validation and defaults. */
+export interface ResolvedOrchClientOptions {
+  baseUrl: string;
+  apiVersion: ApiVersion;
+  streamIdleTimeoutMs: number;
+  cancelTimeoutMs: number;
+}
+
+function checkDuration(
+  problems: ConfigurationProblem[],
+  setting: string,
+  value: number | undefined,
+): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    problems.push({ setting, message: `expected a positive number of milliseconds, got ${String(value)}` });
+  }
+}
+
+/** Validate options, listing every problem at once in a {@link ConfigurationError}. */
+export function resolveOrchClientOptions(options: OrchClientOptions): ResolvedOrchClientOptions {
+  const problems: ConfigurationProblem[] = [];
+  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    problems.push({ setting: 'baseUrl', message: 'expected an absolute http(s) URL' });
+  }
+  if (parsed && parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    problems.push({
+      setting: 'baseUrl',
+      message: `expected an http: or https: URL, got ${parsed.protocol}`,
+    });
+  }
+  const apiVersion = options.apiVersion ?? 'v1';
+  if (apiVersion !== 'v1' && apiVersion !== 'v2') {
+    problems.push({ setting: 'apiVersion', message: `expected 'v1' or 'v2', got ${String(apiVersion)}` });
+  }
+  if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey === '')) {
+    problems.push({ setting: 'apiKey', message: 'expected a non-empty string' });
+  }
+  if (
+    options.token !== undefined &&
+    typeof options.token !== 'function' &&
+    (typeof options.token !== 'string' || options.token === '')
+  ) {
+    problems.push({ setting: 'token', message: 'expected a non-empty string or a function' });
+  }
+  if (
+    options.correlationId !== undefined &&
+    (typeof options.correlationId !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(options.correlationId))
+  ) {
+    problems.push({
+      setting: 'correlationId',
+      message: 'expected 1 to 256 visible ASCII characters (it is sent as a header)',
+    });
+  }
+  checkDuration(problems, 'timeoutMs', options.timeoutMs);
+  checkDuration(problems, 'totalTimeoutMs', options.totalTimeoutMs);
+  checkDuration(problems, 'streamIdleTimeoutMs', options.streamIdleTimeoutMs);
+  checkDuration(problems, 'cancelTimeoutMs', options.cancelTimeoutMs);
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return {
+    baseUrl,
+    apiVersion,
+    streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? 60_000,
+    cancelTimeoutMs: options.cancelTimeoutMs ?? 5_000,
+  };
+}

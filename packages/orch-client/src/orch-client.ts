@@ -1,0 +1,293 @@
+// llama-orch protocol reference §14 (planned SDK surface) and §16 (what a client must do).
+import {
+  AdmissionResponseSchema,
+  type Capabilities,
+  CapabilitiesSchema,
+  type PoolHealth,
+  PoolHealthSchema,
+  type SessionInfo,
+  SessionInfoSchema,
+} from '@uplink/core-schemas/llama-orch';
+import {
+  type AuthStrategy,
+  anySignal,
+  bearer,
+  createHttpClient,
+  type HttpClient,
+  header,
+  type RequestOptions,
+} from '@uplink/http';
+import { parseBudgetHeaders } from './budget-headers.js';
+import { type OrchClientOptions, resolveOrchClientOptions } from './client-options.js';
+import { type CompletionResult, CompletionStream } from './completion-stream.js';
+import { type EnqueueResult, resolveStreamUrl } from './enqueue-result.js';
+import { randomUuid } from './random-uuid.js';
+import { type ApiVersion, type OrchRoutes, routesFor } from './routes.js';
+import type { CompletionRequest, TaskRequestInput } from './task-request-input.js';
+import { openTaskStream, type TaskStream } from './task-stream.js';
+import { SDK_VERSION } from './version.js';
+
+/** Options every call accepts. */
+export interface CallOptions {
+  /** Aborts the call. */
+  signal?: AbortSignal | undefined;
+  /** `X-Correlation-Id` for this call. @default the client's, else a new UUID */
+  correlationId?: string | undefined;
+}
+
+/** Options of {@link OrchClient.streamTask}. */
+export interface StreamTaskOptions extends CallOptions {
+  /**
+   * Ask for `?verbose=true`: `metrics` frames may carry narration (`human`, `phase`).
+   * @default false
+   */
+  verbose?: boolean | undefined;
+}
+
+/** Options of {@link OrchClient.drainPool}. */
+export interface DrainPoolOptions extends CallOptions {
+  /** Deadline for the drain, in milliseconds (`deadline_ms`). */
+  deadlineMs: number;
+}
+
+/** Options of {@link OrchClient.reloadPool}. */
+export interface ReloadPoolOptions extends CallOptions {
+  /** The model to load (`new_model_ref`, same schemes as `model_ref`). */
+  modelRef: string;
+}
+
+/**
+ * A llama-orch client for Node and browsers: control plane (capabilities, pools, sessions),
+ * data plane (enqueue, stream, cancel) and completions built on both. Every request carries
+ * `X-Correlation-Id`; v1 authenticates with `X-API-Key`, v2 with Bearer (both are sent when
+ * both are configured).
+ */
+export class OrchClient implements AsyncDisposable {
+  /** The base URL, without a trailing slash. */
+  readonly baseUrl: string;
+  /** The API generation in use. */
+  readonly apiVersion: ApiVersion;
+
+  readonly #http: HttpClient;
+  readonly #routes: OrchRoutes;
+  readonly #correlationId: string | undefined;
+  readonly #streamIdleTimeoutMs: number;
+  readonly #cancelTimeoutMs: number;
+  readonly #closer = new AbortController();
+  readonly #clientSignal: { signal: AbortSignal; dispose(): void };
+  readonly #active = new Set<CompletionStream>();
+
+  constructor(options: OrchClientOptions = {}) {
+    const resolved = resolveOrchClientOptions(options);
+    this.baseUrl = resolved.baseUrl;
+    this.apiVersion = resolved.apiVersion;
+    this.#routes = routesFor(resolved.apiVersion);
+    this.#correlationId = options.correlationId;
+    this.#streamIdleTimeoutMs = resolved.streamIdleTimeoutMs;
+    this.#cancelTimeoutMs = resolved.cancelTimeoutMs;
+    this.#clientSignal = anySignal([options.signal, this.#closer.signal]);
+    const auth = combineAuth([
+      options.apiKey === undefined ? undefined : header('X-API-Key', options.apiKey),
+      options.token === undefined ? undefined : bearer(options.token),
+    ]);
+    const secrets = [options.apiKey, typeof options.token === 'string' ? options.token : undefined];
+    this.#http = createHttpClient({
+      baseUrl: resolved.baseUrl,
+      sdk: { name: 'orch-client', version: SDK_VERSION },
+      signal: this.#clientSignal.signal,
+      secrets: secrets.filter((s): s is string => s !== undefined),
+      ...(auth ? { auth } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: options.totalTimeoutMs }),
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  }
+
+  // ---- control plane -------------------------------------------------------------------
+
+  /** `GET /v1/capabilities` (v2 `/v2/meta/capabilities`). `models` and `pools` stay optional. */
+  async getCapabilities(options: CallOptions = {}): Promise<Capabilities> {
+    return this.#http.get(this.#routes.capabilities, CapabilitiesSchema, this.#call(options));
+  }
+
+  /** `GET …/pools/{id}/health`. */
+  async getPoolHealth(poolId: string, options: CallOptions = {}): Promise<PoolHealth> {
+    return this.#http.get(this.#routes.poolHealth(poolId), PoolHealthSchema, this.#call(options));
+  }
+
+  /** `POST …/pools/{id}/drain` with `{deadline_ms}`. Any 2xx is success. */
+  async drainPool(poolId: string, options: DrainPoolOptions): Promise<void> {
+    await this.#http.request('POST', this.#routes.poolDrain(poolId), null, {
+      ...this.#call(options),
+      body: { deadline_ms: options.deadlineMs },
+    });
+  }
+
+  /** `POST …/pools/{id}/reload` with `{new_model_ref}`. Any 2xx is success; 409 is `ConflictError`. */
+  async reloadPool(poolId: string, options: ReloadPoolOptions): Promise<void> {
+    await this.#http.request('POST', this.#routes.poolReload(poolId), null, {
+      ...this.#call(options),
+      body: { new_model_ref: options.modelRef },
+    });
+  }
+
+  /** `GET …/sessions/{id}`. */
+  async getSession(sessionId: string, options: CallOptions = {}): Promise<SessionInfo> {
+    return this.#http.get(this.#routes.session(sessionId), SessionInfoSchema, this.#call(options));
+  }
+
+  /** `DELETE …/sessions/{id}` (204). */
+  async deleteSession(sessionId: string, options: CallOptions = {}): Promise<void> {
+    await this.#http.request('DELETE', this.#routes.session(sessionId), null, this.#call(options));
+  }
+
+  // ---- data plane ----------------------------------------------------------------------
+
+  /**
+   * `POST …/tasks`. Generates `task_id` and `session_id` when absent, so a retry (429 and 503
+   * per the retry policy, honouring the server's delay hints) can never admit the task twice.
+   */
+  async enqueueTask(request: TaskRequestInput, options: CallOptions = {}): Promise<EnqueueResult> {
+    const body = {
+      ...request,
+      task_id: request.task_id ?? randomUuid(),
+      session_id: request.session_id ?? randomUuid(),
+    };
+    const call = this.#call(options);
+    const response = await this.#http.request('POST', this.#routes.tasks, AdmissionResponseSchema, {
+      ...call,
+      body,
+      idempotent: true,
+    });
+    return {
+      admission: response.data,
+      taskId: body.task_id,
+      sessionId: body.session_id,
+      correlationId: response.correlationId ?? call.headers['x-correlation-id'],
+      budget: parseBudgetHeaders(response.headers),
+      streamUrl: resolveStreamUrl(response.data, this.baseUrl, this.#routes.stream(body.task_id)),
+    };
+  }
+
+  /**
+   * `GET …/tasks/{id}/stream` (v2 `…/events`): normalised events (`started`, `token`, `metrics`,
+   * `end`, `error`) until the first `end` or `error`. Leaving the loop closes the HTTP stream
+   * but does not cancel the task; call {@link cancelTask} for that.
+   */
+  streamTask(taskId: string, options: StreamTaskOptions = {}): TaskStream {
+    return openTaskStream({
+      http: this.#http,
+      path: this.#routes.stream(taskId),
+      taskId,
+      correlationId: this.#correlationFor(options),
+      verbose: options.verbose === true,
+      idleTimeoutMs: this.#streamIdleTimeoutMs,
+      signal: options.signal,
+    });
+  }
+
+  /** `POST …/tasks/{id}/cancel` (204; unknown ids and repeats are harmless, so it is retried). */
+  async cancelTask(taskId: string, options: CallOptions = {}): Promise<void> {
+    await this.#http.request('POST', this.#routes.cancel(taskId), null, {
+      ...this.#call(options),
+      idempotent: true,
+    });
+  }
+
+  // ---- completions ---------------------------------------------------------------------
+
+  /**
+   * Enqueue `request` and stream it as a {@link CompletionStream}. Nothing is sent until the
+   * stream is consumed (iterated, `textStream`, `toReadableStream()` or `finalResult()`).
+   * `workload` defaults to `completion`, `priority` to `interactive`, `deadline_ms` to 30000.
+   */
+  streamCompletion(request: CompletionRequest, options: StreamTaskOptions = {}): CompletionStream {
+    const correlationId = this.#correlationFor(options);
+    const taskRequest: TaskRequestInput & { task_id: string; session_id: string } = {
+      ...request,
+      workload: request.workload ?? 'completion',
+      priority: request.priority ?? 'interactive',
+      deadline_ms: request.deadline_ms ?? 30_000,
+      task_id: request.task_id ?? randomUuid(),
+      session_id: request.session_id ?? randomUuid(),
+    };
+    const taskId = taskRequest.task_id;
+    const stream: CompletionStream = new CompletionStream({
+      taskId,
+      sessionId: taskRequest.session_id,
+      correlationId,
+      signals: [options.signal, this.#clientSignal.signal],
+      enqueue: (signal) => this.enqueueTask(taskRequest, { signal, correlationId }),
+      openStream: (signal) =>
+        this.streamTask(taskId, { signal, correlationId, verbose: options.verbose }),
+      cancel: () => this.#cancelQuietly(taskId, correlationId),
+      onSettled: () => this.#active.delete(stream),
+    });
+    this.#active.add(stream);
+    return stream;
+  }
+
+  /** Enqueue, stream to the end and join the tokens in `i` order. */
+  async createCompletion(
+    request: CompletionRequest,
+    options: StreamTaskOptions = {},
+  ): Promise<CompletionResult> {
+    return this.streamCompletion(request, options).finalResult();
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------
+
+  /** Abort every running completion (cancelling its task on the server), then every other call. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#active].map((stream) => stream.abort()));
+    this.#active.clear();
+    this.#closer.abort();
+    this.#clientSignal.dispose();
+    await this.#http.close();
+  }
+
+  /** Same as {@link close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #correlationFor(options: CallOptions): string {
+    return options.correlationId ?? this.#correlationId ?? randomUuid();
+  }
+
+  #call(options: CallOptions): RequestOptions & { headers: Record<string, string> } {
+    return {
+      headers: { 'x-correlation-id': this.#correlationFor(options) },
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+  }
+
+  async #cancelQuietly(taskId: string, correlationId: string): Promise<void> {
+    try {
+      await this.cancelTask(taskId, {
+        correlationId,
+        signal: AbortSignal.timeout(this.#cancelTimeoutMs),
+      });
+    } catch (error) {
+      // Best effort: the stream is already closed, and the caller asked to stop, not to fail.
+      this.#http.logger.warn('cancel after abort failed', {
+        taskId,
+        correlationId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+}
+
+/** Merge credential strategies (v1 key and v2 token may both be sent). */
+function combineAuth(strategies: (AuthStrategy | undefined)[]): AuthStrategy | undefined {
+  const list = strategies.filter((s): s is AuthStrategy => s !== undefined);
+  if (list.length <= 1) return list[0];
+  return async (request) => {
+    const parts = await Promise.all(list.map((strategy) => strategy(request)));
+    return Object.assign({}, ...parts);
+  };
+}

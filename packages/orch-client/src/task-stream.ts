@@ -1,0 +1,103 @@
+// llama-orch protocol reference §6 (SSE streaming) and §16 (stream parsing, stream results).
+import { StreamError } from '@uplink/core-schemas';
+import {
+  SSE_EVENT_SCHEMAS,
+  type SseEnd,
+  type SseError,
+  type SseMetrics,
+  type SseStarted,
+  type SseToken,
+} from '@uplink/core-schemas/llama-orch';
+import type { HttpClient, SSEStream } from '@uplink/http';
+import {
+  type TaskEvent,
+  toEndEvent,
+  toErrorEvent,
+  toStartedEvent,
+  toTokenEvents,
+} from './task-events.js';
+
+/** A typed stream of one task's events. Iterate it once; it stops after `end` or `error`. */
+export interface TaskStream extends AsyncIterable<TaskEvent> {
+  /** The task id being streamed. */
+  readonly taskId: string;
+  /** The `X-Correlation-Id` sent with the stream request. */
+  readonly correlationId: string;
+  /** The HTTP response, once its headers arrived (budget headers, echoed correlation id). */
+  readonly response: Promise<Response>;
+  /** Close the HTTP stream. This does not cancel the task on the server; use `cancelTask`. */
+  abort(reason?: unknown): void;
+}
+
+/** Everything {@link openTaskStream} needs. */
+export interface OpenTaskStreamInit {
+  http: HttpClient;
+  path: string;
+  taskId: string;
+  correlationId: string;
+  verbose: boolean;
+  idleTimeoutMs: number | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * Open `GET …/stream` (v2 `…/events`) and normalise its frames. The first `end` or `error`
+ * ends the iteration (frames after it are ignored); a body that ends before either throws
+ * `StreamError('truncated')`.
+ */
+export function openTaskStream(init: OpenTaskStreamInit): TaskStream {
+  const sse: SSEStream<typeof SSE_EVENT_SCHEMAS> = init.http.streamSSE(init.path, {
+    events: SSE_EVENT_SCHEMAS,
+    terminal: ['end', 'error'],
+    unknownEvents: 'drop',
+    // Upstream parsers name data that follows no `event:` line `token` (reference §6.6 item 5).
+    defaultEvent: 'token',
+    headers: { accept: 'text/event-stream', 'x-correlation-id': init.correlationId },
+    ...(init.verbose ? { query: { verbose: true } } : {}),
+    ...(init.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: init.idleTimeoutMs }),
+    ...(init.signal === undefined ? {} : { signal: init.signal }),
+  });
+  // Nobody may ever await it; keep a rejected response from becoming an unhandled rejection.
+  sse.response.catch(() => {});
+
+  async function* iterate(): AsyncGenerator<TaskEvent, void, undefined> {
+    for await (const message of sse) {
+      const events = normaliseFrame(message.event, message.data);
+      for (const event of events) {
+        yield event;
+        // Stop at the first terminal frame; leaving the loop closes the HTTP stream.
+        if (event.type === 'end' || event.type === 'error') return;
+      }
+    }
+    throw new StreamError(
+      `The stream of task ${init.taskId} ended before an "end" or "error" event`,
+      { code: 'truncated', correlationId: init.correlationId },
+    );
+  }
+
+  return {
+    taskId: init.taskId,
+    correlationId: init.correlationId,
+    response: sse.response,
+    abort: (reason?: unknown) => sse.abort(reason),
+    [Symbol.asyncIterator]: () => iterate(),
+  };
+}
+
+/** Turn one validated SSE message into zero or more normalised events. */
+function normaliseFrame(event: string, data: unknown): TaskEvent[] {
+  switch (event) {
+    case 'started':
+      return [toStartedEvent(data as SseStarted)];
+    case 'token':
+      return toTokenEvents(data as SseToken);
+    case 'metrics':
+      return [{ type: 'metrics', metrics: data as SseMetrics }];
+    case 'end':
+      return [toEndEvent(data as SseEnd)];
+    case 'error':
+      return [toErrorEvent(data as SseError)];
+    default:
+      return [];
+  }
+}
