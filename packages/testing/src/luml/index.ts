@@ -1,2 +1,13 @@
-// Fake server for this platform: filled in by its issue.
-export {};
+/** Fake LUML platform, MockPlatformClient and factories (`@uplink/testing`). */
+export { DEFAULT_URL_EXPIRES_SECONDS } from './artifact-storage.js';
+export { generateSatelliteKey, generateUserKey } from './credentials.js';
+export * from './fake-luml-platform.js';
+export {
+  type CreateDeploymentInput,
+  type CreateSecretInput,
+  type EnqueueTaskInput,
+  PlatformError,
+  type UploadArtifactInput,
+} from './platform-state.js';
+export type { LumlQuirks } from './route-support.js';
+export type { RecordedRequest } from './router.js';
