@@ -1,2 +1,5 @@
-// Fake server for this platform: filled in by its issue.
-export {};
+/** Fake AI Spine server and loopback agents (ai-spine-protocol reference). */
+export * from './bundled-flows.js';
+export * from './fake-agent.js';
+export * from './fake-ai-spine.js';
+export type { FakeExecution, FakeSpineUser } from './state.js';

@@ -1,0 +1,153 @@
+// ai-spine-protocol §3 (errors: `{"detail": ...}` bodies and FastAPI 422 shapes)
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Largest request body the fake reads. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** One FastAPI/pydantic validation problem, as sent in a 422 `detail` array. */
+export interface PydanticIssue {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+  input: unknown;
+  ctx?: Record<string, unknown>;
+}
+
+/** Answer with a JSON body. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Answer `{"detail": "<text>"}`, FastAPI's HTTPException shape. */
+export function sendDetail(
+  res: ServerResponse,
+  status: number,
+  detail: string,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, status, { detail }, headers);
+}
+
+/** Answer 422 `{"detail": [issue, ...]}`. */
+export function sendValidation(res: ServerResponse, issues: PydanticIssue[]): void {
+  sendJson(res, 422, { detail: issues });
+}
+
+/** The outcome of reading a JSON body: the value, or the 422 issues FastAPI would send. */
+export type JsonBody = { ok: true; value: unknown } | { ok: false; issues: PydanticIssue[] };
+
+/** Read the request body (at most {@link MAX_BODY_BYTES}) and parse it as JSON like FastAPI. */
+export async function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY_BYTES) {
+      return { ok: false, issues: [jsonInvalid(0, `body exceeds ${MAX_BODY_BYTES} bytes`)] };
+    }
+    chunks.push(buf);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') {
+    return {
+      ok: false,
+      issues: [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }],
+    };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    const position = /position (\d+)/.exec(String(error))?.[1];
+    return { ok: false, issues: [jsonInvalid(Number(position ?? 0), 'Expecting value')] };
+  }
+}
+
+function jsonInvalid(position: number, reason: string): PydanticIssue {
+  return {
+    type: 'json_invalid',
+    loc: ['body', position],
+    msg: 'JSON decode error',
+    input: {},
+    ctx: { error: reason },
+  };
+}
+
+/** Whether `value` is a plain JSON object (not an array or null). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const UUID_HYPHENATED = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
+const UUID_SIMPLE = /^[\da-f]{32}$/i;
+
+/**
+ * Parse a path UUID the way pydantic does (hyphenated, simple 32-hex, optional `urn:uuid:`),
+ * returning the canonical lowercase form, or the 422 issue for `loc`.
+ */
+export function parseUuid(
+  raw: string,
+  loc: (string | number)[],
+): { ok: true; value: string } | { ok: false; issue: PydanticIssue } {
+  const text = raw.replace(/^urn:uuid:/i, '');
+  if (UUID_HYPHENATED.test(text)) return { ok: true, value: text.toLowerCase() };
+  if (UUID_SIMPLE.test(text)) {
+    const h = text.toLowerCase();
+    const value = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    return { ok: true, value };
+  }
+  const bad = [...text].findIndex((c) => !/[\da-f-]/i.test(c));
+  const reason =
+    bad >= 0
+      ? `invalid character: expected an optional prefix of \`urn:uuid:\` followed by [0-9a-fA-F-], found \`${text[bad]}\` at ${bad + 1}`
+      : `invalid group count: expected 5, found ${text.split('-').length}`;
+  return {
+    ok: false,
+    issue: {
+      type: 'uuid_parsing',
+      loc,
+      msg: `Input should be a valid UUID, ${reason}`,
+      input: raw,
+      ctx: { error: reason },
+    },
+  };
+}
+
+/**
+ * Parse an integer query parameter like FastAPI: absent -> `fallback`; not an integer -> the
+ * 422 `int_parsing` issue.
+ */
+export function parseIntQuery(
+  query: URLSearchParams,
+  name: string,
+  fallback: number,
+): { ok: true; value: number } | { ok: false; issue: PydanticIssue } {
+  const raw = query.get(name);
+  if (raw === null) return { ok: true, value: fallback };
+  if (/^\s*[+-]?\d+\s*$/.test(raw)) return { ok: true, value: Number.parseInt(raw, 10) };
+  return {
+    ok: false,
+    issue: {
+      type: 'int_parsing',
+      loc: ['query', name],
+      msg: 'Input should be a valid integer, unable to parse string as an integer',
+      input: raw,
+    },
+  };
+}
+
+/** A naive ISO timestamp with microseconds, like Python's `datetime.utcnow().isoformat()`. */
+export function pythonTimestamp(date: Date = new Date()): string {
+  return `${date.toISOString().slice(0, -1)}000`;
+}
