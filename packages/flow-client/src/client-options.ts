@@ -1,0 +1,101 @@
+// AI Spine protocol reference, sections 1, 2 and 10 (base URL, prefix, auth, retries).
+import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
+import type { Logger, RetryOptions } from '@uplink/http';
+
+/** The current production host (JS SDK 2.5.x, Python SDK 2.3.x). */
+export const DEFAULT_BASE_URL = 'https://ai-spine-api.up.railway.app';
+
+/** The prefix current SDKs use for flows, executions and agents. */
+export const DEFAULT_API_PREFIX = '/api/v1';
+
+/**
+ * Statuses the flow client retries for calls that may be repeated. 500 is left out: the
+ * backend turns deterministic failures (bad bodies, missing rows) into 500, so a retry only
+ * repeats them.
+ */
+export const FLOW_RETRY_STATUSES: readonly number[] = [408, 429, 502, 503, 504];
+
+/** Options for `new FlowClient()`. */
+export interface FlowClientOptions {
+  /**
+   * The AI Spine API host. A trailing slash is removed.
+   * @default 'https://ai-spine-api.up.railway.app'
+   */
+  baseUrl?: string | undefined;
+  /**
+   * API key, sent as `Authorization: Bearer <key>` only when set. Keys without the `sk_`
+   * prefix (master and legacy keys) are accepted. Never logged or shown in errors.
+   * @default undefined (no Authorization header; the backend's auth is off by default)
+   */
+  apiKey?: string | undefined;
+  /**
+   * Prefix of the flow, execution and agent routes. `''` selects the root routes, which
+   * enforce the key when the server requires one. `/health`, `/metrics` and `/status` are
+   * always at the root.
+   * @default '/api/v1'
+   */
+  apiPrefix?: string | undefined;
+  /**
+   * Timeout of one HTTP attempt, in milliseconds.
+   * @default 30000
+   */
+  timeoutMs?: number | undefined;
+  /**
+   * Timeout of one call across all its retries, in milliseconds.
+   * @default undefined (none)
+   */
+  totalTimeoutMs?: number | undefined;
+  /**
+   * Retry policy for calls that may be repeated (GET, DELETE). `executeFlow` and
+   * `createAgent` are never retried. `false` turns retries off.
+   * @default { maxRetries: 2, statuses: [408, 429, 502, 503, 504] }
+   */
+  retry?: RetryOptions | false | undefined;
+  /**
+   * The `fetch` to use (a proxy-aware one, or a mock).
+   * @default globalThis.fetch
+   */
+  fetch?: typeof fetch | undefined;
+  /**
+   * Where request logs go. Keys and tokens are redacted.
+   * @default silentLogger (logging off)
+   */
+  logger?: Logger | undefined;
+  /**
+   * Extra headers sent with every request.
+   * @default {}
+   */
+  headers?: Record<string, string> | undefined;
+}
+
+/** {@link FlowClientOptions} checked, with defaults applied. */
+export interface ResolvedFlowClientOptions {
+  baseUrl: string;
+  apiPrefix: string;
+  retry: RetryOptions | false;
+}
+
+/** Check the flow-specific options and apply defaults; throws {@link ConfigurationError} listing every problem. */
+export function resolveFlowClientOptions(options: FlowClientOptions): ResolvedFlowClientOptions {
+  // baseUrl, timeouts and retry values are checked by @uplink/http's createHttpClient.
+  const problems: ConfigurationProblem[] = [];
+  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const apiPrefix = (options.apiPrefix ?? DEFAULT_API_PREFIX).replace(/\/+$/, '');
+  if (apiPrefix !== '' && !/^\/[A-Za-z0-9._~/-]*$/.test(apiPrefix)) {
+    problems.push({
+      setting: 'apiPrefix',
+      message: `expected '' or a path starting with "/" such as '/api/v1', received ${JSON.stringify(options.apiPrefix)}`,
+    });
+  }
+  if (
+    options.apiKey !== undefined &&
+    (typeof options.apiKey !== 'string' || options.apiKey.trim() === '')
+  ) {
+    // Never echo the value: it is a credential.
+    problems.push({ setting: 'apiKey', message: 'expected a non-empty string or undefined' });
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  const retry: RetryOptions | false =
+    options.retry === false ? false : { statuses: [...FLOW_RETRY_STATUSES], ...options.retry };
+  return { baseUrl, apiPrefix, retry };
+}

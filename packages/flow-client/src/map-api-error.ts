@@ -1,0 +1,58 @@
+// AI Spine protocol reference, section 3 (500-wrapped validation errors) and section 4.7.
+import { type ApiError, type ApiErrorInit, InternalServerError } from '@uplink/core-schemas';
+import { ServerValidationError } from './errors.js';
+
+/** The fields of an {@link ApiError}, so a more specific subclass can be built from it. */
+export function initFrom(error: ApiError): ApiErrorInit {
+  return {
+    status: error.status,
+    code: error.code,
+    requestId: error.requestId,
+    correlationId: error.correlationId,
+    headers: error.headers,
+    body: error.body,
+    method: error.method,
+    url: error.url,
+    retriable: error.retriable,
+    retryAfterMs: error.retryAfterMs,
+    cause: error,
+  };
+}
+
+function detailText(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const detail = (body as { detail?: unknown }).detail;
+  return typeof detail === 'string' ? detail : undefined;
+}
+
+// A Python KeyError printed as text: the missing key in single quotes, nothing else.
+const KEY_ERROR = /^'([^'\n]{1,100})'$/;
+// pydantic's multi-line message: "1 validation error for AgentInfo\nagent_type\n  Input should be ...".
+const PYDANTIC = /\d+ validation errors? for \w+\s*\n([^\n]+)\n\s*([^\n[]+)/;
+
+/**
+ * Turn a 500 whose `detail` is really a validation failure into a {@link ServerValidationError}
+ * with a message that says what to fix. Anything else is returned unchanged.
+ */
+export function recogniseWrappedValidation(error: unknown): unknown {
+  if (!(error instanceof InternalServerError) || error.status !== 500) return error;
+  const detail = detailText(error.body)?.trim();
+  if (!detail) return error;
+  const key = KEY_ERROR.exec(detail);
+  if (key) {
+    return new ServerValidationError(
+      `The server rejected the request: required field "${key[1]}" is missing (HTTP 500 wrapping a validation error)`,
+      { ...initFrom(error), field: key[1] },
+    );
+  }
+  const pydantic = PYDANTIC.exec(detail);
+  if (pydantic) {
+    const field = pydantic[1]?.trim();
+    const problem = pydantic[2]?.trim();
+    return new ServerValidationError(
+      `The server rejected the request: invalid "${field}": ${problem} (HTTP 500 wrapping a validation error)`,
+      { ...initFrom(error), field },
+    );
+  }
+  return error;
+}

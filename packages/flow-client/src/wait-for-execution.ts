@@ -1,0 +1,159 @@
+// AI Spine protocol reference, sections 5.1, 5.2 and 10 (the wait loop).
+import { ApiError, ConnectionError, TimeoutError } from '@uplink/core-schemas';
+import { type ExecutionContext, isTerminalExecutionStatus } from '@uplink/core-schemas/ai-spine';
+import { anySignal, computeBackoff, sleep } from '@uplink/http';
+import { ExecutionError, InvalidArgumentError, WaitTimeoutError } from './errors.js';
+import type { CallOptions } from './types.js';
+
+/** What {@link WaitOptions.onProgress} receives with each execution seen. */
+export interface WaitProgress {
+  /** 1 for the first poll. */
+  attempt: number;
+  /** Milliseconds since the wait started. */
+  elapsedMs: number;
+}
+
+/** Options for `waitForExecution`. */
+export interface WaitOptions extends CallOptions {
+  /**
+   * Give up after this long and throw {@link WaitTimeoutError}. `0` polls once and throws
+   * unless that poll is terminal; `Infinity` waits until the run ends or `signal` aborts.
+   * @default 300000
+   */
+  timeoutMs?: number | undefined;
+  /**
+   * Delay between polls (the last one is clamped to the time left). `0` polls back to back.
+   * @default 2000
+   */
+  intervalMs?: number | undefined;
+  /**
+   * Grow the delay between polls: `true` uses `@uplink/http`'s jittered exponential backoff
+   * starting at `intervalMs`, capped at 30 s; an object sets the cap. `false` polls every `intervalMs`.
+   * @default false
+   */
+  backoff?: boolean | { maxIntervalMs?: number | undefined } | undefined;
+  /** Called with every execution seen, the terminal one included. */
+  onProgress?: ((execution: ExecutionContext, progress: WaitProgress) => void) | undefined;
+  /**
+   * Throw {@link ExecutionError} when the run ends `failed`. With `false` the failed
+   * execution is returned like any other terminal one.
+   * @default true
+   */
+  throwOnFailure?: boolean | undefined;
+}
+
+const DEFAULT_MAX_INTERVAL_MS = 30_000;
+
+/** An error worth polling through: the server or network may recover before the deadline. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof ConnectionError) return true;
+  if (error instanceof TimeoutError) return error.timeout === 'attempt';
+  return error instanceof ApiError && [408, 429, 502, 503, 504].includes(error.status);
+}
+
+function checkOptions(timeoutMs: number, intervalMs: number): void {
+  const problems = [];
+  if (!(timeoutMs >= 0)) {
+    problems.push({
+      setting: 'timeoutMs',
+      message: `expected a number >= 0, received ${timeoutMs}`,
+    });
+  }
+  if (!(intervalMs >= 0 && Number.isFinite(intervalMs))) {
+    problems.push({
+      setting: 'intervalMs',
+      message: `expected a finite number >= 0, received ${intervalMs}`,
+    });
+  }
+  if (problems.length > 0) throw new InvalidArgumentError(problems);
+}
+
+/**
+ * Poll `getExecution` until the execution reaches `completed`, `failed` or `cancelled`.
+ *
+ * This is the flow client's own loop (design notes: "the flow wait loop"), built on
+ * `@uplink/http`'s `sleep` and `computeBackoff`. Transient failures (connection errors,
+ * 408/429/502/503/504 after the transport's own retries) are polled through until the
+ * deadline, honouring a server's retry hint; any other error ends the wait. A request in
+ * flight when the deadline passes is aborted, so the wait never overruns `timeoutMs`.
+ * `cancelled` ends the wait but is not final: the backend may later overwrite it (section 5.2).
+ */
+export async function waitForExecution(
+  getExecution: (id: string, options: CallOptions) => Promise<ExecutionContext>,
+  executionId: string,
+  options: WaitOptions = {},
+): Promise<ExecutionContext> {
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const intervalMs = options.intervalMs ?? 2_000;
+  checkOptions(timeoutMs, intervalMs);
+  const maxIntervalMs =
+    typeof options.backoff === 'object'
+      ? (options.backoff.maxIntervalMs ?? DEFAULT_MAX_INTERVAL_MS)
+      : DEFAULT_MAX_INTERVAL_MS;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  const expiry = new AbortController();
+  const timer =
+    timeoutMs > 0 && Number.isFinite(timeoutMs)
+      ? setTimeout(() => expiry.abort(), timeoutMs)
+      : undefined;
+  const combined = anySignal([options.signal, expiry.signal]);
+  let last: ExecutionContext | undefined;
+  const timedOut = (cause?: unknown): WaitTimeoutError =>
+    new WaitTimeoutError(
+      `Execution ${executionId} did not finish within ${timeoutMs} ms (last status: ${last?.status ?? 'unknown'})`,
+      { executionId, timeoutMs, lastExecution: last, cause },
+    );
+
+  try {
+    for (let attempt = 1, failures = 0; ; attempt++) {
+      let delayMs = options.backoff
+        ? computeBackoff(attempt - 1, { baseDelayMs: intervalMs, maxDelayMs: maxIntervalMs })
+        : intervalMs;
+      try {
+        last = await getExecution(executionId, { signal: combined.signal });
+        failures = 0;
+      } catch (error) {
+        if (expiry.signal.aborted) throw timedOut(error);
+        if (!isTransient(error)) throw error;
+        failures++;
+        const hint = error instanceof ApiError ? error.retryAfterMs : undefined;
+        delayMs =
+          hint ?? Math.max(intervalMs, computeBackoff(failures - 1, { maxDelayMs: maxIntervalMs }));
+        await pause(delayMs);
+        continue;
+      }
+      options.onProgress?.(last, { attempt, elapsedMs: Date.now() - started });
+      if (isTerminalExecutionStatus(last.status)) {
+        if (last.status === 'failed' && options.throwOnFailure !== false) {
+          throw new ExecutionError(
+            `Execution ${executionId} of flow "${last.flow_id}" failed: ${last.error_message ?? 'the server gave no error message'}`,
+            {
+              executionId,
+              flowId: last.flow_id,
+              status: last.status,
+              serverMessage: last.error_message,
+              execution: last,
+            },
+          );
+        }
+        return last;
+      }
+      await pause(delayMs);
+    }
+  } finally {
+    clearTimeout(timer);
+    combined.dispose();
+  }
+
+  async function pause(delayMs: number): Promise<void> {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw timedOut();
+    try {
+      await sleep(Math.min(delayMs, remaining), combined.signal);
+    } catch (error) {
+      if (expiry.signal.aborted) throw timedOut();
+      throw error;
+    }
+  }
+}
