@@ -1,9 +1,21 @@
 /**
  * @uplink/platform-client: typed client for the LUML satellite API (`/satellites/v1`).
  */
+export { resolveInferenceUrl } from './inference-url.js';
+export { PlatformClient } from './platform-client.js';
+export {
+  DEFAULT_PLATFORM_URL,
+  PLATFORM_URL_ENV_VARS,
+  type PlatformClientCacheOptions,
+  type PlatformClientOptions,
+  SATELLITE_TOKEN_PREFIX,
+  TOKEN_ENV_VARS,
+} from './platform-client-options.js';
+export type { Env } from './read-env.js';
 export type {
   CallOptions,
   PairOptions,
   SatellitePlatform,
   UpdateDeploymentOptions,
 } from './satellite-platform.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,323 @@
+// luml-satellite-protocol §3, §4 and §18 (worker endpoints and the quirks a client must handle)
+import { ConfigurationError, NotFoundError, redactUrl } from '@uplink/core-schemas';
+import {
+  type ArtifactWithUrl,
+  ArtifactWithUrlSchema,
+  type Deployment,
+  DeploymentSchema,
+  type DeploymentStatus,
+  DeploymentStatusSchema,
+  type DeploymentUpdate,
+  DeploymentUpdateSchema,
+  DownloadUrlSchema,
+  InferenceAccessResponseSchema,
+  type OrbitSecret,
+  OrbitSecretSchema,
+  PairRequestSchema,
+  type Satellite,
+  SatelliteSchema,
+  type SatelliteTask,
+  SatelliteTaskSchema,
+  type TaskStatus,
+  TaskStatusSchema,
+} from '@uplink/core-schemas/luml';
+import {
+  bearer,
+  createHttpClient,
+  createRedactingLogger,
+  type HttpClient,
+  type Logger,
+  type RequestOptions,
+  silentLogger,
+} from '@uplink/http';
+import * as v from 'valibot';
+import { type PlatformClientOptions, resolvePlatformSettings } from './platform-client-options.js';
+import type {
+  CallOptions,
+  PairOptions,
+  SatellitePlatform,
+  UpdateDeploymentOptions,
+} from './satellite-platform.js';
+import { TtlCache } from './ttl-cache.js';
+import { VERSION } from './version.js';
+
+const API = '/satellites/v1';
+const TaskListSchema = v.array(SatelliteTaskSchema);
+const DeploymentListSchema = v.array(DeploymentSchema);
+const SecretListSchema = v.array(OrbitSecretSchema);
+
+/** The fields the wire PATCH overwrites (with null when omitted). */
+const PATCHED_FIELDS = ['inference_url', 'schemas', 'error_message', 'tags'] as const;
+
+/** A path segment from a caller-supplied id, escaped so it cannot change the route. */
+const seg = (id: string): string => encodeURIComponent(id);
+
+function invalid(setting: string, issues: readonly v.BaseIssue<unknown>[]): ConfigurationError {
+  return new ConfigurationError(
+    issues.map((issue) => {
+      const path = v.getDotPath(issue);
+      return { setting: path ? `${setting}.${path}` : setting, message: issue.message };
+    }),
+  );
+}
+
+/**
+ * Typed client for the LUML satellite API (`/satellites/v1`), built on `@uplink/http`.
+ * Runtime-neutral. Guards the wire quirks: the PATCH that nulls omitted fields, `artifact`
+ * (not `model`), the relative `inference_url`, the 204 DELETE.
+ */
+export class PlatformClient implements SatellitePlatform, AsyncDisposable {
+  /** The platform API root in use (no trailing slash). */
+  readonly platformUrl: string;
+  readonly #http: HttpClient;
+  readonly #logger: Logger;
+  readonly #closer = new AbortController();
+  readonly #access: TtlCache<boolean> | undefined;
+  readonly #secrets: TtlCache<OrbitSecret> | undefined;
+
+  /** @throws {ConfigurationError} listing every bad or missing setting (the token is never shown). */
+  constructor(options: PlatformClientOptions = {}) {
+    const settings = resolvePlatformSettings(options);
+    const { token } = settings;
+    this.platformUrl = settings.platformUrl;
+    this.#logger = createRedactingLogger(options.logger ?? silentLogger, () => [token]);
+    if (settings.tokenWarning) this.#logger.warn(settings.tokenWarning);
+    this.#http = createHttpClient({
+      baseUrl: settings.platformUrl,
+      auth: bearer(token),
+      headers: { accept: 'application/json' },
+      sdk: { name: 'platform-client', version: VERSION },
+      logger: this.#logger,
+      secrets: [token],
+      signal: this.#closer.signal,
+      ...(options.timeoutMs === undefined
+        ? { timeoutMs: 30_000 }
+        : { timeoutMs: options.timeoutMs }),
+      ...(options.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: options.totalTimeoutMs }),
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    });
+    this.#access =
+      settings.inferenceAccessTtlMs > 0
+        ? new TtlCache({ ttlMs: settings.inferenceAccessTtlMs })
+        : undefined;
+    this.#secrets =
+      settings.secretTtlMs > 0 ? new TtlCache({ ttlMs: settings.secretTtlMs }) : undefined;
+  }
+
+  async #call<S extends v.GenericSchema | null>(
+    method: string,
+    path: string,
+    schema: S,
+    options: RequestOptions,
+  ): Promise<S extends v.GenericSchema ? v.InferOutput<S> : undefined> {
+    const response = await this.#http.request(method, `${API}${path}`, schema, options);
+    return response.data;
+  }
+
+  /** `POST /pair`. Idempotent on the platform, so it is retried like a read. */
+  async pair(options: PairOptions): Promise<Satellite> {
+    const body = {
+      base_url: options.baseUrl.trim().replace(/\/+$/u, ''),
+      capabilities: options.capabilities,
+      ...(options.slug === undefined ? {} : { slug: options.slug }),
+    };
+    const checked = v.safeParse(PairRequestSchema, body);
+    if (!checked.success) {
+      throw invalid('pair', checked.issues);
+    }
+    return this.#call('POST', '/pair', SatelliteSchema, {
+      body: checked.output,
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /** `GET /tasks[?status=]`. Without `status`, every task of this satellite. */
+  async listTasks(query: { status?: TaskStatus } & CallOptions = {}): Promise<SatelliteTask[]> {
+    if (query.status !== undefined && !v.is(TaskStatusSchema, query.status)) {
+      throw new ConfigurationError([
+        {
+          setting: 'status',
+          message: `expected one of ${TaskStatusSchema.options.join(', ')}, got "${query.status}"`,
+        },
+      ]);
+    }
+    return this.#call('GET', '/tasks', TaskListSchema, {
+      query: { status: query.status },
+      signal: query.signal,
+    });
+  }
+
+  /**
+   * `POST /tasks/{id}/status`. Not retried: the platform stamps `started_at`/`finished_at` on
+   * each update and has no idempotency keys; the worker runtime's outbox owns that retry.
+   */
+  async updateTaskStatus(
+    taskId: string,
+    status: TaskStatus,
+    result?: Record<string, unknown> | null,
+    options: CallOptions = {},
+  ): Promise<SatelliteTask> {
+    if (!v.is(TaskStatusSchema, status)) {
+      throw new ConfigurationError([
+        {
+          setting: 'status',
+          message: `expected one of ${TaskStatusSchema.options.join(', ')} ("done", not "completed"), got "${String(status)}"`,
+        },
+      ]);
+    }
+    return this.#call('POST', `/tasks/${seg(taskId)}/status`, SatelliteTaskSchema, {
+      body: result === undefined ? { status } : { status, result },
+      signal: options.signal,
+    });
+  }
+
+  /** `GET /deployments`: every deployment of this satellite, any status. */
+  async listDeployments(options: CallOptions = {}): Promise<Deployment[]> {
+    return this.#call('GET', '/deployments', DeploymentListSchema, { signal: options.signal });
+  }
+
+  /** `GET /deployments/{id}`. `inference_url` stays relative; see `resolveInferenceUrl`. */
+  async getDeployment(id: string, options: CallOptions = {}): Promise<Deployment> {
+    return this.#call('GET', `/deployments/${seg(id)}`, DeploymentSchema, {
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * `PATCH /deployments/{id}`. The wire PATCH stores null for every field left out, and a
+   * missing `status` is a 500; so `status` is required and, by default, the current deployment
+   * is read first and every field the update does not name is resent unchanged. Fields set to
+   * `null` explicitly are cleared. Pass `{ merge: false }` to send `update` as is.
+   * The read-modify-write is not atomic: run one writer per deployment.
+   */
+  async updateDeployment(
+    id: string,
+    update: DeploymentUpdate,
+    options: UpdateDeploymentOptions = {},
+  ): Promise<Deployment> {
+    const defined = Object.fromEntries(
+      Object.entries(update).filter(([, value]) => value !== undefined),
+    );
+    const checked = v.safeParse(DeploymentUpdateSchema, defined);
+    if (!checked.success) throw invalid('update', checked.issues);
+    let body: Record<string, unknown> = checked.output;
+    if (options.merge !== false) {
+      const current = await this.getDeployment(id, options);
+      body = { status: checked.output.status };
+      for (const field of PATCHED_FIELDS) {
+        body[field] = field in checked.output ? checked.output[field] : current[field];
+      }
+    }
+    return this.#call('PATCH', `/deployments/${seg(id)}`, DeploymentSchema, {
+      body,
+      // A full-body PATCH sets state; repeating it converges to the same row.
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /** `PATCH /deployments/{id}/status`: a true status-only update; other fields are untouched. */
+  async updateDeploymentStatus(
+    id: string,
+    status: DeploymentStatus,
+    options: CallOptions = {},
+  ): Promise<Deployment> {
+    if (!v.is(DeploymentStatusSchema, status)) {
+      throw new ConfigurationError([
+        {
+          setting: 'status',
+          message: `expected one of ${DeploymentStatusSchema.options.join(', ')}, got "${String(status)}"`,
+        },
+      ]);
+    }
+    return this.#call('PATCH', `/deployments/${seg(id)}/status`, DeploymentSchema, {
+      body: { status },
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * `DELETE /deployments/{id}` (204, empty). The platform allows it only in
+   * `deletion_pending`; otherwise it is a `ConflictError` carrying the server's message.
+   */
+  async deleteDeployment(id: string, options: CallOptions = {}): Promise<void> {
+    await this.#call('DELETE', `/deployments/${seg(id)}`, null, { signal: options.signal });
+  }
+
+  /** `GET /artifacts/{id}`: `{artifact, url}` (the key is `artifact`, not `model`). */
+  async getArtifact(id: string, options: CallOptions = {}): Promise<ArtifactWithUrl> {
+    return this.#call('GET', `/artifacts/${seg(id)}`, ArtifactWithUrlSchema, {
+      signal: options.signal,
+    });
+  }
+
+  /** `GET /artifacts/{id}/download-url`: a presigned GET URL, valid 12 hours after minting. */
+  async getArtifactDownloadUrl(id: string, options: CallOptions = {}): Promise<string> {
+    const { url } = await this.#call(
+      'GET',
+      `/artifacts/${seg(id)}/download-url`,
+      DownloadUrlSchema,
+      { signal: options.signal },
+    );
+    return url;
+  }
+
+  /** `GET /secrets`: the orbit's secrets with decrypted values. Not cached. */
+  async listSecrets(options: CallOptions = {}): Promise<OrbitSecret[]> {
+    return this.#call('GET', '/secrets', SecretListSchema, { signal: options.signal });
+  }
+
+  /** `GET /secrets/{id}`, cached per id (60 s by default, `cache.secretTtlMs`). */
+  async getSecret(id: string, options: CallOptions = {}): Promise<OrbitSecret> {
+    const load = () =>
+      this.#call('GET', `/secrets/${seg(id)}`, OrbitSecretSchema, { signal: options.signal });
+    return this.#secrets ? this.#secrets.get(id, load) : load();
+  }
+
+  /** The secret called `name`, from {@link listSecrets}. @throws {NotFoundError} when there is none. */
+  async getSecretByName(name: string, options: CallOptions = {}): Promise<OrbitSecret> {
+    const secrets = await this.listSecrets(options);
+    const found = secrets.find((secret) => secret.name === name);
+    if (found) return found;
+    throw new NotFoundError(`Orbit secret named "${name}" not found among ${secrets.length}`, {
+      status: 404,
+      method: 'GET',
+      url: redactUrl(`${this.platformUrl}${API}/secrets`),
+    });
+  }
+
+  /**
+   * `POST /deployments/inference-access`: may this user key (`dfs_…`) call this satellite's
+   * deployments? Cached per key (60 s by default, `cache.inferenceAccessTtlMs`), so a revoked
+   * key may keep working that long. An empty key is `false` without a call.
+   */
+  async authorizeInferenceAccess(apiKey: string, options: CallOptions = {}): Promise<boolean> {
+    if (!apiKey) return false;
+    const load = async () => {
+      const { authorized } = await this.#call(
+        'POST',
+        '/deployments/inference-access',
+        InferenceAccessResponseSchema,
+        // A read-only check, safe to repeat.
+        { body: { api_key: apiKey }, idempotent: true, signal: options.signal },
+      );
+      return authorized;
+    };
+    return this.#access ? this.#access.get(apiKey, load) : load();
+  }
+
+  /** Abort calls in flight and drop the caches. Later calls fail with `AbortError`. Idempotent. */
+  async close(): Promise<void> {
+    if (!this.#closer.signal.aborted) this.#closer.abort();
+    this.#access?.clear();
+    this.#secrets?.clear();
+  }
+
+  /** Same as {@link close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
