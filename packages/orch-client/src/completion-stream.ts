@@ -1,5 +1,5 @@
 // llama-orch protocol reference §14 (completion = enqueue, stream, join) and §7 (explicit cancel).
-import { AbortError, isUplinkError, StreamError, UplinkError } from '@uplink/core-schemas';
+import { AbortError, StreamError, UplinkError } from '@uplink/core-schemas';
 import type { SseMetrics } from '@uplink/core-schemas/llama-orch';
 import type { EnqueueResult } from './enqueue-result.js';
 import type {
@@ -238,7 +238,7 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
       }
       this.#settle(() => this.#resolve(buildResult(this, tokens, metrics, end, enqueue!)));
     } catch (error) {
-      const mapped = signal.aborted && !isAbort(error) ? abortError(signal.reason, error) : error;
+      const mapped = signal.aborted ? abortError(signal.reason, error) : error;
       this.#settle(() => this.#reject(mapped));
       throw mapped;
     } finally {
@@ -293,10 +293,6 @@ function streamErrorFrom(event: TaskErrorEvent, taskId: string, correlationId: s
     correlationId,
     data: event.data,
   });
-}
-
-function isAbort(error: unknown): boolean {
-  return error instanceof AbortError || (isUplinkError(error) && error.name === 'AbortError');
 }
 
 function abortError(reason: unknown, cause?: unknown): AbortError {

@@ -1,0 +1,74 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { startFakeLlamaOrch, startServer } from '@uplink/testing';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { bundleBrowserPage, PAGE_HTML_PATH } from './bundle-page.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SIZE_BUDGET_BYTES = 15 * 1024;
+
+describe('browser build of the streaming-completion page', () => {
+  it('bundles without Node built-ins and stays within 15 KB min+gzip', async () => {
+    const { bytes, gzipBytes } = await bundleBrowserPage();
+    console.log(`browser-completion bundle: ${bytes} B minified, ${gzipBytes} B min+gzip`);
+    expect(gzipBytes).toBeGreaterThan(0);
+    expect(gzipBytes).toBeLessThanOrEqual(SIZE_BUDGET_BYTES);
+  });
+
+  it('streams tokens into the page in headless Chromium against FakeLlamaOrch with CORS', async () => {
+    if (!existsSync(CHROMIUM)) {
+      console.log('Chromium not installed: browser run not executed');
+      expect(existsSync(CHROMIUM)).toBe(false);
+      return;
+    }
+    const { code } = await bundleBrowserPage();
+    const html = readFileSync(PAGE_HTML_PATH, 'utf8');
+    const orch = await startFakeLlamaOrch({ cors: true, tokensPerSecond: 200 });
+    const page = await startServer((req, res) => {
+      if (req.url?.startsWith('/main.js')) {
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        res.end(code);
+      } else {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(html);
+      }
+    });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const tab = await browser.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (error) => errors.push(error.message));
+      await tab.goto(`${page.url}/?orch=${encodeURIComponent(orch.url)}&seed=42&tokens=4`);
+      await tab.waitForFunction(() => document.body.dataset.status !== undefined, undefined, {
+        timeout: 20_000,
+      });
+      const status = await tab.locator('#status').textContent();
+      expect(await tab.evaluate(() => document.body.dataset.status), String(status)).toBe('done');
+      // Reference §12.3: ("llamacpp:v1.0.0", 42, 4).
+      expect(await tab.locator('#output .token').allTextContents()).toEqual([
+        'T0b92',
+        'Tb5c9',
+        'T4494',
+        'T66e3',
+      ]);
+      expect(status).toContain('4 tokens');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await page.close();
+      await orch.close();
+    }
+  });
+});
