@@ -1,2 +1,13 @@
-// Fake server for this platform: filled in by its issue.
-export {};
+// Fake llama-orch server, its deterministic token generator and the canned Pact interactions.
+export * from './fake-llama-orch.js';
+export type { FakeApiVersion, FakeLlamaOrchOptions, LlamaOrchQuirks } from './options.js';
+export { PACT_INTERACTIONS, PACT_SSE_BODY, type PactInteraction } from './pact-interactions.js';
+export type {
+  FakeLlamaOrchState,
+  FakeOrchRequestRecord,
+  FakeOrchSession,
+  FakeOrchTask,
+  FakePoolState,
+} from './state.js';
+export type { TranscriptFrame } from './stream-writer.js';
+export * from './token-generator.js';

@@ -1,0 +1,113 @@
+// llama-orch protocol reference §3.2-§3.3 (headers, CORS) and §11.3 (bodies that are not an envelope).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Headers scripts may read in a browser when CORS is on (§3.3). */
+export const EXPOSED_HEADERS = [
+  'X-Correlation-Id',
+  'Retry-After',
+  'X-Backoff-Ms',
+  'X-Budget-Tokens-Remaining',
+  'X-Budget-Time-Remaining-Ms',
+  'X-Budget-Cost-Remaining',
+].join(', ');
+
+/** Add the CORS response headers for `req` (allow its origin, expose the llama-orch headers). */
+export function applyCors(req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('access-control-allow-origin', req.headers.origin ?? '*');
+  res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+  res.setHeader('vary', 'Origin');
+}
+
+/** Answer a CORS preflight: allow the asked-for method and headers. */
+export function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
+  applyCors(req, res);
+  res.writeHead(204, {
+    'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+    'access-control-allow-headers':
+      req.headers['access-control-request-headers'] ??
+      'Content-Type, Accept, X-API-Key, Authorization, X-Correlation-Id',
+    'access-control-max-age': '600',
+  });
+  res.end();
+}
+
+/** Send a JSON body. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+  });
+  res.end(text);
+}
+
+/** Send a plain-text body (axum rejections). */
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+  });
+  res.end(text);
+}
+
+/** Send a status with no body. */
+export function sendEmpty(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { ...headers, 'content-length': '0' });
+  res.end();
+}
+
+/** Read the whole request body as text (bounded to 1 MiB, like a sane server). */
+export async function readText(req: IncomingMessage, limitBytes = 1 << 20): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > limitBytes) throw new Error(`request body over ${limitBytes} bytes`);
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The outcome of reading a JSON body the way axum's `Json` extractor does. */
+export type JsonBody =
+  | { ok: true; value: unknown }
+  | { ok: false; status: 400 | 415; text: string };
+
+/** Read a JSON body: 415 without `Content-Type: application/json`, 400 on malformed JSON. */
+export async function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
+  const type = req.headers['content-type'] ?? '';
+  const text = await readText(req);
+  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    return {
+      ok: false,
+      status: 415,
+      text: 'Expected request with `Content-Type: application/json`',
+    };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return {
+      ok: false,
+      status: 400,
+      text: `Failed to parse the request body as JSON: ${(error as Error).message}`,
+    };
+  }
+}

@@ -1,0 +1,115 @@
+// llama-orch protocol reference §1 (contract vs server: the fake defaults to the contract form).
+import type { FaultInjectorOptions } from '../fault-injection.js';
+
+/** Upstream server behaviours that differ from the contract; each is off unless asked for. */
+export interface LlamaOrchQuirks {
+  /** `end` carries `decode_time_ms` instead of `decode_ms` (§6.6 item 1). @default false */
+  decodeTimeMs?: boolean | undefined;
+  /** `end` carries `tokens_out: 1` whatever was sent (§6.6 item 2). @default false */
+  tokensOutOne?: boolean | undefined;
+  /** A blank line between `event:` and `data:` in every frame (§6.6 item 5). @default false */
+  blankLineFraming?: boolean | undefined;
+  /** Consecutive tokens become one `{"batch":[...]}` frame (§6.6 item 4). @default false */
+  microbatch?: boolean | undefined;
+  /** A canceled stream ends with `end {"canceled":true}` (adapter path, §6.6 item 6). @default false */
+  canceledEnd?: boolean | undefined;
+  /** `POST …/pools/{id}/reload` answers 200 instead of the contract's 202 (§9). @default false */
+  reloadStatus200?: boolean | undefined;
+  /** A terminal `error` frame is followed by `end {}` (§6.6 items 7 and 8). @default false */
+  endAfterError?: boolean | undefined;
+  /**
+   * `GET /v2/tasks/{id}/events` with a query string answers a plain-text 400 (§6.6 item 10).
+   * @default false
+   */
+  v2VerboseQuery?: boolean | undefined;
+}
+
+/** Quirk flags after resolving the `quirks` option: each one explicitly on or off. */
+export type ResolvedQuirks = { [K in keyof LlamaOrchQuirks]-?: boolean };
+
+/** Which route families the fake serves. */
+export type FakeApiVersion = 'v1' | 'v2' | 'both';
+
+/** Options for {@link startFakeLlamaOrch}. */
+export interface FakeLlamaOrchOptions {
+  /**
+   * Route families served: `/v1/...`, `/v2/...` or both. Each family uses its own auth (§3.1).
+   * @default 'both'
+   */
+  apiVersion?: FakeApiVersion | undefined;
+  /**
+   * The value v1 routes accept in `X-API-Key` (missing: 401, other: 403, both empty bodies).
+   * @default 'valid'
+   */
+  apiKey?: string | undefined;
+  /**
+   * Bearer token. v2 routes require it when set (missing or wrong: 401, empty body, no
+   * correlation id); when unset every v2 request is allowed, like `LLORCH_API_TOKEN` unset.
+   * v1 `POST /v1/workers/register` also checks it (`AUTH_TOKEN`).
+   * @default undefined
+   */
+  token?: string | undefined;
+  /**
+   * Tokens per second for generated streams; timers space the token frames. `0` or unset
+   * sends each stream as fast as possible (in one write).
+   * @default undefined
+   */
+  tokensPerSecond?: number | undefined;
+  /**
+   * Answer CORS preflights and add `Access-Control-*` headers (allow the request's origin and
+   * headers, expose `X-Correlation-Id`, `Retry-After`, `X-Backoff-Ms`, `X-Budget-*`).
+   * @default false
+   */
+  cors?: boolean | undefined;
+  /**
+   * `true` turns on every quirk except `v2VerboseQuery` (which breaks verbose v2 streams);
+   * an object picks them one by one.
+   * @default false
+   */
+  quirks?: boolean | LlamaOrchQuirks | undefined;
+  /** Admission queue capacity (`ORCHD_ADMISSION_CAPACITY`). @default 8 */
+  queueCapacity?: number | undefined;
+  /** Full-queue policy (`ORCHD_ADMISSION_POLICY`). @default 'reject' */
+  admissionPolicy?: 'reject' | 'drop-lru' | undefined;
+  /**
+   * Free a task's queue slot when its stream completes. The upstream server never dequeues
+   * (§5.3), so the 9th admission on a fresh server is rejected; turn this on for long suites.
+   * @default false
+   */
+  releaseOnStreamEnd?: boolean | undefined;
+  /**
+   * Engine versions used to build the generator's engine string `<engine>:<version>` (§12.2).
+   * @default { llamacpp: 'v1.0.0', vllm: 'v1.0.0', tgi: 'v2.3.0', triton: 'v1.0.0' }
+   */
+  engineVersions?: Partial<Record<string, string>> | undefined;
+  /** Upper bound on generated tokens per stream (`max_tokens` is clamped to it). @default 100000 */
+  maxStreamTokens?: number | undefined;
+  /** Seeded fault injection (see `createFaultInjector`). @default no faults */
+  faults?: FaultInjectorOptions | undefined;
+  /** Port to bind on 127.0.0.1. @default 0 (a free port) */
+  port?: number | undefined;
+}
+
+/** Resolve the `quirks` option into explicit flags. */
+export function resolveQuirks(quirks: FakeLlamaOrchOptions['quirks']): ResolvedQuirks {
+  const all = quirks === true;
+  const q: LlamaOrchQuirks = typeof quirks === 'object' ? quirks : {};
+  return {
+    decodeTimeMs: all || q.decodeTimeMs === true,
+    tokensOutOne: all || q.tokensOutOne === true,
+    blankLineFraming: all || q.blankLineFraming === true,
+    microbatch: all || q.microbatch === true,
+    canceledEnd: all || q.canceledEnd === true,
+    reloadStatus200: all || q.reloadStatus200 === true,
+    endAfterError: all || q.endAfterError === true,
+    v2VerboseQuery: q.v2VerboseQuery === true,
+  };
+}
+
+/** Default engine versions for the generator's engine string. */
+export const DEFAULT_ENGINE_VERSIONS: Readonly<Record<string, string>> = Object.freeze({
+  llamacpp: 'v1.0.0',
+  vllm: 'v1.0.0',
+  tgi: 'v2.3.0',
+  triton: 'v1.0.0',
+});
