@@ -1,1 +1,62 @@
-export {};
+/**
+ * @uplink/worker-runtime: the Node runtime for LUML satellites. Handlers with typed payloads,
+ * a polling loop with bounded concurrency, an outbox that never loses a result, crash
+ * recovery, a health server with Prometheus metrics, and graceful shutdown.
+ */
+export {
+  assertSafeFileName,
+  type DownloadFileOptions,
+  type DownloadProgress,
+  type DownloadResult,
+  downloadFile,
+} from './download-file.js';
+export {
+  DownloadError,
+  type DownloadErrorCode,
+  PairingError,
+  TaskExecutionError,
+  type TaskExecutionErrorOptions,
+  WorkerFatalError,
+} from './errors.js';
+export {
+  defineHandler,
+  type Handler,
+  type HandlerDefinition,
+  type HandlerResult,
+} from './handler.js';
+export { HandlerRegistry } from './handler-registry.js';
+export {
+  type HealthServer,
+  type HealthServerOptions,
+  type Readiness,
+  startHealthServer,
+} from './health-server.js';
+export { DURATION_BUCKETS_SECONDS, type TaskOutcome, WorkerMetrics } from './metrics.js';
+export { Outbox, type OutboxOptions } from './outbox.js';
+export {
+  FileOutboxStore,
+  MemoryOutboxStore,
+  OUTBOX_FILE_NAME,
+  type OutboxEntry,
+  type OutboxStore,
+} from './outbox-store.js';
+export { PollingLoop, type PollingLoopOptions } from './polling-loop.js';
+export { isTransientError, type RetryOptions, retry } from './retry.js';
+export {
+  DEFAULT_SETTINGS,
+  loadSettings,
+  SETTING_ENV_NAMES,
+  type WorkerSettings,
+} from './settings.js';
+export { installSignalHandlers, type SignalHandlerOptions, signalExitCode } from './signals.js';
+export type { TaskContext } from './task-context.js';
+export { MAX_ERROR_CHARS } from './task-runner.js';
+export { type TempDirectory, type TempDirectoryOptions, tempDirectory } from './temp-directory.js';
+export {
+  type StartupContext,
+  type StartupHook,
+  type StopResult,
+  Worker,
+  type WorkerOptions,
+} from './worker.js';
+export type { WorkerState, WorkerStateChange } from './worker-state.js';

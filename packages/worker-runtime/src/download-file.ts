@@ -1,0 +1,322 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { AbortError, ConnectionError, createApiError } from '@uplink/core-schemas';
+import { sleep } from '@uplink/http';
+import { DownloadError } from './errors.js';
+import { isTransientError, retryDelayMs } from './retry.js';
+
+/** Progress of a download. */
+export interface DownloadProgress {
+  /** Bytes on disk so far (a resumed part included). */
+  bytes: number;
+  /** Size announced by the server, when it did. */
+  totalBytes: number | undefined;
+  /** Average rate of this call so far, in bytes per second. */
+  bytesPerSecond: number;
+}
+
+/** Options for {@link downloadFile}. */
+export interface DownloadFileOptions {
+  /** Called as bytes arrive (at most every `progressIntervalMs`) and once at the end. */
+  onProgress?: ((progress: DownloadProgress) => void) | undefined;
+  /** Expected SHA-256 (hex). A mismatch deletes the file and throws `DownloadError('checksum_mismatch')`. */
+  sha256?: string | undefined;
+  /**
+   * After a cut, continue with `Range` + `If-Range` (the server's strong ETag or
+   * Last-Modified) instead of starting again.
+   * @default true
+   */
+  resume?: boolean | undefined;
+  /**
+   * Attempts in total (cuts and transient HTTP errors each use one).
+   * @default 5
+   */
+  maxAttempts?: number | undefined;
+  /**
+   * Backoff between attempts.
+   * @default { baseDelayMs: 200, maxDelayMs: 5000 }
+   */
+  backoff?: { baseDelayMs?: number; maxDelayMs?: number } | undefined;
+  /**
+   * Minimum gap between progress calls.
+   * @default 250
+   */
+  progressIntervalMs?: number | undefined;
+  /** Extra request headers. */
+  headers?: Record<string, string> | undefined;
+  /**
+   * `fetch` implementation.
+   * @default globalThis.fetch
+   */
+  fetch?: typeof fetch | undefined;
+  /** Abort the download; the `.part` file is kept for a later resume. */
+  signal?: AbortSignal | undefined;
+}
+
+/** What {@link downloadFile} wrote. */
+export interface DownloadResult {
+  /** Absolute path of the finished file. */
+  path: string;
+  /** File size in bytes. */
+  bytes: number;
+  /** SHA-256 of the file (hex). */
+  sha256: string;
+  /** How many times the download continued after a cut. */
+  resumes: number;
+}
+
+/**
+ * Stream a URL to disk without holding it in memory. `dest` may be a file path, or a directory
+ * (existing, or ending in `/`) in which case the name comes from `Content-Disposition` or the
+ * URL; such server-supplied names are refused when they could escape the directory. Without
+ * `dest`, a fresh temporary directory is used. Data goes to `<path>.part` and is renamed when
+ * complete and verified.
+ */
+export async function downloadFile(
+  url: string,
+  dest?: string,
+  options: DownloadFileOptions = {},
+): Promise<DownloadResult> {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+  const resume = options.resume ?? true;
+  const shownUrl = describeUrl(url);
+  const started = performance.now();
+  const interval = options.progressIntervalMs ?? 250;
+  let target: string | undefined;
+  let validator: string | undefined;
+  let offset = 0;
+  let totalBytes: number | undefined;
+  let resumes = 0;
+  let lastProgress = 0;
+  let receivedThisCall = 0;
+
+  const report = (bytes: number, force = false): void => {
+    if (!options.onProgress) return;
+    const now = performance.now();
+    if (!force && now - lastProgress < interval) return;
+    lastProgress = now;
+    const seconds = Math.max((now - started) / 1000, 1e-3);
+    options.onProgress({ bytes, totalBytes, bytesPerSecond: receivedThisCall / seconds });
+  };
+
+  for (let attempt = 1; ; attempt++) {
+    if (options.signal?.aborted) throw new AbortError('Download aborted', { url: shownUrl });
+    try {
+      const headers: Record<string, string> = { ...options.headers };
+      const resuming = resume && offset > 0 && validator !== undefined;
+      if (resuming) {
+        headers.range = `bytes=${offset}-`;
+        headers['if-range'] = validator as string;
+      }
+      let response: Response;
+      try {
+        response = await doFetch(url, { headers, signal: options.signal ?? null });
+      } catch (error) {
+        if (options.signal?.aborted) throw new AbortError('Download aborted', { url: shownUrl });
+        throw new ConnectionError(`Download of ${shownUrl} failed: ${describeError(error)}`, {
+          method: 'GET',
+          url: shownUrl,
+          cause: error,
+        });
+      }
+      if (!response.ok) {
+        const body = (await response.text().catch(() => '')).slice(0, 500);
+        throw createApiError(
+          `Download of ${shownUrl} failed: HTTP ${response.status}${body ? ` ${summarise(body)}` : ''}`,
+          { status: response.status, method: 'GET', url: shownUrl, body },
+        );
+      }
+      target ??= await resolveTarget(dest, response, url);
+      await mkdir(dirname(target), { recursive: true });
+      const part = `${target}.part`;
+      const append = resuming && response.status === 206 && rangeStart(response) === offset;
+      if (!append) offset = 0;
+      totalBytes = totalFrom(response, append ? offset : 0) ?? totalBytes;
+      const etag = response.headers.get('etag');
+      validator =
+        etag && !etag.startsWith('W/')
+          ? etag
+          : (response.headers.get('last-modified') ?? undefined);
+      if (append) resumes++;
+      const hash = append ? await hashFile(part) : createHash('sha256');
+      let written = offset;
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          hash.update(chunk);
+          written += chunk.length;
+          receivedThisCall += chunk.length;
+          report(written);
+          callback(null, chunk);
+        },
+      });
+      try {
+        if (!response.body) throw new ConnectionError('Download response has no body');
+        await pipeline(
+          Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+          counter,
+          createWriteStream(part, { flags: append ? 'a' : 'w' }),
+          options.signal ? { signal: options.signal } : {},
+        );
+      } catch (error) {
+        offset = await sizeOf(part);
+        if (options.signal?.aborted) throw new AbortError('Download aborted', { url: shownUrl });
+        throw new ConnectionError(
+          `Download of ${shownUrl} was cut after ${offset} bytes: ${describeError(error)}`,
+          { method: 'GET', url: shownUrl, cause: error },
+        );
+      }
+      offset = written;
+      if (totalBytes !== undefined && written !== totalBytes) {
+        throw new ConnectionError(
+          `Download of ${shownUrl} ended after ${written} of ${totalBytes} bytes`,
+          { method: 'GET', url: shownUrl },
+        );
+      }
+      const digest = hash.digest('hex');
+      if (options.sha256 && digest !== options.sha256.toLowerCase()) {
+        await rm(part, { force: true });
+        throw new DownloadError(
+          `Checksum mismatch for ${shownUrl}: expected sha256 ${options.sha256.toLowerCase()}, got ${digest}`,
+          { code: 'checksum_mismatch', url: shownUrl },
+        );
+      }
+      await rename(part, target);
+      report(written, true);
+      return { path: target, bytes: written, sha256: digest, resumes };
+    } catch (error) {
+      if (error instanceof AbortError || error instanceof DownloadError) throw error;
+      if (!isTransientError(error)) throw error;
+      if (attempt >= maxAttempts) {
+        if (error instanceof ConnectionError && offset > 0) {
+          throw new DownloadError(
+            `Download of ${shownUrl} incomplete after ${attempt} attempts (${offset} bytes kept in the .part file)`,
+            { code: 'incomplete', url: shownUrl, cause: error },
+          );
+        }
+        throw error;
+      }
+      await sleep(
+        retryDelayMs(error, attempt, {
+          baseDelayMs: options.backoff?.baseDelayMs ?? 200,
+          maxDelayMs: options.backoff?.maxDelayMs ?? 5000,
+        }),
+        options.signal,
+      );
+    }
+  }
+}
+
+/**
+ * Check a file name chosen by a server (or taken from a URL) before joining it to a directory.
+ * @throws DownloadError `unsafe_file_name` for empty names, `.`/`..`, separators, NUL or absolute paths.
+ */
+export function assertSafeFileName(name: string): string {
+  if (
+    !name ||
+    name === '.' ||
+    name === '..' ||
+    /[/\\\0]/.test(name) ||
+    isAbsolute(name) ||
+    /^[a-zA-Z]:/.test(name)
+  ) {
+    throw new DownloadError(
+      `Refusing file name ${JSON.stringify(name.slice(0, 100))}: expected a plain file name without path separators or ".."`,
+      { code: 'unsafe_file_name' },
+    );
+  }
+  return name;
+}
+
+async function resolveTarget(
+  dest: string | undefined,
+  response: Response,
+  url: string,
+): Promise<string> {
+  const isDirectory =
+    dest === undefined ||
+    dest.endsWith('/') ||
+    dest.endsWith('\\') ||
+    (await stat(dest).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ));
+  if (!isDirectory) return dest as string;
+  const directory = dest ?? (await mkdtemp(join(tmpdir(), 'uplink-download-')));
+  return join(directory, assertSafeFileName(serverFileName(response, url)));
+}
+
+/** The file name from `Content-Disposition` (RFC 6266, `filename*` first) or the URL's last segment. */
+function serverFileName(response: Response, url: string): string {
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)?'[^']*'([^;]+)/.exec(disposition);
+  if (extended?.[1]) return safeDecode(extended[1].trim());
+  const plain = /filename\s*=\s*(?:"([^"]*)"|([^;]+))/.exec(disposition);
+  const fromHeader = plain?.[1] ?? plain?.[2]?.trim();
+  if (fromHeader !== undefined) return fromHeader;
+  const path = new URL(url).pathname;
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return last ? safeDecode(last) : 'download';
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function rangeStart(response: Response): number | undefined {
+  const match = /^bytes\s+(\d+)-/.exec(response.headers.get('content-range') ?? '');
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+function totalFrom(response: Response, offset: number): number | undefined {
+  const range = /\/(\d+)\s*$/.exec(response.headers.get('content-range') ?? '');
+  if (range?.[1]) return Number(range[1]);
+  const length = response.headers.get('content-length');
+  return length !== null && /^\d+$/.test(length) ? offset + Number(length) : undefined;
+}
+
+async function hashFile(path: string): Promise<Hash> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash;
+}
+
+async function sizeOf(path: string): Promise<number> {
+  return stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
+}
+
+/** The URL without query or fragment: presigned URLs carry signatures. */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return basename(url.split('?')[0] ?? '');
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}
+
+function summarise(body: string): string {
+  if (/^\s*</.test(body)) return '(HTML error page)';
+  return body.replace(/\s+/g, ' ').slice(0, 200);
+}

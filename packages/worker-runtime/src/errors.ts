@@ -1,0 +1,54 @@
+import { UplinkError, type UplinkErrorOptions } from '@uplink/core-schemas';
+
+/** Options for {@link TaskExecutionError}. */
+export interface TaskExecutionErrorOptions extends UplinkErrorOptions {
+  /** Detail sent as `result.error` (redacted, truncated to 3000 characters). */
+  error?: string | undefined;
+  /** Extra fields merged into the failure result. */
+  details?: Record<string, unknown> | undefined;
+}
+
+/**
+ * Throw from a handler to choose the failure `reason` reported to the platform
+ * (`{reason, error}`, reference §5.4). Any other thrown error is reported as
+ * `{reason: 'handler error', error: <message>}`.
+ */
+export class TaskExecutionError extends UplinkError {
+  /** Short reason, sent as `result.reason`. */
+  readonly reason: string;
+  /** Longer detail, sent as `result.error`. */
+  readonly error: string | undefined;
+  /** Extra result fields. */
+  readonly details: Record<string, unknown> | undefined;
+  constructor(reason: string, options: TaskExecutionErrorOptions = {}) {
+    super(options.error ? `${reason}: ${options.error}` : reason, options);
+    this.reason = reason;
+    this.error = options.error;
+    this.details = options.details;
+  }
+}
+
+/** Pairing was refused for a reason retrying cannot fix (bad token, bad capabilities, bad URL). */
+export class PairingError extends UplinkError {}
+
+/** Why a download failed. */
+export type DownloadErrorCode = 'checksum_mismatch' | 'unsafe_file_name' | 'incomplete';
+
+/** {@link downloadFile} failed after the server answered: bad checksum, unsafe name, or gave up resuming. */
+export class DownloadError extends UplinkError {
+  /** Why it failed. */
+  readonly code: DownloadErrorCode;
+  /** The URL without its query string (presigned URLs carry signatures). */
+  readonly url: string | undefined;
+  constructor(
+    message: string,
+    init: UplinkErrorOptions & { code: DownloadErrorCode; url?: string },
+  ) {
+    super(message, init);
+    this.code = init.code;
+    this.url = init.url;
+  }
+}
+
+/** The worker stopped because it cannot go on (for example a 401/403 from the platform). */
+export class WorkerFatalError extends UplinkError {}

@@ -1,0 +1,75 @@
+import type { Capabilities } from '@uplink/core-schemas/luml';
+import type * as v from 'valibot';
+import type { TaskContext } from './task-context.js';
+
+/** What a handler may return: a result object (sent as the task's `result`), or nothing (`{}`). */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing is typed `void`.
+export type HandlerResult = Record<string, unknown> | undefined | void;
+
+/** The definition passed to {@link defineHandler}. */
+export interface HandlerDefinition<
+  TSchema extends v.GenericSchema = v.GenericSchema<unknown>,
+  TResult extends HandlerResult = HandlerResult,
+> {
+  /**
+   * Schema of `task.payload`. A payload that fails it fails the task with
+   * `{reason: 'invalid task payload', error}` before `run` is called.
+   * @default accept any payload
+   */
+  payload?: TSchema | undefined;
+  /**
+   * Capability entries this handler contributes to the pairing map, e.g.
+   * `{deploy: {version: 1, supported_variants: ['pyfunc'], ...}}`. Keys must be `deploy` or
+   * `monitoring` (the platform's closed enum); two handlers may not declare the same key.
+   * @default none
+   */
+  capability?: Capabilities | undefined;
+  /**
+   * Safe to run again after a crash: tasks of this type found `running` at startup are re-run
+   * instead of being failed with `{reason: 'worker restarted'}`.
+   * @default false
+   */
+  idempotent?: boolean | undefined;
+  /**
+   * Per-task timeout; when it passes, `ctx.signal` aborts and the task fails with
+   * `{reason: 'timeout'}`.
+   * @default the worker's `taskTimeoutMs` setting (none)
+   */
+  timeoutMs?: number | undefined;
+  /** The work. May be sync or async; its return value becomes the `done` result. */
+  run: (ctx: TaskContext<v.InferOutput<TSchema>>) => TResult | Promise<TResult>;
+  /**
+   * Called after a failure (invalid payload excluded), before `failed` is reported; for
+   * compensation such as PATCHing a deployment `failed`. Errors thrown here are logged only.
+   */
+  onFailure?:
+    | ((ctx: TaskContext<v.InferOutput<TSchema>>, error: unknown) => void | Promise<void>)
+    | undefined;
+}
+
+/** A registered task handler; create with {@link defineHandler}. */
+export interface Handler<
+  TSchema extends v.GenericSchema = v.GenericSchema,
+  TResult extends HandlerResult = HandlerResult,
+> extends Readonly<HandlerDefinition<TSchema, TResult>> {
+  /** The task type this handler runs (an open string; the backend creates `deploy` and `undeploy`). */
+  readonly type: string;
+}
+
+/**
+ * Define the handler for one task type: the TypeScript form of the plan's `@handler`
+ * decorator. The runtime owns the lifecycle around `run` (running → validate → run →
+ * done/failed), reference §20 and §23.
+ *
+ * @example
+ * const deploy = defineHandler('deploy', {
+ *   payload: v.looseObject({ deployment_id: v.string() }),
+ *   run: async (ctx) => ({ inference_url: `/deployments/${ctx.payload.deployment_id}` }),
+ * });
+ */
+export function defineHandler<
+  TSchema extends v.GenericSchema = v.GenericSchema<unknown>,
+  TResult extends HandlerResult = HandlerResult,
+>(type: string, definition: HandlerDefinition<TSchema, TResult>): Handler<TSchema, TResult> {
+  return Object.freeze({ ...definition, type });
+}

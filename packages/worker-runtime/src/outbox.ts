@@ -1,0 +1,227 @@
+// luml-satellite-protocol §4.3 (task status updates) and §18.5 (no crash recovery on the platform)
+import {
+  ApiError,
+  AuthenticationError,
+  PermissionDeniedError,
+  ResponseValidationError,
+} from '@uplink/core-schemas';
+import type { TaskStatus } from '@uplink/core-schemas/luml';
+import { type Logger, silentLogger, sleep } from '@uplink/http';
+import type { SatellitePlatform } from '@uplink/platform-client';
+import { MemoryOutboxStore, type OutboxEntry, type OutboxStore } from './outbox-store.js';
+import { isTransientError, retryDelayMs } from './retry.js';
+
+/** Options for {@link Outbox}. */
+export interface OutboxOptions {
+  /** Where updates are posted. */
+  client: SatellitePlatform;
+  /**
+   * Where entries are kept until accepted.
+   * @default new MemoryOutboxStore()
+   */
+  store?: OutboxStore | undefined;
+  /** @default silentLogger */
+  logger?: Logger | undefined;
+  /**
+   * Backoff between delivery attempts (full jitter); a `Retry-After` hint replaces it.
+   * @default { baseDelayMs: 250, maxDelayMs: 30000 }
+   */
+  backoff?: { baseDelayMs?: number; maxDelayMs?: number } | undefined;
+  /** Called when the platform accepted an entry. */
+  onDelivered?: ((entry: OutboxEntry) => void) | undefined;
+  /** Called when an entry was dropped because the platform refused it for good (404, 422, …). */
+  onDropped?: ((entry: OutboxEntry, error: unknown) => void) | undefined;
+}
+
+/**
+ * Task status updates go through the outbox: each is persisted first, then posted and retried
+ * with backoff until the platform accepts it. Updates of one task are delivered in order;
+ * different tasks are delivered concurrently. Only a permanent refusal (4xx other than 401,
+ * 403, 408, 425, 429) drops an entry, with an error log; 401/403 keep it (a fixed token can
+ * still deliver it from the file store after a restart).
+ */
+export class Outbox {
+  readonly #client: SatellitePlatform;
+  readonly #store: OutboxStore;
+  readonly #logger: Logger;
+  readonly #options: OutboxOptions;
+  readonly #queues = new Map<string, OutboxEntry[]>();
+  readonly #idle = new Set<() => void>();
+  #controller = new AbortController();
+  #pending = 0;
+  #opened = false;
+
+  constructor(options: OutboxOptions) {
+    this.#client = options.client;
+    this.#store = options.store ?? new MemoryOutboxStore();
+    this.#logger = options.logger ?? silentLogger;
+    this.#options = options;
+  }
+
+  /** Load entries left by a previous run and start delivering them. Returns how many. */
+  async open(): Promise<number> {
+    if (this.#opened) return this.#pending;
+    this.#opened = true;
+    this.#controller = new AbortController();
+    const entries = await this.#store.load();
+    for (const entry of entries) this.#schedule(entry);
+    if (entries.length > 0) {
+      this.#logger.info('outbox: resuming updates left by a previous run', {
+        count: entries.length,
+      });
+    }
+    return entries.length;
+  }
+
+  /** Persist an update and schedule its delivery. Resolves once it is stored (not delivered). */
+  async enqueue(
+    taskId: string,
+    status: TaskStatus,
+    result: Record<string, unknown> | null = null,
+  ): Promise<OutboxEntry> {
+    const entry: OutboxEntry = {
+      id: crypto.randomUUID(),
+      taskId,
+      status,
+      result,
+      enqueuedAt: Date.now(),
+    };
+    await this.#store.add(entry);
+    this.#schedule(entry);
+    return entry;
+  }
+
+  /** Whether an update for this task is still waiting (so the task must not be started again). */
+  hasTask(taskId: string): boolean {
+    return this.#queues.has(taskId);
+  }
+
+  /** Task ids with updates still waiting. */
+  taskIds(): string[] {
+    return [...this.#queues.keys()];
+  }
+
+  /** Entries not yet accepted. */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /**
+   * Wait until every entry is delivered, the signal aborts, or `timeoutMs` passes.
+   * Resolves `true` when the outbox is empty.
+   */
+  async flush(
+    options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined } = {},
+  ): Promise<boolean> {
+    if (this.#pending === 0) return true;
+    return new Promise<boolean>((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const finish = (value: boolean): void => {
+        this.#idle.delete(onIdle);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (timer) clearTimeout(timer);
+        resolve(value);
+      };
+      const onIdle = (): void => finish(true);
+      const onAbort = (): void => finish(this.#pending === 0);
+      this.#idle.add(onIdle);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.timeoutMs !== undefined) timer = setTimeout(onAbort, options.timeoutMs);
+      if (options.signal?.aborted) onAbort();
+    });
+  }
+
+  /** Stop delivering. Undelivered entries stay in the store. */
+  async close(): Promise<void> {
+    this.#controller.abort();
+    this.#opened = false;
+    await this.#store.close();
+  }
+
+  #schedule(entry: OutboxEntry): void {
+    this.#pending++;
+    const queue = this.#queues.get(entry.taskId);
+    if (queue) {
+      queue.push(entry);
+      return;
+    }
+    this.#queues.set(entry.taskId, [entry]);
+    void this.#pump(entry.taskId, this.#controller.signal);
+  }
+
+  async #pump(taskId: string, signal: AbortSignal): Promise<void> {
+    const queue = this.#queues.get(taskId);
+    while (queue && queue.length > 0 && !signal.aborted) {
+      const entry = queue[0] as OutboxEntry;
+      const delivered = await this.#deliver(entry, signal);
+      if (delivered === 'aborted') break;
+      await this.#store.remove(entry.id).catch((error: unknown) => {
+        this.#logger.warn('outbox: could not record a delivered update', { error: String(error) });
+      });
+      queue.shift();
+      this.#pending--;
+    }
+    if (signal.aborted) {
+      // Closed: forget the in-memory queue; the store still holds the entries.
+      this.#pending -= queue?.length ?? 0;
+      this.#queues.delete(taskId);
+      return;
+    }
+    this.#queues.delete(taskId);
+    if (this.#pending === 0) for (const resolve of [...this.#idle]) resolve();
+  }
+
+  async #deliver(
+    entry: OutboxEntry,
+    signal: AbortSignal,
+  ): Promise<'delivered' | 'dropped' | 'aborted'> {
+    for (let attempt = 1; ; attempt++) {
+      if (signal.aborted) return 'aborted';
+      try {
+        await this.#client.updateTaskStatus(entry.taskId, entry.status, entry.result, { signal });
+        this.#options.onDelivered?.(entry);
+        return 'delivered';
+      } catch (error) {
+        if (signal.aborted) return 'aborted';
+        if (error instanceof ResponseValidationError) {
+          // The platform answered 2xx: the update was applied even if its echo is odd.
+          this.#options.onDelivered?.(entry);
+          return 'delivered';
+        }
+        const keep =
+          isTransientError(error) ||
+          error instanceof AuthenticationError ||
+          error instanceof PermissionDeniedError ||
+          !(error instanceof ApiError);
+        if (!keep) {
+          this.#logger.error('outbox: platform refused a task update; dropping it', {
+            taskId: entry.taskId,
+            status: entry.status,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          this.#options.onDropped?.(entry, error);
+          return 'dropped';
+        }
+        const delayMs = retryDelayMs(error, attempt, {
+          baseDelayMs: this.#options.backoff?.baseDelayMs ?? 250,
+          maxDelayMs: this.#options.backoff?.maxDelayMs ?? 30_000,
+        });
+        this.#logger[attempt === 1 ? 'info' : 'debug'](
+          'outbox: update not accepted yet; retrying',
+          {
+            taskId: entry.taskId,
+            status: entry.status,
+            attempt,
+            delayMs,
+            error: error instanceof Error ? error.message : String(error),
+          },
+        );
+        try {
+          await sleep(delayMs, signal);
+        } catch {
+          return 'aborted';
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,208 @@
+// luml-satellite-protocol §9 (polling loop) and §18.7 (401 loops)
+import { AuthenticationError, PermissionDeniedError } from '@uplink/core-schemas';
+import type { SatelliteTask } from '@uplink/core-schemas/luml';
+import { type Logger, silentLogger, sleep } from '@uplink/http';
+import type { SatellitePlatform } from '@uplink/platform-client';
+import { WorkerFatalError } from './errors.js';
+import type { WorkerMetrics } from './metrics.js';
+import { retryDelayMs } from './retry.js';
+
+/** Options for {@link PollingLoop}. */
+export interface PollingLoopOptions {
+  /** Where tasks are listed. */
+  client: SatellitePlatform;
+  /** Runs one task to the end; never rejects. */
+  dispatch: (task: SatelliteTask) => Promise<unknown>;
+  /**
+   * Tasks run at once.
+   * @default 1
+   */
+  concurrency?: number | undefined;
+  /**
+   * Wait after a poll that brought no new work.
+   * @default 2000
+   */
+  intervalMs?: number | undefined;
+  /**
+   * First backoff ceiling after a poll error (doubles per consecutive error, full jitter).
+   * @default 1000
+   */
+  backoffBaseMs?: number | undefined;
+  /**
+   * Cap of the backoff after poll errors.
+   * @default 60000
+   */
+  backoffMaxMs?: number | undefined;
+  /** Extra check: true when a task must not be started (for example its result is still in the outbox). */
+  isBusy?: ((taskId: string) => boolean) | undefined;
+  /** Called once when the loop stops for good (401/403). */
+  onFatal?: ((error: WorkerFatalError) => void) | undefined;
+  /** @default silentLogger */
+  logger?: Logger | undefined;
+  /** Poll counters and in-flight gauge. */
+  metrics?: WorkerMetrics | undefined;
+}
+
+/** Remembered task ids, so a task is never started twice by one process. */
+const SEEN_LIMIT = 100_000;
+
+/**
+ * Poll `GET /tasks?status=pending` and run what comes back, at most `concurrency` at a time.
+ * Polls again at once while work keeps arriving, waits `intervalMs` when idle, and backs off
+ * exponentially with jitter (capped) after errors. A 401 or 403 stops the loop with a
+ * {@link WorkerFatalError} instead of looping forever. A task is never started twice, even
+ * while it still shows as pending (its `running` update may still be in the outbox).
+ */
+export class PollingLoop {
+  readonly #options: PollingLoopOptions;
+  readonly #inFlight = new Map<string, Promise<unknown>>();
+  readonly #seen = new Set<string>();
+  readonly #slotWaiters = new Set<() => void>();
+  #controller = new AbortController();
+  #running: Promise<void> | undefined;
+  #consecutiveErrors = 0;
+
+  constructor(options: PollingLoopOptions) {
+    this.#options = options;
+  }
+
+  /** Ids of the tasks running now. */
+  get inFlight(): string[] {
+    return [...this.#inFlight.keys()];
+  }
+
+  /** Consecutive failed polls (0 after a success). */
+  get consecutiveErrors(): number {
+    return this.#consecutiveErrors;
+  }
+
+  /** Start polling; resolves when the loop has stopped (after {@link stop} or a fatal error). */
+  start(): Promise<void> {
+    this.#running ??= this.#loop(this.#controller.signal);
+    return this.#running;
+  }
+
+  /** Stop polling (in-flight tasks keep running; see {@link drain}). */
+  async stop(): Promise<void> {
+    this.#controller.abort();
+    this.#wakeSlotWaiters();
+    await this.#running;
+  }
+
+  /** Run a task outside polling (crash recovery), counted against the concurrency limit. */
+  run(task: SatelliteTask): Promise<unknown> {
+    return this.#start(task);
+  }
+
+  /** Resolves when every in-flight task has finished. */
+  async drain(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()]);
+  }
+
+  #start(task: SatelliteTask): Promise<unknown> {
+    this.#seen.add(task.id);
+    if (this.#seen.size > SEEN_LIMIT) {
+      const oldest = this.#seen.values().next().value;
+      if (oldest !== undefined) this.#seen.delete(oldest);
+    }
+    const promise = Promise.resolve()
+      .then(() => this.#options.dispatch(task))
+      .catch((error: unknown) => {
+        (this.#options.logger ?? silentLogger).error('task dispatch failed', {
+          taskId: task.id,
+          error: String(error),
+        });
+      })
+      .finally(() => {
+        this.#inFlight.delete(task.id);
+        this.#wakeSlotWaiters();
+      });
+    this.#inFlight.set(task.id, promise);
+    return promise;
+  }
+
+  #wakeSlotWaiters(): void {
+    for (const wake of [...this.#slotWaiters]) wake();
+  }
+
+  #freeSlots(): number {
+    return Math.max(1, this.#options.concurrency ?? 1) - this.#inFlight.size;
+  }
+
+  async #waitForSlot(signal: AbortSignal): Promise<void> {
+    while (this.#freeSlots() <= 0 && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          this.#slotWaiters.delete(wake);
+          resolve();
+        };
+        this.#slotWaiters.add(wake);
+      });
+    }
+  }
+
+  async #loop(signal: AbortSignal): Promise<void> {
+    const logger = this.#options.logger ?? silentLogger;
+    const intervalMs = this.#options.intervalMs ?? 2000;
+    while (!signal.aborted) {
+      await this.#waitForSlot(signal);
+      if (signal.aborted) break;
+      let tasks: SatelliteTask[];
+      try {
+        tasks = await this.#options.client.listTasks({ status: 'pending', signal });
+      } catch (error) {
+        if (signal.aborted) break;
+        this.#options.metrics?.recordPoll(false);
+        if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
+          const fatal = new WorkerFatalError(
+            `The platform refused the satellite token (HTTP ${error.status}); stopping instead of polling forever. Check LUML_SATELLITE_TOKEN / SATELLITE_TOKEN (a dfssat_ key that was not rotated or revoked).`,
+            { cause: error },
+          );
+          logger.error('poll: fatal authentication error', { status: error.status });
+          this.#options.onFatal?.(fatal);
+          break;
+        }
+        this.#consecutiveErrors++;
+        const delayMs = Math.min(
+          retryDelayMs(error, this.#consecutiveErrors, {
+            baseDelayMs: this.#options.backoffBaseMs ?? 1000,
+            maxDelayMs: this.#options.backoffMaxMs ?? 60_000,
+          }),
+          this.#options.backoffMaxMs ?? 60_000,
+        );
+        logger.warn('poll failed; backing off', {
+          attempt: this.#consecutiveErrors,
+          delayMs,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        if (!(await pause(delayMs, signal))) break;
+        continue;
+      }
+      this.#consecutiveErrors = 0;
+      this.#options.metrics?.recordPoll(true);
+      const fresh = tasks.filter(
+        (task) =>
+          task.status === 'pending' &&
+          !this.#inFlight.has(task.id) &&
+          !this.#seen.has(task.id) &&
+          !this.#options.isBusy?.(task.id),
+      );
+      for (const task of fresh) {
+        if (this.#freeSlots() <= 0) break;
+        this.#start(task);
+      }
+      // Work arrived: poll again as soon as a slot is free. Idle: wait the interval.
+      if (fresh.length > 0) continue;
+      if (!(await pause(intervalMs, signal))) break;
+    }
+  }
+}
+
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await sleep(ms, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
