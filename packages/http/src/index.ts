@@ -1,1 +1,46 @@
-export {};
+/**
+ * @uplink/http: the one Uplink transport. Typed requests with retries, timeouts and abort,
+ * errors mapped to the core-schemas family, SSE, and redacted logging. Runtime-neutral:
+ * nothing here imports `node:*`; the JSON-lines logger lives in `@uplink/http/node`.
+ */
+export {
+  isSecretField,
+  isSecretHeader,
+  REDACTED,
+  redactHeaders,
+  redactText,
+  redactUrl,
+  redactValue,
+} from '@uplink/core-schemas';
+export { anySignal, type CombinedSignal } from './any-signal.js';
+export {
+  type AuthRequest,
+  type AuthStrategy,
+  bearer,
+  type CredentialSource,
+  header,
+} from './auth.js';
+export { type BackoffOptions, computeBackoff } from './compute-backoff.js';
+export {
+  describeErrorBody,
+  type ErrorContext,
+  errorFromResponse,
+  type ServerErrorDetails,
+} from './error-from-response.js';
+export { createHttpClient } from './http-client.js';
+export type {
+  HttpClient,
+  HttpClientOptions,
+  HttpResponse,
+  QueryParams,
+  RequestOptions,
+  SchemaOutput,
+} from './http-types.js';
+export { createRedactingLogger, type Logger, silentLogger } from './logger.js';
+export { parseRetryAfter } from './parse-retry-after.js';
+export { DEFAULT_RETRY_STATUSES, type RetryOptions } from './retry-policy.js';
+export { sleep } from './sleep.js';
+export { streamSSE } from './sse-stream.js';
+export type { SSEEventSchemas, SSEMessage, SSEOpen, SSEOptions, SSEStream } from './sse-types.js';
+export { buildUserAgent } from './user-agent.js';
+export { HTTP_PACKAGE_VERSION } from './version.js';

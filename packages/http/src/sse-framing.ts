@@ -1,0 +1,95 @@
+// llama-orch-protocol §6.6 item 5 and §6.7 (tolerant framing: blank line between `event:` and `data:`).
+
+const LF = 10;
+const CR = 13;
+const EMPTY = 0;
+const EVENT_ONLY = 1;
+const HAS_DATA = 2;
+
+/** Which field a line sets, for the framing rule (`other` covers comments, `id:`, `retry:`). */
+function classify(head: string): 'data' | 'event' | 'other' {
+  if (head.startsWith('data:') || head === 'data') return 'data';
+  if (head.startsWith('event:') || head === 'event') return 'event';
+  return 'other';
+}
+
+/**
+ * Rewrites decoded SSE text so a standard parser keeps an event name across blank lines that
+ * come between `event:` and the first `data:` of a block (llama-orch's upstream framing). A
+ * WHATWG parser would dispatch nothing at that blank line and forget the name, turning the
+ * data into a nameless `message`. Blank lines are dropped only while the current block has
+ * an `event:` line and no `data:` line yet, so standard streams pass through unchanged.
+ * Chunks may split anywhere, including between the CR and LF of a CRLF.
+ */
+export class TolerantFraming {
+  #block = EMPTY;
+  /** First characters of a line that started in an earlier chunk (up to 6, enough to classify). */
+  #head = '';
+  /** Characters of the current line seen in earlier chunks. */
+  #lineLength = 0;
+  /** The previous chunk ended with CR: a leading LF completes that CRLF. */
+  #pendingCr = false;
+  /** ... and that CR terminated a dropped blank line, so its LF is dropped too. */
+  #pendingCrDropped = false;
+
+  /** Rewrite one decoded chunk; returns the text to feed the parser. */
+  transform(chunk: string): string {
+    const length = chunk.length;
+    let i = 0;
+    let out: string[] | undefined;
+    let segmentStart = 0;
+    if (this.#pendingCr) {
+      this.#pendingCr = false;
+      if (length > 0 && chunk.charCodeAt(0) === LF) {
+        i = 1;
+        if (this.#pendingCrDropped) {
+          out = [];
+          segmentStart = 1;
+        }
+      }
+      this.#pendingCrDropped = false;
+    }
+    const hasCr = chunk.indexOf('\r', i) !== -1;
+    while (i < length) {
+      let end = chunk.indexOf('\n', i);
+      if (hasCr) {
+        const cr = chunk.indexOf('\r', i);
+        if (cr !== -1 && (end === -1 || cr < end)) end = cr;
+      }
+      if (end === -1) {
+        if (this.#head.length < 6) this.#head += chunk.slice(i, i + 6 - this.#head.length);
+        this.#lineLength += length - i;
+        break;
+      }
+      let terminatorLength = 1;
+      if (chunk.charCodeAt(end) === CR) {
+        if (end + 1 < length) {
+          if (chunk.charCodeAt(end + 1) === LF) terminatorLength = 2;
+        } else this.#pendingCr = true;
+      }
+      if (this.#lineLength === 0 && end === i) {
+        // A blank line: it ends the block, unless the block so far is only an `event:` line.
+        if (this.#block === EVENT_ONLY) {
+          out ??= [];
+          out.push(chunk.slice(segmentStart, end));
+          segmentStart = end + terminatorLength;
+          if (this.#pendingCr) this.#pendingCrDropped = true;
+        } else this.#block = EMPTY;
+      } else {
+        const head =
+          this.#lineLength === 0
+            ? chunk.slice(i, Math.min(end, i + 6))
+            : (this.#head + chunk.slice(i, Math.min(end, i + 6))).slice(0, 6);
+        const kind = classify(head);
+        if (kind === 'data') this.#block = HAS_DATA;
+        else if (kind === 'event' && this.#block !== HAS_DATA) this.#block = EVENT_ONLY;
+      }
+      this.#head = '';
+      this.#lineLength = 0;
+      i = end + terminatorLength;
+    }
+    if (!out) return chunk;
+    out.push(chunk.slice(segmentStart));
+    return out.join('');
+  }
+}
