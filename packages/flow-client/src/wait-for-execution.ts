@@ -119,7 +119,11 @@ export async function waitForExecution(
         failures++;
         const hint = error instanceof ApiError ? error.retryAfterMs : undefined;
         delayMs =
-          hint ?? Math.max(intervalMs, computeBackoff(failures - 1, { maxDelayMs: maxIntervalMs }));
+          hint ??
+          Math.max(
+            intervalMs,
+            computeBackoff(failures - 1, { baseDelayMs: intervalMs, maxDelayMs: maxIntervalMs }),
+          );
         await pause(delayMs);
         continue;
       }
