@@ -22,6 +22,9 @@ export interface FlowRunnerContext {
 class NodeFailure extends Error {}
 
 const REASONS: Record<number, string> = {
+  301: 'Moved Permanently',
+  302: 'Found',
+  307: 'Temporary Redirect',
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -81,6 +84,8 @@ async function callAgent(
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify(body),
+        // httpx does not follow redirects by default: a 3xx fails the node.
+        redirect: 'manual',
         signal,
       });
       text = await response.text();
