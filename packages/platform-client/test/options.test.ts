@@ -1,0 +1,157 @@
+import { ConfigurationError } from '@uplink/core-schemas';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLATFORM_URL, resolvePlatformSettings } from '../src/platform-client-options.js';
+import { firstEnv, readProcessEnv } from '../src/read-env.js';
+
+const TOKEN = 'dfssat_ElrtvzEokFpY__ygi38cj0OOEiepWRtPV_mou-JmYuk';
+
+function configError(fn: () => unknown): ConfigurationError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('resolvePlatformSettings', () => {
+  it('uses explicit options first', () => {
+    const settings = resolvePlatformSettings({
+      token: TOKEN,
+      platformUrl: 'http://127.0.0.1:8000/',
+      env: { LUML_SATELLITE_TOKEN: 'dfssat_other', PLATFORM_URL: 'http://ignored' },
+    });
+    expect(settings).toMatchObject({
+      token: TOKEN,
+      platformUrl: 'http://127.0.0.1:8000',
+      tokenWarning: undefined,
+      inferenceAccessTtlMs: 60_000,
+      secretTtlMs: 60_000,
+    });
+  });
+
+  it('falls back to LUML_SATELLITE_TOKEN, then SATELLITE_TOKEN', () => {
+    expect(
+      resolvePlatformSettings({
+        env: { LUML_SATELLITE_TOKEN: 'dfssat_luml', SATELLITE_TOKEN: 'dfssat_plain' },
+      }).token,
+    ).toBe('dfssat_luml');
+    expect(
+      resolvePlatformSettings({
+        env: { LUML_SATELLITE_TOKEN: ' ', SATELLITE_TOKEN: 'dfssat_plain' },
+      }).token,
+    ).toBe('dfssat_plain');
+  });
+
+  it('falls back to LUML_PLATFORM_URL, then PLATFORM_URL, then the public API', () => {
+    const env = { SATELLITE_TOKEN: TOKEN };
+    expect(
+      resolvePlatformSettings({
+        env: { ...env, LUML_PLATFORM_URL: 'https://a.example', PLATFORM_URL: 'https://b.example' },
+      }).platformUrl,
+    ).toBe('https://a.example');
+    expect(
+      resolvePlatformSettings({ env: { ...env, PLATFORM_URL: 'https://b.example/' } }).platformUrl,
+    ).toBe('https://b.example');
+    expect(resolvePlatformSettings({ env }).platformUrl).toBe(DEFAULT_PLATFORM_URL);
+  });
+
+  it('reads the process environment when no env is given', () => {
+    const previous = process.env.SATELLITE_TOKEN;
+    const previousLuml = process.env.LUML_SATELLITE_TOKEN;
+    process.env.SATELLITE_TOKEN = 'dfssat_from_process';
+    delete process.env.LUML_SATELLITE_TOKEN;
+    try {
+      expect(resolvePlatformSettings({}).token).toBe('dfssat_from_process');
+      expect(readProcessEnv().SATELLITE_TOKEN).toBe('dfssat_from_process');
+    } finally {
+      if (previous === undefined) delete process.env.SATELLITE_TOKEN;
+      else process.env.SATELLITE_TOKEN = previous;
+      if (previousLuml !== undefined) process.env.LUML_SATELLITE_TOKEN = previousLuml;
+    }
+  });
+
+  it('has no environment where there is no process', () => {
+    const saved = globalThis.process;
+    // Simulate a browser: no `process` global at all.
+    Object.defineProperty(globalThis, 'process', { value: undefined, configurable: true });
+    try {
+      expect(readProcessEnv()).toEqual({});
+    } finally {
+      Object.defineProperty(globalThis, 'process', { value: saved, configurable: true });
+    }
+  });
+
+  it('rejects an empty or missing token, naming both variables', () => {
+    for (const token of ['', '   ', undefined]) {
+      const error = configError(() => resolvePlatformSettings({ token, env: {} }));
+      expect(error.problems[0]?.setting).toBe('token');
+      expect(error.message).toContain('LUML_SATELLITE_TOKEN or SATELLITE_TOKEN');
+    }
+  });
+
+  it('lists every bad setting at once, without echoing the token', () => {
+    const error = configError(() =>
+      resolvePlatformSettings({
+        token: 'dfssat_has space',
+        platformUrl: 'ftp://files.example',
+        timeoutMs: 0,
+        totalTimeoutMs: Number.NaN,
+        cache: { inferenceAccessTtlMs: -1, secretTtlMs: Number.POSITIVE_INFINITY },
+        env: {},
+      }),
+    );
+    expect(error.problems.map((p) => p.setting)).toEqual([
+      'token',
+      'platformUrl',
+      'timeoutMs',
+      'totalTimeoutMs',
+      'cache.inferenceAccessTtlMs',
+      'cache.secretTtlMs',
+    ]);
+    expect(error.message).not.toContain('dfssat_has');
+    expect(JSON.stringify(error.toJSON())).not.toContain('dfssat_has');
+  });
+
+  it('rejects a platform URL that does not parse', () => {
+    const error = configError(() =>
+      resolvePlatformSettings({ token: TOKEN, platformUrl: 'api.luml.ai' }),
+    );
+    expect(error.problems).toEqual([
+      expect.objectContaining({
+        setting: 'platformUrl',
+        message: expect.stringContaining('api.luml.ai'),
+      }),
+    ]);
+  });
+
+  it('warns, without the token, when the token is not a satellite key', () => {
+    const user = resolvePlatformSettings({
+      token: 'dfs_F-xvH1zvbdOiSxErZPsmpuyD1cPWHrAF2rSI1n6K96E',
+      env: {},
+    });
+    expect(user.tokenWarning).toContain('user API key');
+    expect(user.tokenWarning).not.toContain('F-xvH1');
+    const jwt = resolvePlatformSettings({ token: 'eyJhbGciOiJIUzI1NiJ9.e30.sig', env: {} });
+    expect(jwt.tokenWarning).toContain('dfssat_');
+    expect(jwt.tokenWarning).not.toContain('eyJhbGci');
+  });
+
+  it('turns caches off with false or 0', () => {
+    const settings = resolvePlatformSettings({
+      token: TOKEN,
+      env: {},
+      cache: { inferenceAccessTtlMs: false, secretTtlMs: 0 },
+    });
+    expect(settings.inferenceAccessTtlMs).toBe(0);
+    expect(settings.secretTtlMs).toBe(0);
+  });
+});
+
+describe('firstEnv', () => {
+  it('returns the first non-empty variable with its name', () => {
+    expect(firstEnv({ A: '', B: ' x ' }, ['A', 'B'])).toEqual({ name: 'B', value: 'x' });
+    expect(firstEnv({}, ['A'])).toBeUndefined();
+  });
+});
