@@ -15,7 +15,7 @@ import {
   WaitTimeoutError,
   ZERO_EXECUTION_ID,
 } from '../src/index.js';
-import { gate, startSpine } from './helpers.js';
+import { heldAgent, startSpine } from './helpers.js';
 
 const fast = { intervalMs: 5 };
 
@@ -123,24 +123,21 @@ describe('executions against FakeAiSpine with loopback agents', () => {
   });
 
   it('fails the run when an agent is slower than the server timeout', async () => {
-    const release = gate();
-    const spine = await startSpine(
-      { slow: async () => (await release.promise, {}) },
-      { agentTimeoutMs: 50 },
-    );
+    const slow = heldAgent();
+    const spine = await startSpine({ slow: slow.handler }, { agentTimeoutMs: 50 });
     const client = new FlowClient({ baseUrl: spine.url });
     try {
       const error = await client.executeAndWait('slow_flow', {}, fast).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ExecutionError);
       expect((error as ExecutionError).serverMessage).toMatch(/timeout|timed out/i);
     } finally {
-      release.open();
+      slow.release();
     }
   });
 
   it('throws WaitTimeoutError with the last execution when the run outlasts timeoutMs', async () => {
-    const release = gate();
-    const spine = await startSpine({ stuck: async () => (await release.promise, { ok: true }) });
+    const stuck = heldAgent({ ok: true });
+    const spine = await startSpine({ stuck: stuck.handler });
     const client = new FlowClient({ baseUrl: spine.url });
     const { execution_id } = await client.executeFlow('stuck_flow', {});
     try {
@@ -155,7 +152,7 @@ describe('executions against FakeAiSpine with loopback agents', () => {
       expect(timeout.lastExecution?.status).toBe('running');
       expect(timeout.message).toContain(execution_id);
     } finally {
-      release.open();
+      stuck.release();
     }
     await expect(client.waitForExecution(execution_id, fast)).resolves.toMatchObject({
       status: 'completed',
@@ -163,8 +160,8 @@ describe('executions against FakeAiSpine with loopback agents', () => {
   });
 
   it('aborts a wait through its signal', async () => {
-    const release = gate();
-    const spine = await startSpine({ held: async () => (await release.promise, {}) });
+    const held = heldAgent();
+    const spine = await startSpine({ held: held.handler });
     const client = new FlowClient({ baseUrl: spine.url });
     const { execution_id } = await client.executeFlow('held_flow', {});
     const controller = new AbortController();
@@ -176,31 +173,21 @@ describe('executions against FakeAiSpine with loopback agents', () => {
       signal: controller.signal,
     });
     await expect(waiting).rejects.toBeInstanceOf(AbortError);
-    release.open();
+    held.release();
   });
 
   it('cancels a running execution; the backend race later overwrites cancelled', async () => {
-    const release = gate();
-    const spine = await startSpine({ long: async () => (await release.promise, { late: true }) });
+    const long = heldAgent({ late: true });
+    const spine = await startSpine({ long: long.handler });
     const client = new FlowClient({ baseUrl: spine.url });
     const { execution_id } = await client.executeFlow('long_flow', {});
-    await client
-      .waitForExecution(execution_id, { intervalMs: 5, timeoutMs: 0 })
-      .catch(() => undefined);
-    // Wait until the run is really running (cancel is refused while pending).
-    for (
-      let i = 0;
-      i < 200 && (await client.getExecution(execution_id)).status !== 'running';
-      i++
-    ) {
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await long.entered; // the agent is being called: the run is `running`
     await expect(client.cancelExecution(execution_id)).resolves.toEqual({
       message: 'Execution cancelled successfully',
     });
     const cancelled = await client.waitForExecution(execution_id, fast);
     expect(cancelled.status).toBe('cancelled');
-    release.open();
+    long.release();
     await spine.whenSettled(execution_id);
     expect((await client.getExecution(execution_id)).status).toBe('completed');
   });

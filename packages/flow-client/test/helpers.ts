@@ -29,6 +29,24 @@ export function gate(): { promise: Promise<void>; open(): void } {
 }
 
 /**
+ * An agent handler that reports when it is called (`entered`) and answers `output` only once
+ * `release()` is called, so a test can hold a run in `running`.
+ */
+export function heldAgent(output: Record<string, unknown> = {}) {
+  const entered = gate();
+  const released = gate();
+  return {
+    handler: async () => {
+      entered.open();
+      await released.promise;
+      return output;
+    },
+    entered: entered.promise,
+    release: released.open,
+  };
+}
+
+/**
  * Start a fake AI Spine plus one loopback agent per handler (agent id = key), each with a
  * one-node flow `<key>_flow`. Everything closes when the test ends.
  */

@@ -1,0 +1,77 @@
+import { AbortError } from '@uplink/core-schemas';
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from './errors.js';
+import { type BatchItem, runBatch } from './execute-batch.js';
+
+const items = (n: number): BatchItem[] =>
+  Array.from({ length: n }, (_, i) => ({ flowId: 'f', input: { i } }));
+
+describe('runBatch', () => {
+  it('keeps input order and never runs more than concurrency at once', async () => {
+    let running = 0;
+    let peak = 0;
+    const results = await runBatch(
+      items(7),
+      async (item) => {
+        running++;
+        peak = Math.max(peak, running);
+        await Promise.resolve();
+        running--;
+        if (item.input.i === 3) throw new Error('three');
+        return item.input.i;
+      },
+      { concurrency: 3 },
+    );
+    expect(peak).toBe(3);
+    expect(results.map((r) => (r.ok ? r.value : (r.error as Error).message))).toEqual([
+      0,
+      1,
+      2,
+      'three',
+      4,
+      5,
+      6,
+    ]);
+  });
+
+  it('returns an empty list for no items and rejects a bad concurrency', async () => {
+    await expect(runBatch([], async () => 1)).resolves.toEqual([]);
+    await expect(runBatch(items(1), async () => 1, { concurrency: 0 })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+  });
+
+  it('gives every item AbortError when the signal is already aborted', async () => {
+    let started = 0;
+    const results = await runBatch(
+      items(2),
+      async () => {
+        started++;
+        return 1;
+      },
+      { signal: AbortSignal.abort() },
+    );
+    expect(started).toBe(0);
+    expect(results.every((r) => !r.ok && r.error instanceof AbortError)).toBe(true);
+  });
+
+  it('stops and rethrows when onProgress throws', async () => {
+    let started = 0;
+    const boom = new Error('callback broke');
+    const run = runBatch(
+      items(5),
+      async () => {
+        started++;
+        return 1;
+      },
+      {
+        concurrency: 1,
+        onProgress: () => {
+          throw boom;
+        },
+      },
+    );
+    await expect(run).rejects.toBe(boom);
+    expect(started).toBe(1);
+  });
+});

@@ -1,0 +1,142 @@
+import { AbortError, ConnectionError, NotFoundError, RateLimitError } from '@uplink/core-schemas';
+import type { ExecutionContext } from '@uplink/core-schemas/ai-spine';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ExecutionError, InvalidArgumentError, WaitTimeoutError } from './errors.js';
+import { waitForExecution } from './wait-for-execution.js';
+
+const ID = '7b0c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d';
+
+function execution(status: string, extra: Partial<ExecutionContext> = {}): ExecutionContext {
+  return {
+    execution_id: ID,
+    flow_id: 'f',
+    status,
+    input_data: {},
+    output_data: {},
+    error_message: null,
+    created_at: '2025-08-15T21:03:11.123456',
+    ...extra,
+  };
+}
+
+/** A getter that answers the scripted statuses (or throws the scripted errors) in turn. */
+function scripted(...steps: (string | Error)[]) {
+  const calls: number[] = [];
+  const get = vi.fn(async () => {
+    calls.push(Date.now());
+    const step = steps[Math.min(calls.length - 1, steps.length - 1)] as string | Error;
+    if (step instanceof Error) throw step;
+    return execution(step);
+  });
+  return { get, calls };
+}
+
+describe('waitForExecution loop', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('polls every intervalMs until a terminal status and reports progress', async () => {
+    const { get, calls } = scripted('pending', 'running', 'completed');
+    const seen: string[] = [];
+    const done = waitForExecution(get, ID, {
+      intervalMs: 1000,
+      onProgress: (e, p) => seen.push(`${p.attempt}:${e.status}`),
+    });
+    await vi.runAllTimersAsync();
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+    expect(seen).toEqual(['1:pending', '2:running', '3:completed']);
+    expect(calls[1]! - calls[0]!).toBe(1000);
+    expect(calls[2]! - calls[1]!).toBe(1000);
+  });
+
+  it('returns cancelled as terminal, and failed with throwOnFailure: false', async () => {
+    const cancelled = waitForExecution(scripted('cancelled').get, ID);
+    await expect(cancelled).resolves.toMatchObject({ status: 'cancelled' });
+    const failed = waitForExecution(scripted('failed').get, ID, { throwOnFailure: false });
+    await expect(failed).resolves.toMatchObject({ status: 'failed' });
+  });
+
+  it('throws ExecutionError for failed, with a fallback message', async () => {
+    const error = await waitForExecution(scripted('failed').get, ID).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExecutionError);
+    expect((error as Error).message).toBe(
+      `Execution ${ID} of flow "f" failed: the server gave no error message`,
+    );
+  });
+
+  it('keeps polling unknown statuses and times out with the last one, clamping the final sleep', async () => {
+    const { get, calls } = scripted('queued');
+    const done = waitForExecution(get, ID, { intervalMs: 4000, timeoutMs: 10_000 }).catch(
+      (e: unknown) => e,
+    );
+    await vi.runAllTimersAsync();
+    const error = (await done) as WaitTimeoutError;
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect(error.lastExecution?.status).toBe('queued');
+    expect(error.message).toBe(
+      `Execution ${ID} did not finish within 10000 ms (last status: queued)`,
+    );
+    // Polls at 0, 4000, 8000; the last sleep is clamped to 2000 and the deadline ends it.
+    expect(calls.map((t) => t - calls[0]!)).toEqual([0, 4000, 8000]);
+  });
+
+  it('with timeoutMs 0 polls once', async () => {
+    const { get } = scripted('running');
+    await expect(waitForExecution(get, ID, { timeoutMs: 0 })).rejects.toBeInstanceOf(
+      WaitTimeoutError,
+    );
+    expect(get).toHaveBeenCalledTimes(1);
+  });
+
+  it('aborts a request in flight when the deadline passes', async () => {
+    const get = vi.fn(
+      (_id: string, options: { signal?: AbortSignal | undefined }) =>
+        new Promise<ExecutionContext>((_resolve, reject) => {
+          options.signal?.addEventListener('abort', () => reject(new AbortError()));
+        }),
+    );
+    const done = waitForExecution(get, ID, { timeoutMs: 500 }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await done).toBeInstanceOf(WaitTimeoutError);
+  });
+
+  it('polls through transient errors, honouring retryAfterMs, and stops on others', async () => {
+    const limited = new RateLimitError('slow down', { status: 429, retryAfterMs: 7000 });
+    const { get, calls } = scripted(new ConnectionError('reset'), limited, 'completed');
+    const done = waitForExecution(get, ID, { intervalMs: 100 });
+    await vi.runAllTimersAsync();
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+    expect(calls[2]! - calls[1]!).toBe(7000);
+
+    const fatal = scripted(new NotFoundError('gone', { status: 404 }));
+    await expect(waitForExecution(fatal.get, ID)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('grows the interval with backoff, capped by maxIntervalMs', async () => {
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    const { get, calls } = scripted('running', 'running', 'running', 'running', 'completed');
+    const done = waitForExecution(get, ID, { intervalMs: 100, backoff: { maxIntervalMs: 300 } });
+    await vi.runAllTimersAsync();
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+    const gaps = calls.slice(1).map((t, i) => t - calls[i]!);
+    expect(gaps).toEqual([99, 199, 299, 299]);
+    random.mockRestore();
+  });
+
+  it('rejects bad options and an aborted signal', async () => {
+    const { get } = scripted('running');
+    await expect(
+      waitForExecution(get, ID, { timeoutMs: -1, intervalMs: Number.NaN }),
+    ).rejects.toThrow(InvalidArgumentError);
+    await expect(
+      waitForExecution(get, ID, {
+        signal: AbortSignal.abort(),
+        timeoutMs: Number.POSITIVE_INFINITY,
+      }),
+    ).rejects.toBeInstanceOf(AbortError);
+  });
+});
