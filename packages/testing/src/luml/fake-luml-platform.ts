@@ -76,6 +76,18 @@ export interface FakeLumlPlatformOptions {
   host?: string | undefined;
 }
 
+/** Input of {@link FakeLumlPlatform.createSatellite}. */
+export interface CreateSatelliteInput {
+  name?: string | null;
+  description?: string | null;
+  /** @default the fake's orbit */
+  orbitId?: string;
+  /** @default a random UUID */
+  id?: string;
+  /** The `dfssat_` key to accept. @default a fresh key */
+  token?: string;
+}
+
 /** Input of {@link FakeLumlPlatform.createDeployment}. */
 export type FakeDeploymentInput = CreateDeploymentInput;
 
@@ -106,11 +118,7 @@ export interface FakeLumlPlatform extends AsyncDisposable {
   /** The fault injector (reconfigure at runtime; read `stats`). */
   readonly faults: FaultInjector;
   /** Create an unpaired satellite; `token` is its `dfssat_` key. */
-  createSatellite(input?: {
-    name?: string | null;
-    description?: string | null;
-    orbitId?: string;
-  }): { satellite: Satellite; token: string };
+  createSatellite(input?: CreateSatelliteInput): { satellite: Satellite; token: string };
   /** The current state of one satellite (derived status included). */
   getSatellite(id: string): Satellite | undefined;
   /** Revoke a satellite's keys and issue a new one. */

@@ -52,6 +52,8 @@ export interface StoredArtifact {
 
 /** Input of {@link LumlState.createDeployment} (our camelCase API). */
 export interface CreateDeploymentInput {
+  /** @default a random UUID */
+  id?: string | undefined;
   satelliteId: string;
   artifactId: string;
   name: string;
@@ -75,6 +77,8 @@ export interface CreateDeploymentInput {
 
 /** Input of {@link LumlState.enqueueTask}. */
 export interface EnqueueTaskInput {
+  /** @default a random UUID */
+  id?: string | undefined;
   satelliteId: string;
   /** Any string: the platform creates `deploy`/`undeploy`, tests may try others. */
   type: string;
@@ -86,6 +90,8 @@ export interface EnqueueTaskInput {
 
 /** Input of {@link LumlState.addArtifact}. */
 export interface UploadArtifactInput {
+  /** @default a random UUID */
+  id?: string | undefined;
   /** File content (a string is UTF-8 encoded). */
   bytes: Uint8Array | string;
   /** @default 'model.luml' */
@@ -105,6 +111,8 @@ export interface UploadArtifactInput {
 
 /** Input of {@link LumlState.createSecret}. */
 export interface CreateSecretInput {
+  /** @default a random UUID */
+  id?: string | undefined;
   name: string;
   value: string;
   tags?: string[] | null | undefined;
@@ -166,13 +174,14 @@ export class LumlState {
       name?: string | null | undefined;
       description?: string | null | undefined;
       orbitId?: string | undefined;
+      id?: string | undefined;
       token?: string | undefined;
     } = {},
   ): { satellite: Satellite; token: string } {
     const orbitId = input.orbitId ?? this.orbitId;
     this.ensureOrbit(orbitId);
     const record: SatelliteRecord = {
-      id: crypto.randomUUID(),
+      id: input.id ?? crypto.randomUUID(),
       orbit_id: orbitId,
       name: input.name ?? null,
       description: input.description ?? null,
@@ -233,7 +242,7 @@ export class LumlState {
     const satellite = this.requireSatellite(input.satelliteId);
     const now = this.timestamp();
     const task: SatelliteTask = {
-      id: crypto.randomUUID(),
+      id: input.id ?? crypto.randomUUID(),
       satellite_id: satellite.id,
       orbit_id: satellite.orbit_id,
       type: input.type,
@@ -280,7 +289,7 @@ export class LumlState {
     if (!stored || stored.orbitId !== satellite.orbit_id)
       throw new PlatformError(404, 'Artifact not found');
     const { artifact } = stored;
-    const id = crypto.randomUUID();
+    const id = input.id ?? crypto.randomUUID();
     const deployment: Deployment = {
       id,
       orbit_id: satellite.orbit_id,
@@ -346,7 +355,7 @@ export class LumlState {
     const bytes =
       typeof input.bytes === 'string' ? Buffer.from(input.bytes, 'utf8') : Buffer.from(input.bytes);
     const fileName = input.fileName ?? 'model.luml';
-    const id = crypto.randomUUID();
+    const id = input.id ?? crypto.randomUUID();
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const name = input.name === undefined ? fileName.replace(/\.[^.]*$/, '') : input.name;
     const created = this.now();
@@ -387,7 +396,7 @@ export class LumlState {
     const orbitId = input.orbitId ?? this.orbitId;
     this.ensureOrbit(orbitId);
     const secret: OrbitSecret = {
-      id: crypto.randomUUID(),
+      id: input.id ?? crypto.randomUUID(),
       orbit_id: orbitId,
       name: input.name,
       value: input.value,

@@ -5,7 +5,7 @@ import { readCredential } from './credentials.js';
 import { BodyReadError, sendDetail, sendJson } from './http-io.js';
 import type { LumlState, SatelliteRecord } from './platform-state.js';
 import { PlatformError } from './platform-state.js';
-import type { ValidationIssue } from './request-validation.js';
+import { checkBody, type FieldSpec, type ValidationIssue } from './request-validation.js';
 import type { RouteContext } from './router.js';
 
 /** Quirks of the real platform that can be turned off (each defaults to on, as upstream). */
@@ -88,4 +88,21 @@ export function authenticateUser(ctx: RouteContext, fake: FakeContext): boolean 
     return true;
   sendDetail(ctx.res, 401, 'Not authenticated');
   return false;
+}
+
+/**
+ * Read the JSON body and check it against `fields`, adding to `issues` (path problems found
+ * earlier are reported together, as FastAPI does). Malformed JSON is answered at once with
+ * only the `json_invalid` issue, as FastAPI fails before any other validation; then this
+ * returns undefined.
+ */
+export async function readFields(
+  ctx: RouteContext,
+  issues: ValidationIssue[],
+  fields: Record<string, FieldSpec>,
+): Promise<Record<string, unknown> | undefined> {
+  const jsonIssues: ValidationIssue[] = [];
+  const body = await ctx.readJson(jsonIssues);
+  if (rejectInvalid(ctx, jsonIssues)) return undefined;
+  return checkBody(body, fields, issues);
 }

@@ -3,7 +3,6 @@ import type { Deployment, DeploymentStatus, TaskStatus } from '@uplink/core-sche
 import { sendDetail, sendEmpty, sendInternalError, sendJson } from './http-io.js';
 import { PlatformError, type SatelliteRecord } from './platform-state.js';
 import {
-  checkBody,
   checkPathUuid,
   checkValue,
   type FieldSpec,
@@ -13,6 +12,7 @@ import {
   authenticateSatellite,
   type FakeContext,
   guarded,
+  readFields,
   rejectInvalid,
 } from './route-support.js';
 import type { Route, RouteContext } from './router.js';
@@ -93,23 +93,17 @@ export function satelliteRoutes(fake: FakeContext): Route[] {
 
   return [
     route('POST', '/pair', async (ctx, satellite, issues) => {
-      const body = await ctx.readJson(issues);
-      if (rejectInvalid(ctx, issues)) return;
-      const fields = checkBody(
-        body,
-        {
-          base_url: { kind: 'url', required: true },
-          capabilities: {
-            kind: 'dict',
-            keys: ['deploy', 'monitoring'],
-            values: { kind: 'dict', nullable: true },
-            required: true,
-          },
-          slug: { kind: 'string', nullable: true },
+      const fields = await readFields(ctx, issues, {
+        base_url: { kind: 'url', required: true },
+        capabilities: {
+          kind: 'dict',
+          keys: ['deploy', 'monitoring'],
+          values: { kind: 'dict', nullable: true },
+          required: true,
         },
-        issues,
-      );
-      if (rejectInvalid(ctx, issues)) return;
+        slug: { kind: 'string', nullable: true },
+      });
+      if (rejectInvalid(ctx, issues) || fields === undefined) return;
       const capabilities = fields.capabilities as Record<string, Record<string, unknown> | null>;
       if (Object.keys(capabilities).length === 0)
         throw new PlatformError(400, 'Invalid capabilities');
@@ -143,17 +137,11 @@ export function satelliteRoutes(fake: FakeContext): Route[] {
 
     route('POST', '/tasks/{task_id}/status', async (ctx, satellite, issues) => {
       const id = checkPathUuid(ctx.params.task_id ?? '', 'task_id', issues);
-      const body = await ctx.readJson(issues);
-      if (rejectInvalid(ctx, issues)) return;
-      const fields = checkBody(
-        body,
-        {
-          status: { kind: 'enum', values: TASK_STATUS_VALUES, required: true },
-          result: { kind: 'dict', nullable: true },
-        },
-        issues,
-      );
-      if (rejectInvalid(ctx, issues) || id === undefined) return;
+      const fields = await readFields(ctx, issues, {
+        status: { kind: 'enum', values: TASK_STATUS_VALUES, required: true },
+        result: { kind: 'dict', nullable: true },
+      });
+      if (rejectInvalid(ctx, issues) || id === undefined || fields === undefined) return;
       const task = state.tasks.get(id);
       if (!task || task.satellite_id !== satellite.id)
         throw new PlatformError(404, 'Task not found');
@@ -173,14 +161,10 @@ export function satelliteRoutes(fake: FakeContext): Route[] {
     }),
 
     route('POST', '/deployments/inference-access', async (ctx, _satellite, issues) => {
-      const body = await ctx.readJson(issues);
-      if (rejectInvalid(ctx, issues)) return;
-      const fields = checkBody(
-        body,
-        { api_key: { kind: 'string', maxLength: 255, required: true } },
-        issues,
-      );
-      if (rejectInvalid(ctx, issues)) return;
+      const fields = await readFields(ctx, issues, {
+        api_key: { kind: 'string', maxLength: 255, required: true },
+      });
+      if (rejectInvalid(ctx, issues) || fields === undefined) return;
       // Any failure (unknown key, no permission) is `authorized: false`, never an error (§4.9).
       const authorized = state.userKeys.get(fields.api_key as string)?.authorized === true;
       sendJson(ctx.res, 200, { authorized });
@@ -194,20 +178,14 @@ export function satelliteRoutes(fake: FakeContext): Route[] {
 
     route('PATCH', '/deployments/{deployment_id}', async (ctx, satellite, issues) => {
       const id = checkPathUuid(ctx.params.deployment_id ?? '', 'deployment_id', issues);
-      const body = await ctx.readJson(issues);
-      if (rejectInvalid(ctx, issues)) return;
-      const fields = checkBody(
-        body,
-        {
-          inference_url: { kind: 'string', maxLength: 2048, nullable: true },
-          status: { kind: 'enum', values: DEPLOYMENT_STATUS_VALUES, nullable: true },
-          tags: TAGS,
-          schemas: { kind: 'dict', nullable: true },
-          error_message: { kind: 'dict', nullable: true },
-        },
-        issues,
-      );
-      if (rejectInvalid(ctx, issues) || id === undefined) return;
+      const fields = await readFields(ctx, issues, {
+        inference_url: { kind: 'string', maxLength: 2048, nullable: true },
+        status: { kind: 'enum', values: DEPLOYMENT_STATUS_VALUES, nullable: true },
+        tags: TAGS,
+        schemas: { kind: 'dict', nullable: true },
+        error_message: { kind: 'dict', nullable: true },
+      });
+      if (rejectInvalid(ctx, issues) || id === undefined || fields === undefined) return;
       const deployment = ownDeployment(satellite, id);
       const status = (fields.status ?? null) as DeploymentStatus | null;
       const keep = !fake.quirks.patchNullsOmittedFields;
@@ -234,14 +212,10 @@ export function satelliteRoutes(fake: FakeContext): Route[] {
 
     route('PATCH', '/deployments/{deployment_id}/status', async (ctx, satellite, issues) => {
       const id = checkPathUuid(ctx.params.deployment_id ?? '', 'deployment_id', issues);
-      const body = await ctx.readJson(issues);
-      if (rejectInvalid(ctx, issues)) return;
-      const fields = checkBody(
-        body,
-        { status: { kind: 'enum', values: DEPLOYMENT_STATUS_VALUES, required: true } },
-        issues,
-      );
-      if (rejectInvalid(ctx, issues) || id === undefined) return;
+      const fields = await readFields(ctx, issues, {
+        status: { kind: 'enum', values: DEPLOYMENT_STATUS_VALUES, required: true },
+      });
+      if (rejectInvalid(ctx, issues) || id === undefined || fields === undefined) return;
       const deployment = ownDeployment(satellite, id);
       deployment.status = fields.status as DeploymentStatus;
       deployment.updated_at = state.timestamp();

@@ -1,13 +1,14 @@
 // luml-satellite-protocol §17 (user-facing endpoints for the fake platform)
 import { readBody, sendEmpty, sendJson } from './http-io.js';
 import { PlatformError } from './platform-state.js';
+import { checkPathUuid, type FieldSpec, type ValidationIssue } from './request-validation.js';
 import {
-  checkBody,
-  checkPathUuid,
-  type FieldSpec,
-  type ValidationIssue,
-} from './request-validation.js';
-import { authenticateUser, type FakeContext, guarded, rejectInvalid } from './route-support.js';
+  authenticateUser,
+  type FakeContext,
+  guarded,
+  readFields,
+  rejectInvalid,
+} from './route-support.js';
 import type { Route, RouteContext } from './router.js';
 
 /** Prefix of every user route. */
@@ -54,10 +55,8 @@ export function userRoutes(fake: FakeContext): Route[] {
 
   return [
     route('POST', '/satellites', async (ctx, orbitId, issues) => {
-      const body = await ctx.readJson(issues);
-      if (rejectInvalid(ctx, issues)) return;
-      const fields = checkBody(body, { name: NAME, description: DESCRIPTION }, issues);
-      if (rejectInvalid(ctx, issues)) return;
+      const fields = await readFields(ctx, issues, { name: NAME, description: DESCRIPTION });
+      if (rejectInvalid(ctx, issues) || fields === undefined) return;
       const { satellite, token } = state.createSatellite({
         name: fields.name as string | null | undefined,
         description: fields.description as string | null | undefined,
@@ -80,10 +79,8 @@ export function userRoutes(fake: FakeContext): Route[] {
     }),
     route('PATCH', '/satellites/{satellite_id}', async (ctx, orbitId, issues) => {
       const id = pathId(ctx, 'satellite_id', issues);
-      const body = await ctx.readJson(issues);
-      if (rejectInvalid(ctx, issues)) return;
-      const fields = checkBody(body, { name: NAME, description: DESCRIPTION }, issues);
-      if (rejectInvalid(ctx, issues) || id === undefined) return;
+      const fields = await readFields(ctx, issues, { name: NAME, description: DESCRIPTION });
+      if (rejectInvalid(ctx, issues) || id === undefined || fields === undefined) return;
       const record = state.requireSatellite(id, orbitId);
       if ('name' in fields) record.name = fields.name as string | null;
       if ('description' in fields) record.description = fields.description as string | null;
@@ -105,24 +102,18 @@ export function userRoutes(fake: FakeContext): Route[] {
     }),
 
     route('POST', '/deployments', async (ctx, orbitId, issues) => {
-      const body = await ctx.readJson(issues);
-      if (rejectInvalid(ctx, issues)) return;
-      const f = checkBody(
-        body,
-        {
-          satellite_id: { kind: 'uuid', required: true },
-          artifact_id: { kind: 'uuid', required: true },
-          name: { kind: 'string', maxLength: 100, required: true },
-          description: DESCRIPTION,
-          satellite_parameters: { kind: 'dict', values: { kind: 'scalar' } },
-          env_variables: { kind: 'dict', values: { kind: 'string' } },
-          tags: TAGS,
-          env_variables_secrets: { kind: 'dict', values: { kind: 'uuid' } },
-          dynamic_attributes_secrets: { kind: 'dict', values: { kind: 'uuid' } },
-        },
-        issues,
-      );
-      if (rejectInvalid(ctx, issues)) return;
+      const f = await readFields(ctx, issues, {
+        satellite_id: { kind: 'uuid', required: true },
+        artifact_id: { kind: 'uuid', required: true },
+        name: { kind: 'string', maxLength: 100, required: true },
+        description: DESCRIPTION,
+        satellite_parameters: { kind: 'dict', values: { kind: 'scalar' } },
+        env_variables: { kind: 'dict', values: { kind: 'string' } },
+        tags: TAGS,
+        env_variables_secrets: { kind: 'dict', values: { kind: 'uuid' } },
+        dynamic_attributes_secrets: { kind: 'dict', values: { kind: 'uuid' } },
+      });
+      if (rejectInvalid(ctx, issues) || f === undefined) return;
       state.requireSatellite(f.satellite_id as string, orbitId);
       const { deployment } = state.createDeployment({
         satelliteId: f.satellite_id as string,
@@ -178,18 +169,12 @@ export function userRoutes(fake: FakeContext): Route[] {
     }),
 
     route('POST', '/secrets', async (ctx, orbitId, issues) => {
-      const body = await ctx.readJson(issues);
-      if (rejectInvalid(ctx, issues)) return;
-      const f = checkBody(
-        body,
-        {
-          name: { kind: 'string', maxLength: 255, required: true },
-          value: { kind: 'string', maxLength: 8192, required: true },
-          tags: TAGS,
-        },
-        issues,
-      );
-      if (rejectInvalid(ctx, issues)) return;
+      const f = await readFields(ctx, issues, {
+        name: { kind: 'string', maxLength: 255, required: true },
+        value: { kind: 'string', maxLength: 8192, required: true },
+        tags: TAGS,
+      });
+      if (rejectInvalid(ctx, issues) || f === undefined) return;
       const secret = state.createSecret({
         name: f.name as string,
         value: f.value as string,
