@@ -75,6 +75,14 @@ const ROUTES: Route[] = [
   route('POST', '/pools/{id}/reload', BOTH, reloadPool),
   route('POST', '/pools/{id}/purge', ['v2'], (_s, req, res) => purgePool(req, res)),
   route('POST', '/workers/register', BOTH, (s, req, res) => registerWorker(s, req, res)),
+  // The fake keeps no catalog or artifact store: lookups miss like upstream on a fresh server (§10).
+  route('GET', '/catalog/models/{id}', BOTH, (_s, _q, res) =>
+    sendJson(res, 404, { error: 'not found' }),
+  ),
+  route('DELETE', '/catalog/models/{id}', BOTH, (_s, _q, res) =>
+    sendJson(res, 404, { error: 'not found' }),
+  ),
+  route('GET', '/artifacts/{id}', BOTH, (_s, _q, res) => sendEmpty(res, 404)),
 ];
 
 /** Check auth per route family (§3.1); answers and returns false when refused. */

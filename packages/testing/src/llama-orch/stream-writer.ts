@@ -96,8 +96,8 @@ export async function runStream(
     push('token', { batch });
     batch = [];
   };
+  // A microbatch spans pauses: the server builds the run of tokens before sending it.
   const flush = (): void => {
-    flushBatch();
     if (pending && !res.destroyed) res.write(pending);
     pending = '';
   };
@@ -110,6 +110,7 @@ export async function runStream(
       : { tokens_out: tokensOut, decode_ms: plan.end.decode_ms };
   };
   const finish = (outcome: StreamOutcome): StreamOutcome => {
+    flushBatch();
     flush();
     if (!closed()) res.end();
     return outcome;
@@ -126,6 +127,7 @@ export async function runStream(
       if (closed()) return 'disconnected';
     }
     if (ctx.isCanceled()) {
+      flushBatch();
       push('end', endPayload(sent, true));
       return finish('canceled');
     }
