@@ -1,11 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AbortError, ConnectionError, createApiError } from '@uplink/core-schemas';
 import { sleep } from '@uplink/http';
 import { DownloadError } from './errors.js';
@@ -147,30 +144,27 @@ export async function downloadFile(
       if (append) resumes++;
       const hash = append ? await hashFile(part) : createHash('sha256');
       let written = offset;
-      const counter = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
+      // Each chunk is written and awaited before it is counted, so after a cut `written` is
+      // exactly what is on disk and the resume offset is right.
+      const file = await open(part, append ? 'a' : 'w');
+      try {
+        if (!response.body) throw new ConnectionError('Download response has no body');
+        for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+          await file.write(chunk);
           hash.update(chunk);
           written += chunk.length;
           receivedThisCall += chunk.length;
           report(written);
-          callback(null, chunk);
-        },
-      });
-      try {
-        if (!response.body) throw new ConnectionError('Download response has no body');
-        await pipeline(
-          Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-          counter,
-          createWriteStream(part, { flags: append ? 'a' : 'w' }),
-          options.signal ? { signal: options.signal } : {},
-        );
+        }
       } catch (error) {
-        offset = await sizeOf(part);
+        offset = written;
         if (options.signal?.aborted) throw new AbortError('Download aborted', { url: shownUrl });
         throw new ConnectionError(
           `Download of ${shownUrl} was cut after ${offset} bytes: ${describeError(error)}`,
           { method: 'GET', url: shownUrl, cause: error },
         );
+      } finally {
+        await file.close();
       }
       offset = written;
       if (totalBytes !== undefined && written !== totalBytes) {
@@ -289,13 +283,6 @@ async function hashFile(path: string): Promise<Hash> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash;
-}
-
-async function sizeOf(path: string): Promise<number> {
-  return stat(path).then(
-    (s) => s.size,
-    () => 0,
-  );
 }
 
 /** The URL without query or fragment: presigned URLs carry signatures. */

@@ -1,0 +1,170 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  AuthenticationError,
+  ConnectionError,
+  createApiError,
+  ResponseValidationError,
+} from '@uplink/core-schemas';
+import type { SatellitePlatform } from '@uplink/platform-client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Outbox } from './outbox.js';
+import { FileOutboxStore, MemoryOutboxStore, OUTBOX_FILE_NAME } from './outbox-store.js';
+import { type TempDirectory, tempDirectory } from './temp-directory.js';
+
+type Call = { taskId: string; status: string; result: unknown };
+
+/** A platform whose updateTaskStatus fails with the scripted errors, then succeeds. */
+function scriptedPlatform(failures: unknown[] = []) {
+  const calls: Call[] = [];
+  const accepted: Call[] = [];
+  const client = {
+    async updateTaskStatus(taskId: string, status: string, result?: unknown) {
+      calls.push({ taskId, status, result });
+      const failure = failures.shift();
+      if (failure) throw failure;
+      accepted.push({ taskId, status, result });
+      return {} as never;
+    },
+  } as unknown as SatellitePlatform;
+  return { client, calls, accepted };
+}
+
+const fast = { baseDelayMs: 1, maxDelayMs: 2 };
+let dir: TempDirectory | undefined;
+afterEach(async () => {
+  await dir?.remove();
+  dir = undefined;
+});
+
+describe('Outbox', () => {
+  it('retries until the platform accepts, keeping per-task order', async () => {
+    const platform = scriptedPlatform([
+      createApiError('busy', { status: 503 }),
+      new ConnectionError('reset'),
+      createApiError('slow down', { status: 429, retryAfterMs: 0 }),
+    ]);
+    const outbox = new Outbox({ client: platform.client, backoff: fast });
+    await outbox.open();
+    await outbox.enqueue('t1', 'running');
+    await outbox.enqueue('t1', 'done', { ok: true });
+    expect(outbox.hasTask('t1')).toBe(true);
+    expect(outbox.pending).toBe(2);
+    await expect(outbox.flush({ timeoutMs: 5000 })).resolves.toBe(true);
+    expect(platform.accepted.map((c) => c.status)).toEqual(['running', 'done']);
+    expect(platform.accepted[1]?.result).toEqual({ ok: true });
+    expect(platform.calls).toHaveLength(5);
+    expect(outbox.hasTask('t1')).toBe(false);
+    expect(outbox.pending).toBe(0);
+    await outbox.close();
+  });
+
+  it('drops an update the platform refuses for good (404), and reports it', async () => {
+    const platform = scriptedPlatform([createApiError('Task not found', { status: 404 })]);
+    const onDropped = vi.fn();
+    const onDelivered = vi.fn();
+    const outbox = new Outbox({ client: platform.client, backoff: fast, onDropped, onDelivered });
+    await outbox.open();
+    await outbox.enqueue('gone', 'done', {});
+    await outbox.enqueue('ok', 'done', {});
+    await outbox.flush();
+    expect(onDropped).toHaveBeenCalledTimes(1);
+    expect(onDropped.mock.calls[0]?.[0]).toMatchObject({ taskId: 'gone' });
+    expect(onDelivered).toHaveBeenCalledTimes(1);
+    await outbox.close();
+  });
+
+  it('keeps retrying on 401 and treats an odd 2xx echo as delivered', async () => {
+    const platform = scriptedPlatform([
+      createApiError('Not authenticated', { status: 401 }),
+      new ResponseValidationError({ issues: [] }),
+    ]);
+    const outbox = new Outbox({ client: platform.client, backoff: fast });
+    await outbox.open();
+    await outbox.enqueue('t', 'failed', { reason: 'x' });
+    await outbox.flush();
+    expect(platform.calls).toHaveLength(2);
+    expect(AuthenticationError).toBeDefined();
+    await outbox.close();
+  });
+
+  it('flush resolves false on timeout or abort while updates are still undelivered', async () => {
+    const platform = scriptedPlatform(
+      Array.from({ length: 1000 }, () => new ConnectionError('down')),
+    );
+    const outbox = new Outbox({
+      client: platform.client,
+      backoff: { baseDelayMs: 5, maxDelayMs: 5 },
+    });
+    await outbox.open();
+    await outbox.enqueue('t', 'done');
+    await expect(outbox.flush({ timeoutMs: 20 })).resolves.toBe(false);
+    const controller = new AbortController();
+    const flushing = outbox.flush({ signal: controller.signal });
+    controller.abort();
+    await expect(flushing).resolves.toBe(false);
+    await outbox.close();
+    expect(outbox.taskIds()).toEqual([]);
+  });
+
+  it('survives a restart with the file store: undelivered updates are delivered by the next process', async () => {
+    dir = await tempDirectory();
+    const down = scriptedPlatform(Array.from({ length: 1000 }, () => new ConnectionError('down')));
+    const first = new Outbox({
+      client: down.client,
+      store: new FileOutboxStore(dir.path),
+      backoff: { baseDelayMs: 5, maxDelayMs: 5 },
+    });
+    expect(await first.open()).toBe(0);
+    await first.enqueue('a', 'running');
+    await first.enqueue('a', 'done', { n: 1 });
+    await first.enqueue('b', 'failed', { reason: 'boom' });
+    await first.close(); // as if the process died
+
+    const up = scriptedPlatform();
+    const second = new Outbox({
+      client: up.client,
+      store: new FileOutboxStore(dir.path),
+      backoff: fast,
+    });
+    expect(await second.open()).toBe(3);
+    expect(second.hasTask('a')).toBe(true);
+    await second.flush({ timeoutMs: 5000 });
+    expect(up.accepted.filter((c) => c.taskId === 'a').map((c) => c.status)).toEqual([
+      'running',
+      'done',
+    ]);
+    expect(up.accepted.find((c) => c.taskId === 'b')?.result).toEqual({ reason: 'boom' });
+    await second.close();
+
+    const third = new Outbox({ client: up.client, store: new FileOutboxStore(dir.path) });
+    expect(await third.open()).toBe(0);
+    await third.close();
+  });
+
+  it('file store ignores a torn last line and compacts on load', async () => {
+    dir = await tempDirectory();
+    const path = join(dir.path, OUTBOX_FILE_NAME);
+    const entry = { id: 'e1', taskId: 't', status: 'done', result: null, enqueuedAt: 1 };
+    await writeFile(
+      path,
+      `${JSON.stringify({ op: 'add', entry })}\n${JSON.stringify({ op: 'add', entry: { ...entry, id: 'e2' } })}\n${JSON.stringify({ op: 'ack', id: 'e2' })}\n{"op":"add","ent`,
+    );
+    const store = new FileOutboxStore(dir.path);
+    expect((await store.load()).map((e) => e.id)).toEqual(['e1']);
+    expect((await readFile(path, 'utf8')).trim().split('\n')).toHaveLength(1);
+    await store.remove('e1');
+    await store.remove('missing');
+    await store.close();
+    expect(await new FileOutboxStore(dir.path).load()).toEqual([]);
+  });
+
+  it('memory store keeps entries until removed', async () => {
+    const store = new MemoryOutboxStore();
+    await store.add({ id: 'x', taskId: 't', status: 'done', result: null, enqueuedAt: 0 });
+    expect(await store.load()).toHaveLength(1);
+    await store.remove('x');
+    expect(await store.load()).toHaveLength(0);
+    await store.close();
+  });
+});
