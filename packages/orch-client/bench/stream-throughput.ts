@@ -113,7 +113,9 @@ try {
   const rawTps = median(rawRate);
   const sdkTtft = median(sdkFirst);
   const rawTtft = median(rawFirst);
-  console.log(`runs: ${sdkRate.length} x ${THROUGHPUT_TOKENS} tokens, ${sdkFirst.length} first-token runs`);
+  console.log(
+    `runs: ${sdkRate.length} x ${THROUGHPUT_TOKENS} tokens, ${sdkFirst.length} first-token runs`,
+  );
   console.log(`throughput  streamCompletion: ${sdkTps.toFixed(0)} tokens/s`);
   console.log(`throughput  raw fetch + eventsource-parser: ${rawTps.toFixed(0)} tokens/s`);
   console.log(`throughput ratio (sdk / raw): ${(sdkTps / rawTps).toFixed(2)}`);

@@ -76,7 +76,10 @@ function checkDuration(
 ): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    problems.push({ setting, message: `expected a positive number of milliseconds, got ${String(value)}` });
+    problems.push({
+      setting,
+      message: `expected a positive number of milliseconds, got ${String(value)}`,
+    });
   }
 }
 
@@ -98,9 +101,15 @@ export function resolveOrchClientOptions(options: OrchClientOptions): ResolvedOr
   }
   const apiVersion = options.apiVersion ?? 'v1';
   if (apiVersion !== 'v1' && apiVersion !== 'v2') {
-    problems.push({ setting: 'apiVersion', message: `expected 'v1' or 'v2', got ${String(apiVersion)}` });
+    problems.push({
+      setting: 'apiVersion',
+      message: `expected 'v1' or 'v2', got ${String(apiVersion)}`,
+    });
   }
-  if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey === '')) {
+  if (
+    options.apiKey !== undefined &&
+    (typeof options.apiKey !== 'string' || options.apiKey === '')
+  ) {
     problems.push({ setting: 'apiKey', message: 'expected a non-empty string' });
   }
   if (
@@ -112,7 +121,8 @@ export function resolveOrchClientOptions(options: OrchClientOptions): ResolvedOr
   }
   if (
     options.correlationId !== undefined &&
-    (typeof options.correlationId !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(options.correlationId))
+    (typeof options.correlationId !== 'string' ||
+      !/^[\x21-\x7e]{1,256}$/.test(options.correlationId))
   ) {
     problems.push({
       setting: 'correlationId',

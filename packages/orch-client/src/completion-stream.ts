@@ -203,6 +203,7 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
     let metrics: SseMetrics | undefined;
     let end: TaskEndEvent | undefined;
     let enqueue: EnqueueResult | undefined;
+    let failure: unknown;
     try {
       if (signal.aborted) throw abortError(signal.reason);
       this.#enqueueStarted = true;
@@ -238,19 +239,18 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
       }
       this.#settle(() => this.#resolve(buildResult(this, tokens, metrics, end, enqueue!)));
     } catch (error) {
-      const mapped = signal.aborted ? abortError(signal.reason, error) : error;
-      this.#settle(() => this.#reject(mapped));
-      throw mapped;
+      failure = signal.aborted ? abortError(signal.reason, error) : error;
+      throw failure;
     } finally {
       for (const unlink of this.#unlink.splice(0)) unlink();
       // Left early (break, abort, a stream failure): the server keeps generating unless told.
+      // The cancel completes before the result settles, so a caller sees a finished cleanup.
       if (!this.#terminal) {
         if (!signal.aborted) this.#controller.abort();
         await this.#cancelIfNeeded();
       }
-      this.#settle(() =>
-        this.#reject(new AbortError('The completion was closed before it finished')),
-      );
+      const error = failure ?? new AbortError('The completion was closed before it finished');
+      this.#settle(() => this.#reject(error));
     }
   }
 
@@ -285,7 +285,11 @@ function buildResult(
   };
 }
 
-function streamErrorFrom(event: TaskErrorEvent, taskId: string, correlationId: string): StreamError {
+function streamErrorFrom(
+  event: TaskErrorEvent,
+  taskId: string,
+  correlationId: string,
+): StreamError {
   return new StreamError(`Task ${taskId} failed on the server: ${event.code}: ${event.message}`, {
     code: event.code,
     retriable: event.retriable,

@@ -156,7 +156,8 @@ export class OrchClient implements AsyncDisposable {
       task_id: request.task_id ?? randomUuid(),
       session_id: request.session_id ?? randomUuid(),
     };
-    const call = this.#call(options);
+    const correlationId = this.#correlationFor(options);
+    const call = this.#call({ ...options, correlationId });
     const response = await this.#http.request('POST', this.#routes.tasks, AdmissionResponseSchema, {
       ...call,
       body,
@@ -166,7 +167,7 @@ export class OrchClient implements AsyncDisposable {
       admission: response.data,
       taskId: body.task_id,
       sessionId: body.session_id,
-      correlationId: response.correlationId ?? call.headers['x-correlation-id'],
+      correlationId: response.correlationId ?? correlationId,
       budget: parseBudgetHeaders(response.headers),
       streamUrl: resolveStreamUrl(response.data, this.baseUrl, this.#routes.stream(body.task_id)),
     };
@@ -258,7 +259,7 @@ export class OrchClient implements AsyncDisposable {
     return options.correlationId ?? this.#correlationId ?? randomUuid();
   }
 
-  #call(options: CallOptions): RequestOptions & { headers: Record<string, string> } {
+  #call(options: CallOptions): RequestOptions {
     return {
       headers: { 'x-correlation-id': this.#correlationFor(options) },
       ...(options.signal ? { signal: options.signal } : {}),

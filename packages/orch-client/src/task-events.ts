@@ -8,6 +8,8 @@ import {
   type SseMetrics,
   type SseStarted,
   type SseToken,
+  type SseTokenBatch,
+  type SseTokenItem,
 } from '@uplink/core-schemas/llama-orch';
 
 /** Code given to an `error` frame that carried none (the adapter path sends only a message). */
@@ -88,7 +90,8 @@ export function toStartedEvent(data: SseStarted): TaskStartedEvent {
 
 /** Normalise a `token` payload; a microbatch `{batch: [...]}` becomes one event per token, in order. */
 export function toTokenEvents(data: SseToken): TaskTokenEvent[] {
-  const items = 'batch' in data ? data.batch : [data];
+  const batch = (data as Partial<SseTokenBatch>).batch;
+  const items: SseTokenItem[] = Array.isArray(batch) ? batch : [data as SseTokenItem];
   return items.map((item) => ({ type: 'token', text: item.t, index: item.i }));
 }
 

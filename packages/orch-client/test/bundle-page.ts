@@ -1,5 +1,5 @@
-import { gzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -28,7 +28,11 @@ const uplinkSources: Plugin = {
 };
 
 /** The example page's bundle, minified for the browser, with its raw and gzip sizes. */
-export async function bundleBrowserPage(): Promise<{ code: string; bytes: number; gzipBytes: number }> {
+export async function bundleBrowserPage(): Promise<{
+  code: string;
+  bytes: number;
+  gzipBytes: number;
+}> {
   const result = await build({
     entryPoints: [resolve(root, 'docs/examples/browser-completion/main.ts')],
     bundle: true,
@@ -43,7 +47,11 @@ export async function bundleBrowserPage(): Promise<{ code: string; bytes: number
   const file = result.outputFiles[0];
   if (!file) throw new Error('esbuild produced no output');
   const code = file.text;
-  return { code, bytes: file.contents.byteLength, gzipBytes: gzipSync(file.contents, { level: 9 }).byteLength };
+  return {
+    code,
+    bytes: file.contents.byteLength,
+    gzipBytes: gzipSync(file.contents, { level: 9 }).byteLength,
+  };
 }
 
 /** The example page's HTML. */

@@ -13,8 +13,8 @@ import {
   frames,
   json,
   type ScriptedServer,
-  type SeenRequest,
   type ScriptReply,
+  type SeenRequest,
   sse,
   startScriptedServer,
 } from './scripted-server.js';
@@ -66,10 +66,24 @@ async function orchServer(
 describe('OrchClient over a scripted loopback server', () => {
   it('sends auth, correlation id, content type and accept headers; returns budgets', async () => {
     const s = await orchServer(() =>
-      sse(frames(['started', {}], ['token', { t: 'a', i: 0 }], ['end', { tokens_out: 1, decode_ms: 1 }])),
+      sse(
+        frames(
+          ['started', {}],
+          ['token', { t: 'a', i: 0 }],
+          ['end', { tokens_out: 1, decode_ms: 1 }],
+        ),
+      ),
     );
-    const client = new OrchClient({ baseUrl: s.url, apiKey: 'k-123', token: 'tok-456', retry: false });
-    const enq = await client.enqueueTask({ ...request, workload: 'completion', priority: 'interactive', deadline_ms: 1000 }, { correlationId: 'corr-1' });
+    const client = new OrchClient({
+      baseUrl: s.url,
+      apiKey: 'k-123',
+      token: 'tok-456',
+      retry: false,
+    });
+    const enq = await client.enqueueTask(
+      { ...request, workload: 'completion', priority: 'interactive', deadline_ms: 1000 },
+      { correlationId: 'corr-1' },
+    );
     expect(enq.correlationId).toBe('corr-1');
     expect(enq.budget).toEqual({ tokensRemaining: 100, timeRemainingMs: 600000, costRemaining: 0 });
     expect(enq.taskId).toMatch(/^[0-9a-f-]{36}$/);
@@ -99,7 +113,15 @@ describe('OrchClient over a scripted loopback server', () => {
       ['token', { t: 'Hello', i: 0 }],
       ['token', { t: 'Hello', i: 0 }],
       ['metrics', { queue_depth: 1, human: 'x', extra: 1 }],
-      ['token', { batch: [{ t: '!', i: 2 }, { t: '?', i: 3 }] }],
+      [
+        'token',
+        {
+          batch: [
+            { t: '!', i: 2 },
+            { t: '?', i: 3 },
+          ],
+        },
+      ],
       ['end', { tokens_out: 1, decode_time_ms: 5 }],
       ['token', { t: 'late', i: 4 }],
     );
@@ -108,8 +130,19 @@ describe('OrchClient over a scripted loopback server', () => {
     const stream = client.streamCompletion(request);
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
-    expect(chunks.map((c) => c.type)).toEqual(['started', 'token', 'token', 'metrics', 'token', 'token']);
-    expect(chunks[0]).toMatchObject({ queuePosition: 2, predictedStartMs: 10, correlationId: 'fixed-corr' });
+    expect(chunks.map((c) => c.type)).toEqual([
+      'started',
+      'token',
+      'token',
+      'metrics',
+      'token',
+      'token',
+    ]);
+    expect(chunks[0]).toMatchObject({
+      queuePosition: 2,
+      predictedStartMs: 10,
+      correlationId: 'fixed-corr',
+    });
     const result = await stream.finalResult();
     expect(result).toMatchObject({
       text: 'Hello world!?',
@@ -123,7 +156,9 @@ describe('OrchClient over a scripted loopback server', () => {
     });
     expect(result.metrics).toMatchObject({ queue_depth: 1, extra: 1 });
     // Every request of the completion carries the same correlation id.
-    expect(new Set(s.requests.map((r) => r.headers['x-correlation-id']))).toEqual(new Set(['fixed-corr']));
+    expect(new Set(s.requests.map((r) => r.headers['x-correlation-id']))).toEqual(
+      new Set(['fixed-corr']),
+    );
     // Completed normally: no cancel was sent.
     expect(s.requests.some((r) => r.path.endsWith('/cancel'))).toBe(false);
   });
@@ -165,8 +200,12 @@ describe('OrchClient over a scripted loopback server', () => {
   });
 
   it('reports an error frame without a code with a code of its own', async () => {
-    const s = await orchServer(() => sse(frames(['started', {}], ['error', { message: 'adapter error' }])));
-    await expect(new OrchClient({ baseUrl: s.url }).createCompletion(request)).rejects.toMatchObject({
+    const s = await orchServer(() =>
+      sse(frames(['started', {}], ['error', { message: 'adapter error' }])),
+    );
+    await expect(
+      new OrchClient({ baseUrl: s.url }).createCompletion(request),
+    ).rejects.toMatchObject({
       name: 'StreamError',
       code: 'UNKNOWN_STREAM_ERROR',
     });
@@ -183,10 +222,16 @@ describe('OrchClient over a scripted loopback server', () => {
 
   it('gives a typed error for a malformed SSE payload', async () => {
     const s = await orchServer(() =>
-      sse('event: started\ndata: {}\n\nevent: token\ndata: {"t": 5}\n\nevent: token\ndata: not json\n\n'),
+      sse(
+        'event: started\ndata: {}\n\nevent: token\ndata: {"t": 5}\n\nevent: token\ndata: not json\n\n',
+      ),
     );
-    const error = await new OrchClient({ baseUrl: s.url }).createCompletion(request).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: expect.stringMatching(/ResponseValidationError|StreamError/) });
+    const error = await new OrchClient({ baseUrl: s.url })
+      .createCompletion(request)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: expect.stringMatching(/ResponseValidationError|StreamError/),
+    });
   });
 
   it('breaking out of the loop closes the stream and sends POST …/cancel', async () => {
@@ -266,7 +311,13 @@ describe('OrchClient over a scripted loopback server', () => {
         if (req.method === 'POST' && req.path === '/v1/tasks' && calls++ === 0) {
           return json(
             429,
-            { code: 'ADMISSION_REJECT', message: 'reject', retriable: true, retry_after_ms: 20, policy_label: 'reject' },
+            {
+              code: 'ADMISSION_REJECT',
+              message: 'reject',
+              retriable: true,
+              retry_after_ms: 20,
+              policy_label: 'reject',
+            },
             { 'x-backoff-ms': '20' },
           );
         }
@@ -288,15 +339,28 @@ describe('OrchClient over a scripted loopback server', () => {
         req.path === '/v1/tasks'
           ? json(
               429,
-              { code: 'QUEUE_FULL_DROP_LRU', message: 'queue full', retriable: true, retry_after_ms: 120000, policy_label: 'drop-lru' },
+              {
+                code: 'QUEUE_FULL_DROP_LRU',
+                message: 'queue full',
+                retriable: true,
+                retry_after_ms: 120000,
+                policy_label: 'drop-lru',
+              },
               { 'retry-after': '120', 'x-backoff-ms': '120000', 'x-correlation-id': 'corr-429' },
             )
           : undefined,
     );
     const client = new OrchClient({ baseUrl: s.url });
-    const error = await client.enqueueTask({ ...request, workload: 'completion', priority: 'batch', deadline_ms: 1 }).catch((e: unknown) => e);
+    const error = await client
+      .enqueueTask({ ...request, workload: 'completion', priority: 'batch', deadline_ms: 1 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
-    expect(error).toMatchObject({ code: 'QUEUE_FULL_DROP_LRU', retryAfterMs: 120000, correlationId: 'corr-429', retriable: true });
+    expect(error).toMatchObject({
+      code: 'QUEUE_FULL_DROP_LRU',
+      retryAfterMs: 120000,
+      correlationId: 'corr-429',
+      retriable: true,
+    });
     // The hint exceeds maxRetryDelayMs (60 s), so it is not waited out.
     expect(s.requests).toHaveLength(1);
   });
@@ -307,7 +371,11 @@ describe('OrchClient over a scripted loopback server', () => {
       (req) => {
         if (req.path === '/v1/capabilities') return { status: 401 };
         if (req.path === '/v1/sessions/s1') {
-          return { status: 500, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>Bad gateway</h1></body></html>' };
+          return {
+            status: 500,
+            headers: { 'content-type': 'text/html' },
+            body: '<html><body><h1>Bad gateway</h1></body></html>',
+          };
         }
         if (req.path === '/v1/pools/p/reload') return { status: 409 };
         return undefined;
@@ -333,7 +401,9 @@ describe('OrchClient over a scripted loopback server', () => {
       body: 'Failed to deserialize query string',
     }));
     const client = new OrchClient({ baseUrl: s.url, apiVersion: 'v2', token: 't' });
-    const error = await client.createCompletion(request, { verbose: true }).catch((e: unknown) => e);
+    const error = await client
+      .createCompletion(request, { verbose: true })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(400);
     expect((error as ApiError).message).toContain('Failed to deserialize');

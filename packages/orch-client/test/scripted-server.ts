@@ -22,7 +22,11 @@ export interface ScriptedServer extends AsyncDisposable {
 }
 
 /** JSON reply helper. */
-export const json = (status: number, value: unknown, headers: Record<string, string> = {}): ScriptReply => ({
+export const json = (
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): ScriptReply => ({
   status,
   headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify(value),
