@@ -44,4 +44,4 @@ export const PlacementModeSchema = v.picklist(PLACEMENT_MODES);
 export type PlacementMode = v.InferOutput<typeof PlacementModeSchema>;
 
 /** An int32/int64 wire integer (JavaScript numbers are exact up to 2^53 − 1). */
-export const IntegerSchema = v.pipe(v.number(), v.integer());
+export const IntegerSchema = v.pipe(v.number(), v.integer('Invalid number: expected an integer'));
