@@ -2,7 +2,12 @@
 import * as v from 'valibot';
 
 /** A JSON object as sent on the wire (`input_data`, `output_data`, `config`, `metadata`). */
-export const JsonObjectSchema = v.record(v.string(), v.unknown());
+export const JsonObjectSchema = v.pipe(
+  v.unknown(),
+  // valibot's record accepts arrays (they are objects); the wire means a JSON object.
+  v.check((value) => !Array.isArray(value), 'Expected a JSON object, not an array'),
+  v.record(v.string(), v.unknown()),
+);
 
 /** A JSON object as sent on the wire. */
 export type JsonObject = v.InferOutput<typeof JsonObjectSchema>;
