@@ -7,7 +7,7 @@ import { EventSourceParserStream } from 'eventsource-parser/stream';
 
 const BUDGET_MS = 45_000;
 const THROUGHPUT_TOKENS = 20_000;
-const THROUGHPUT_RUNS = 5;
+const THROUGHPUT_RUNS = 9;
 const TTFT_RUNS = 30;
 
 const orch = await startFakeLlamaOrch({ queueCapacity: 1_000_000, releaseOnStreamEnd: true });
