@@ -82,6 +82,12 @@ const cases: Case[] = [
     input: { ...deployment, error_message: { error: 'boom' } },
     path: 'error_message.reason',
   },
+  {
+    name: 'deployment without artifact_name',
+    schema: luml.DeploymentSchema,
+    input: without(deployment, 'artifact_name'),
+    path: 'artifact_name',
+  },
   // wrong types
   {
     name: 'paired as a string',

@@ -66,6 +66,7 @@ export const ArtifactSchema = v.looseObject({
   unique_identifier: v.string(),
   status: v.optional(ArtifactStatusSchema),
   created_by_user: v.optional(v.nullable(v.string()), null),
+  /** Non-null on the real platform; a missing or null manifest is tolerated and read as null. */
   manifest: v.optional(v.nullable(ArtifactManifestSchema), null),
   created_at: TimestampSchema,
   updated_at: v.optional(v.nullable(TimestampSchema), null),

@@ -35,11 +35,13 @@ export const DeploymentSchema = v.looseObject({
   id: UuidSchema,
   orbit_id: UuidSchema,
   satellite_id: UuidSchema,
-  satellite_name: v.optional(v.nullable(v.string()), null),
+  /** Computed by the platform (subquery). */
+  satellite_name: v.string(),
   name: v.string(),
   artifact_id: UuidSchema,
-  artifact_name: v.optional(v.nullable(v.string()), null),
-  collection_id: v.optional(v.nullable(UuidSchema), null),
+  /** Computed by the platform (subquery); the model file name, e.g. `model.luml`. */
+  artifact_name: v.string(),
+  collection_id: UuidSchema,
   inference_url: v.optional(v.nullable(v.string()), null),
   status: DeploymentStatusSchema,
   satellite_parameters: v.optional(
