@@ -19,6 +19,8 @@ export interface ExecutionRouteDeps {
   state: SpineState;
   /** Schedule the background task for a new `pending` execution (§5.1 step 1). */
   startExecution(execution: FakeExecution, flow: FlowDefinition): void;
+  /** When set, starting a run fails with this text (§4.1 "Failed to start execution"). */
+  startFailure(): string | undefined;
 }
 
 function failedStart(res: RouteContext['res'], error: string): void {
@@ -66,6 +68,10 @@ export function executionRoutes(deps: ExecutionRouteDeps): RouteDefinition[] {
         const flow = state.flows.get(request.flow_id);
         // §4.1 quirk: an unknown flow is HTTP 200 with the zero UUID and `failed`.
         if (!flow) return failedStart(ctx.res, `Flow '${request.flow_id}' not found`);
+        const startFailure = deps.startFailure();
+        if (startFailure !== undefined) {
+          return failedStart(ctx.res, `Failed to start execution: ${startFailure}`);
+        }
         const now = pythonTimestamp();
         const execution: FakeExecution = {
           execution_id: randomUUID(),

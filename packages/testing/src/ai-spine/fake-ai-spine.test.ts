@@ -306,6 +306,17 @@ describe('execute validation (422) and the unknown-flow quirk', () => {
       error: "Flow 'nope' not found",
       execution_time: null,
     });
+    fake.startFailure = 'worker pool exhausted';
+    const failedStart = await call(`${fake.url}/flows/execute`, {
+      method: 'POST',
+      body: { flow_id: 'credit_analysis', input_data: {} },
+    });
+    expect(failedStart.json).toMatchObject({
+      execution_id: ZERO_EXECUTION_ID,
+      status: 'failed',
+      error: 'Failed to start execution: worker pool exhausted',
+    });
+    expect(fake.executions.size).toBe(0);
     const poll = await call(`${fake.url}/api/v1/executions/${ZERO_EXECUTION_ID}`);
     expect(poll.status).toBe(404);
     expect(poll.json).toEqual({ detail: `Execution '${ZERO_EXECUTION_ID}' not found` });

@@ -67,6 +67,11 @@ export interface FakeAiSpineOptions {
    * `pending`. @default 0
    */
   executionStartDelayMs?: number | undefined;
+  /**
+   * Make every execute of a known flow fail to start: HTTP 200, the zero UUID, `failed` and
+   * `error: "Failed to start execution: <text>"` (§4.1). @default undefined (runs start)
+   */
+  startFailure?: string | undefined;
   /** What `/health` reports as `startup_complete`. @default true */
   startupComplete?: boolean | undefined;
   /** Seeded fault injection (shared helper). @default no faults */
@@ -122,6 +127,8 @@ export interface FakeAiSpine extends AsyncDisposable {
   executionStartDelayMs: number;
   /** See {@link FakeAiSpineOptions.startupComplete}. */
   startupComplete: boolean;
+  /** See {@link FakeAiSpineOptions.startFailure}; may be set or cleared at runtime. */
+  startFailure: string | undefined;
   /** Loaded flows by id. */
   readonly flows: Map<string, FlowDefinition>;
   /** Registered agents by id. */
@@ -239,6 +246,7 @@ export async function startFakeAiSpine(options: FakeAiSpineOptions = {}): Promis
     agentTimeoutMs: options.agentTimeoutMs ?? 30_000,
     executionStartDelayMs: options.executionStartDelayMs ?? 0,
     startupComplete: options.startupComplete ?? true,
+    startFailure: options.startFailure,
   };
   const apiKey = options.apiKey ?? 'ai-spine-dev-key-fake';
 
@@ -269,7 +277,7 @@ export async function startFakeAiSpine(options: FakeAiSpineOptions = {}): Promis
 
   const route = createRouter(
     [
-      ...executionRoutes({ state, startExecution }),
+      ...executionRoutes({ state, startExecution, startFailure: () => fake.startFailure }),
       ...catalogRoutes({ state, startupComplete: () => fake.startupComplete }),
     ],
     {
