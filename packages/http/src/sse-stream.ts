@@ -35,6 +35,8 @@ class SSEStreamImpl<E extends SSEEventSchemas> implements SSEStream<E> {
   #generator: AsyncGenerator<SSEMessage<E>, void, undefined> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #lastActivity = 0;
+  /** True only while waiting for bytes: time the consumer spends between events is not idle. */
+  #reading = false;
   #lastEventId: string | undefined;
   #unlink: (() => void) | undefined;
 
@@ -180,19 +182,28 @@ class SSEStreamImpl<E extends SSEEventSchemas> implements SSEStream<E> {
       maxBufferSize: maxEventBytes,
     });
     let finished = false;
+    const signal = this.#controller.signal;
+    // Cancel the body on abort ourselves: a body from a custom `open` may not follow the signal.
+    const onAbort = (): void => {
+      reader.cancel(signal.reason).catch(() => {});
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
     this.#armIdle();
     try {
       for (;;) {
         this.#lastActivity = Date.now();
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
+          this.#reading = true;
           chunk = await reader.read();
         } catch (error) {
-          if (this.#controller.signal.aborted) throw error;
+          if (signal.aborted) throw error;
           finished = true;
           if (!hasTerminal && !this.#options.reconnect) throw error;
           return new EarlyEnd(error);
         }
+        if (signal.aborted) throw signal.reason;
+        this.#reading = false;
         this.#lastActivity = Date.now();
         const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
         if (text) parser.feed(framing.transform(text));
@@ -218,7 +229,9 @@ class SSEStreamImpl<E extends SSEEventSchemas> implements SSEStream<E> {
         }
       }
     } finally {
+      this.#reading = false;
       clearTimeout(this.#idleTimer);
+      signal.removeEventListener('abort', onAbort);
       if (!finished) reader.cancel().catch(() => {});
     }
   }
@@ -261,7 +274,7 @@ class SSEStreamImpl<E extends SSEEventSchemas> implements SSEStream<E> {
     if (!(idle > 0)) return;
     clearTimeout(this.#idleTimer);
     const check = (): void => {
-      const elapsed = Date.now() - this.#lastActivity;
+      const elapsed = this.#reading ? Date.now() - this.#lastActivity : 0;
       if (elapsed >= idle) this.#controller.abort(IDLE);
       else this.#idleTimer = setTimeout(check, idle - elapsed);
     };

@@ -1,0 +1,34 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseRetryAfter } from './parse-retry-after.js';
+
+const h = (init: Record<string, string>) => new Headers(init);
+
+describe('parseRetryAfter', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('reads retry-after-ms first', () => {
+    expect(parseRetryAfter(h({ 'retry-after-ms': '250', 'retry-after': '9' }))).toBe(250);
+  });
+  it('reads Retry-After seconds, including fractions', () => {
+    expect(parseRetryAfter(h({ 'retry-after': '2' }))).toBe(2000);
+    expect(parseRetryAfter(h({ 'retry-after': '1.5' }))).toBe(1500);
+  });
+  it('reads Retry-After as an HTTP date, and a past date as 0', () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
+    expect(parseRetryAfter(h({ 'retry-after': 'Thu, 01 Jan 2026 00:00:03 GMT' }))).toBe(3000);
+    expect(parseRetryAfter(h({ 'retry-after': 'Wed, 31 Dec 2025 00:00:00 GMT' }))).toBe(0);
+  });
+  it('reads X-Backoff-Ms when there is no Retry-After', () => {
+    expect(parseRetryAfter(h({ 'x-backoff-ms': '1000' }))).toBe(1000);
+  });
+  it('falls back to a JSON body retry_after_ms', () => {
+    expect(parseRetryAfter(h({}), { retry_after_ms: 1500 })).toBe(1500);
+    expect(parseRetryAfter(h({}), { retry_after_ms: -1 })).toBeUndefined();
+    expect(parseRetryAfter(h({}), ['x'])).toBeUndefined();
+  });
+  it('ignores garbage and returns undefined without hints', () => {
+    expect(parseRetryAfter(h({ 'retry-after': 'soon', 'retry-after-ms': '-5' }))).toBeUndefined();
+    expect(parseRetryAfter(h({}))).toBeUndefined();
+  });
+});
