@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentExecuteRequest, AgentType } from '@uplink/core-schemas/ai-spine';
 import { startServer } from '../start-server.js';
-import type { RegisterAgentInput } from './fake-ai-spine.js';
+import type { RegisterAgentInput } from './fake-ai-spine-types.js';
 import { isObject } from './http-io.js';
 
 const REPLY = Symbol('uplink.fakeAgentReply');

@@ -13,7 +13,8 @@ import {
   ZERO_EXECUTION_ID,
 } from '@uplink/core-schemas/ai-spine';
 import { describe, expect, onTestFinished, test } from 'vitest';
-import { type FakeAiSpineOptions, startFakeAiSpine } from './fake-ai-spine.js';
+import { startFakeAiSpine } from './fake-ai-spine.js';
+import type { FakeAiSpineOptions } from './fake-ai-spine-types.js';
 
 async function spine(options: FakeAiSpineOptions = {}) {
   const fake = await startFakeAiSpine(options);

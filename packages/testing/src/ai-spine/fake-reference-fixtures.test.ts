@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { startFakeAgent } from './fake-agent.js';
-import { type FakeAiSpine, startFakeAiSpine } from './fake-ai-spine.js';
+import { startFakeAiSpine } from './fake-ai-spine.js';
+import type { FakeAiSpine } from './fake-ai-spine-types.js';
 
 // Replays every reference fixture (fixtures/ai-spine) against the fake: same status, same
 // error bodies, and success bodies with the same fields. Ids in paths are replaced by ids the

@@ -11,7 +11,8 @@ import {
   type FakeAgentOptions,
   startFakeAgent,
 } from './fake-agent.js';
-import { type FakeAiSpine, type FakeAiSpineOptions, startFakeAiSpine } from './fake-ai-spine.js';
+import { startFakeAiSpine } from './fake-ai-spine.js';
+import type { FakeAiSpine, FakeAiSpineOptions } from './fake-ai-spine-types.js';
 
 async function spine(options: FakeAiSpineOptions = {}) {
   const fake = await startFakeAiSpine(options);
