@@ -51,11 +51,12 @@ export default defineConfig({
     })),
     coverage: {
       provider: 'v8',
-      include: ['packages/*/src/**/*.ts'],
+      // Relative to each project's root, so this covers every package's (and app's) src/.
+      include: ['src/**/*.ts'],
       exclude: ['**/*.test.ts', '**/index.ts', '**/*.d.ts'],
       reporter: ['text-summary', 'json-summary'],
       thresholds: Object.fromEntries(
-        packageDirs.map((d) => [`packages/${d}/src/**/*.ts`, { lines: 80 }]),
+        packageDirs.map((d) => [`**/packages/${d}/src/**/*.ts`, { lines: 80 }]),
       ),
     },
   },
