@@ -81,7 +81,8 @@ export function runIfMain(
     const external = process.env.AI_SPINE_BASE_URL;
     if (external) return main(external);
     await using demo = await startDemoSpine();
-    return main(demo.url);
+    // Awaited inside the block: the demo spine must outlive the example.
+    return await main(demo.url);
   })().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exitCode = 1;
