@@ -20,6 +20,11 @@ export class TokenOrderer {
   push(token: TaskTokenEvent): TaskTokenEvent[] {
     if (this.#seen.has(token.index)) return [];
     this.#seen.add(token.index);
+    // Fast path, the usual case: the next index with nothing held.
+    if (token.index === this.#next && this.#held.size === 0) {
+      this.#next += 1;
+      return [token];
+    }
     if (token.index < this.#next) return [token];
     this.#held.set(token.index, token);
     const out = this.#drain();
