@@ -21,7 +21,7 @@ export async function main(baseUrl: string, log: (line: string) => void = consol
   );
   log(`execution ${execution.execution_id}: ${execution.status}`);
   // output_data is keyed by the flow's exit node.
-  log(`decision: ${JSON.stringify(execution.output_data.scorer)}`);
+  log(`decision: ${JSON.stringify(execution.output_data?.scorer)}`);
   return execution;
 }
 

@@ -22,7 +22,8 @@ export async function main(baseUrl: string, log: (line: string) => void = consol
   for (const result of results) {
     const amount = amounts[result.index];
     if (result.ok) {
-      const decision = (result.value.output_data.scorer as { decision?: string }).decision;
+      const decision = (result.value.output_data?.scorer as { decision?: string } | undefined)
+        ?.decision;
       log(`#${result.index} ${amount}: ${decision}`);
     } else {
       log(`#${result.index} ${amount}: error: ${(result.error as Error).message}`);
