@@ -106,6 +106,9 @@ export async function runTask(task: SatelliteTask, deps: TaskRunnerDeps): Promis
       signal: controller.signal,
       secrets,
     });
+    // The final update is sent after cleanup, so `done`/`failed` on the platform means the
+    // task's temporary directories are already gone.
+    let final: { status: 'done' | 'failed'; result: Record<string, unknown> };
     try {
       deps.onHandlerStart?.(task);
       logger.debug('task started', {});
@@ -113,9 +116,8 @@ export async function runTask(task: SatelliteTask, deps: TaskRunnerDeps): Promis
         Promise.resolve().then(() => handler.run(context)),
         controller.signal,
       );
-      const result = normaliseResult(value);
+      final = { status: 'done', result: normaliseResult(value) };
       outcome = 'done';
-      await deps.outbox.enqueue(task.id, 'done', result);
       logger.info('task done', { durationMs: Math.round(performance.now() - started) });
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
@@ -134,12 +136,13 @@ export async function runTask(task: SatelliteTask, deps: TaskRunnerDeps): Promis
       }
       const result = failureResult(reason, redact);
       logger.warn('task failed', { reason: result.reason, error: result.error });
-      await deps.outbox.enqueue(task.id, 'failed', result);
+      final = { status: 'failed', result };
     } finally {
       if (timer) clearTimeout(timer);
       deps.shutdownSignal.removeEventListener('abort', onShutdown);
       await cleanup();
     }
+    await deps.outbox.enqueue(task.id, final.status, final.result);
     return outcome;
   } catch (error) {
     // Only the outbox store can land here (for example a full disk).
