@@ -6,6 +6,9 @@ import {
   startFakeLumlPlatform,
 } from './fake-luml-platform.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: test responses are inspected loosely
+type Loose = any;
+
 let platform: FakeLumlPlatform;
 let token: string;
 let satelliteId: string;
@@ -22,11 +25,10 @@ const call = async (method: string, path: string, body?: unknown, auth: string =
   const res = await fetch(`${platform.url}${path}`, init);
   const text = await res.text();
   const json = res.headers.get('content-type')?.startsWith('application/json');
-  // biome-ignore lint/suspicious/noExplicitAny: test responses are inspected loosely
   return {
     status: res.status,
     text,
-    body: (json ? JSON.parse(text) : undefined) as any,
+    body: (json ? JSON.parse(text) : undefined) as Loose,
     headers: res.headers,
   };
 };

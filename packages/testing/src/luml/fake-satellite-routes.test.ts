@@ -7,7 +7,6 @@ let clock: Date;
 let platform: FakeLumlPlatform;
 let token: string;
 let satelliteId: string;
-let artifactId: string;
 
 const call = async (
   method: string,
@@ -38,7 +37,7 @@ beforeEach(async () => {
     token,
     satellite: { id: satelliteId },
   } = platform.createSatellite({ name: 'edge-docker-01' }));
-  artifactId = platform.uploadArtifact({ bytes: 'weights' }).id;
+  platform.uploadArtifact({ bytes: 'weights' });
 });
 afterEach(() => platform.close());
 

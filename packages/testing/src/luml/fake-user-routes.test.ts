@@ -3,6 +3,9 @@ import type { Deployment, SatelliteTask } from '@uplink/core-schemas/luml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeLumlPlatform, startFakeLumlPlatform } from './fake-luml-platform.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: test responses are inspected loosely
+type Loose = any;
+
 let platform: FakeLumlPlatform;
 let base: string;
 
@@ -21,8 +24,7 @@ const user = async (method: string, path: string, body?: unknown, raw?: Uint8Arr
   } else if (raw) init.body = raw;
   const res = await fetch(`${platform.url}${path}`, init);
   const text = await res.text();
-  // biome-ignore lint/suspicious/noExplicitAny: test responses are inspected loosely
-  return { status: res.status, text, body: (text ? JSON.parse(text) : undefined) as any };
+  return { status: res.status, text, body: (text ? JSON.parse(text) : undefined) as Loose };
 };
 
 describe('user-side routes (reference §17)', () => {
