@@ -19,7 +19,6 @@ import {
   MetricsSchema,
   type Status,
   StatusSchema,
-  ZERO_EXECUTION_ID,
 } from '@uplink/core-schemas/ai-spine';
 import { bearer, createHttpClient, type HttpClient } from '@uplink/http';
 import * as v from 'valibot';
@@ -31,6 +30,7 @@ import {
   InvalidArgumentError,
 } from './errors.js';
 import { type BatchItem, type BatchOptions, type BatchResult, runBatch } from './execute-batch.js';
+import { startedExecution } from './execute-response.js';
 import { initFrom, recogniseWrappedValidation } from './map-api-error.js';
 import type { AgentConfig, CallOptions } from './types.js';
 import {
@@ -52,7 +52,6 @@ export interface ExecuteOptions extends CallOptions {
 // Lists arrive wrapped ({flows, count}); older or proxied servers may send a bare array.
 const FlowsSchema = v.union([FlowListSchema, v.array(FlowDefinitionSchema)]);
 const AgentsSchema = v.union([AgentListSchema, v.array(AgentInfoSchema)]);
-const FLOW_NOT_FOUND = /^Flow '.*' not found$/s;
 
 /**
  * A client for the AI Spine API: flow executions, flows, agents and the system routes.
@@ -92,7 +91,7 @@ export class FlowClient implements AsyncDisposable {
    *
    * Never retried once the request may have reached the server: the backend has no
    * idempotency, so a retry could start the flow twice. On a connection error or timeout the
-   * run may or may not have started; check `listExecutions` on the server side before retrying.
+   * run may or may not have started; look at the server's executions before running it again.
    * The backend answers an unknown flow with HTTP 200 and the all-zero id: that becomes
    * {@link FlowNotFoundError}; any other `failed` answer becomes {@link ExecutionError}.
    */
@@ -120,28 +119,7 @@ export class FlowClient implements AsyncDisposable {
         signal: options.signal,
       },
     );
-    const data = response.data;
-    if (data.status !== 'failed' && data.error == null && data.execution_id !== ZERO_EXECUTION_ID) {
-      return data;
-    }
-    const serverMessage = data.error ?? undefined;
-    if (serverMessage && FLOW_NOT_FOUND.test(serverMessage)) {
-      throw new FlowNotFoundError(
-        `Flow "${flowId}" not found: the server answered HTTP ${response.status} with status "failed" (${serverMessage})`,
-        {
-          flowId,
-          status: response.status,
-          body: data,
-          method: 'POST',
-          requestId: response.requestId,
-          correlationId: response.correlationId,
-        },
-      );
-    }
-    throw new ExecutionError(
-      `Flow "${flowId}" did not start: ${serverMessage ?? `the server answered status "${data.status}" without an error message`}`,
-      { executionId: data.execution_id, flowId, status: data.status, serverMessage },
-    );
+    return startedExecution(flowId, response);
   }
 
   /** Get one execution. The id is checked as a UUID before sending (the server would answer 422). */
