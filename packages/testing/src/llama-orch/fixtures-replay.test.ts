@@ -1,6 +1,8 @@
 // Replays every fixture in fixtures/llama-orch (reference request/response pairs) against the fake.
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseWire } from '@uplink/core-schemas';
+import * as schemas from '@uplink/core-schemas/llama-orch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeLlamaOrch, startFakeLlamaOrch } from './fake-llama-orch.js';
 import type { FakeLlamaOrchOptions } from './options.js';
@@ -9,6 +11,7 @@ interface Fixture {
   meta: {
     name: string;
     replay: 'exact' | 'shape' | 'status' | 'none';
+    responseSchema?: string | null;
     sse?: boolean;
     fake?: FakeLlamaOrchOptions;
     setup?: {
@@ -105,6 +108,12 @@ describe('fixtures/llama-orch replayed against FakeLlamaOrch', () => {
       const type = response.headers['content-type'];
       if (type) expect(res.headers.get('content-type')?.split(';')[0]).toBe(type.split(';')[0]);
       if (fixture.meta.replay === 'status') return;
+      const schemaName = fixture.meta.responseSchema;
+      if (schemaName) {
+        const schema = (schemas as Record<string, unknown>)[schemaName];
+        expect(schema, schemaName).toBeDefined();
+        parseWire(schema as Parameters<typeof parseWire>[0], JSON.parse(text), schemaName);
+      }
       if (fixture.meta.replay === 'shape') {
         expect(typeof JSON.parse(text)).toBe('object');
         return;
