@@ -39,6 +39,7 @@ import {
   checkAgentConfig,
   executeProblems,
 } from './validate-input.js';
+import { FLOW_CLIENT_VERSION } from './version.js';
 import { type WaitOptions, waitForExecution } from './wait-for-execution.js';
 
 /** Options for `executeFlow`. */
@@ -73,6 +74,7 @@ export class FlowClient implements AsyncDisposable {
     this.#http = createHttpClient({
       baseUrl: this.baseUrl,
       retry: resolved.retry,
+      sdk: { name: 'flow-client', version: FLOW_CLIENT_VERSION },
       ...(apiKey ? { auth: bearer(apiKey), secrets: [apiKey] } : {}),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: options.totalTimeoutMs }),

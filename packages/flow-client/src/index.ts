@@ -26,4 +26,5 @@ export * from './errors.js';
 export type { BatchItem, BatchOptions, BatchProgress, BatchResult } from './execute-batch.js';
 export { type ExecuteOptions, FlowClient } from './flow-client.js';
 export type { AgentConfig, CallOptions } from './types.js';
+export { FLOW_CLIENT_VERSION } from './version.js';
 export type { WaitOptions, WaitProgress } from './wait-for-execution.js';

@@ -88,6 +88,9 @@ describe('flows, agents and system routes against FakeAiSpine', () => {
     expect(metrics.successful_executions).toBe(1);
     await expect(client.getStatus()).resolves.toMatchObject({ status: 'operational' });
     expect(spine.requests.map((r) => r.url)).toContain('/health');
+    expect(spine.requests.at(-1)?.headers['user-agent']).toMatch(
+      /^uplink-flow-client\/\d+\.\d+\.\d+ /,
+    );
   });
 
   it("uses the root routes with apiPrefix '' and sends the key only when set, never leaking it", async () => {

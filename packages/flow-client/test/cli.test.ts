@@ -38,6 +38,7 @@ describe('ai-spine CLI (in process, against FakeAiSpine)', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes:');
     expect(help.stdout).toContain('AI_SPINE_API_KEY');
+    expect((await cli(['--version'])).stdout).toMatch(/^ai-spine \d+\.\d+\.\d+\n$/);
     const none = await cli([]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage:');

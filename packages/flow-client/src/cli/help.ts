@@ -46,6 +46,7 @@ Options:
   --base-url <url>     API host (default $AI_SPINE_BASE_URL or https://ai-spine-api.up.railway.app)
   --api-prefix <path>  Route prefix, '' for root routes (default /api/v1)
   -h, --help           Show this help
+  --version            Show the version
 
 Environment:
   AI_SPINE_API_KEY     API key, sent as "Authorization: Bearer <key>" (never printed)

@@ -15,6 +15,7 @@ export interface CommandLine {
     json: boolean;
     wait: boolean;
     help: boolean;
+    version: boolean;
     input?: string | undefined;
     metadata?: string | undefined;
     priority?: string | undefined;
@@ -60,6 +61,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
         json: { type: 'boolean', default: false },
         wait: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
         ...Object.fromEntries(STRING_OPTIONS.map((name) => [name, { type: 'string' as const }])),
       },
     });

@@ -8,6 +8,7 @@ import {
 } from '@uplink/core-schemas';
 import { ExecutionError, WaitTimeoutError } from '../errors.js';
 import { FlowClient } from '../flow-client.js';
+import { FLOW_CLIENT_VERSION } from '../version.js';
 import { type CliContext, ExecutionEndedError } from './cli-context.js';
 import { runCommand } from './commands.js';
 import { EXIT_CODES, HELP } from './help.js';
@@ -40,6 +41,10 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   try {
     const line: CommandLine = parseCommandLine(argv);
     json = line.flags.json;
+    if (line.flags.version) {
+      context.stdout.write(`ai-spine ${FLOW_CLIENT_VERSION}\n`);
+      return EXIT_CODES.ok;
+    }
     if (line.flags.help || line.args.length === 0 || line.args[0] === 'help') {
       (line.flags.help || line.args[0] === 'help' ? context.stdout : context.stderr).write(HELP);
       return line.args.length === 0 && !line.flags.help ? EXIT_CODES.usage : EXIT_CODES.ok;
