@@ -152,6 +152,7 @@ class UplinkHttpClient implements HttpClient {
         ...rest,
         signal,
         logger: options.logger ?? this.logger,
+        secrets: () => this.#secrets.values(),
         url: redactUrl(buildUrl(this.baseUrl, path, rest.query), this.#secrets.values()),
       },
     );

@@ -4,6 +4,7 @@ import {
   ConnectionError,
   isUplinkError,
   ResponseValidationError,
+  redactText,
   StreamError,
   TimeoutError,
 } from '@uplink/core-schemas';
@@ -15,6 +16,7 @@ import { sleep } from './sleep.js';
 import { TolerantFraming } from './sse-framing.js';
 import type { SSEEventSchemas, SSEMessage, SSEOpen, SSEOptions, SSEStream } from './sse-types.js';
 import { truncate } from './summarise-body.js';
+import { scrubIssues } from './validate-response.js';
 
 /** Abort reasons set by the stream itself. */
 const IDLE = Symbol('uplink.sseIdle');
@@ -252,20 +254,28 @@ class SSEStreamImpl<E extends SSEEventSchemas> implements SSEStream<E> {
     try {
       json = JSON.parse(event.data);
     } catch {
-      throw new StreamError(
-        `SSE event "${name}" carried data that is not JSON: "${truncate(event.data, 80)}"`,
-        { code: 'malformed', event: name, lastEventId: this.#lastEventId, url: this.#options.url },
-      );
+      const shown = redactText(truncate(event.data, 80), this.#secretList());
+      throw new StreamError(`SSE event "${name}" carried data that is not JSON: "${shown}"`, {
+        code: 'malformed',
+        event: name,
+        lastEventId: this.#lastEventId,
+        url: this.#options.url,
+      });
     }
     const result = v.safeParse(schema, json);
     if (!result.success) {
       throw new ResponseValidationError({
-        issues: result.issues,
+        issues: scrubIssues(result.issues, this.#secretList()),
         subject: `SSE event "${name}"`,
         url: this.#options.url,
       });
     }
     return { event: name, data: result.output, id: event.id } as SSEMessage<E>;
+  }
+
+  #secretList(): string[] {
+    const secrets = this.#options.secrets?.() ?? [];
+    return [...secrets].filter((s): s is string => typeof s === 'string');
   }
 
   /** One timer per stream, re-armed lazily: cheap even at a million events. */

@@ -46,6 +46,8 @@ export interface SSEOptions<E extends SSEEventSchemas = SSEEventSchemas> {
   defaultEvent?: string | undefined;
   /** Debug logging of reconnects and dropped events. @default silentLogger */
   logger?: Logger | undefined;
+  /** Secret values to scrub from error messages (the client passes its credentials). */
+  secrets?: (() => Iterable<string | undefined>) | undefined;
   /** Redacted URL of the stream, for error messages. */
   url?: string | undefined;
 }

@@ -14,7 +14,7 @@ export interface ResponseContext {
 }
 
 /** Copy issues with secret values scrubbed, so neither the message nor `problems` shows one. */
-function scrubIssues(
+export function scrubIssues(
   issues: readonly v.BaseIssue<unknown>[],
   secrets: readonly string[],
 ): v.BaseIssue<unknown>[] {
@@ -24,7 +24,11 @@ function scrubIssues(
     );
     return {
       ...issue,
-      input: secretPath ? REDACTED : issue.input,
+      input: secretPath
+        ? REDACTED
+        : typeof issue.input === 'string'
+          ? redactText(issue.input, secrets)
+          : issue.input,
       received: secretPath ? REDACTED : redactText(issue.received, secrets),
       message: redactText(issue.message, secrets),
     } as v.BaseIssue<unknown>;
