@@ -43,6 +43,7 @@ export interface WaitOptions extends CallOptions {
 }
 
 const DEFAULT_MAX_INTERVAL_MS = 30_000;
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** An error worth polling through: the server or network may recover before the deadline. */
 function isTransient(error: unknown): boolean {
@@ -93,8 +94,9 @@ export async function waitForExecution(
   const started = Date.now();
   const deadline = started + timeoutMs;
   const expiry = new AbortController();
+  // setTimeout cannot hold more than ~24.8 days; longer waits rely on the check in pause().
   const timer =
-    timeoutMs > 0 && Number.isFinite(timeoutMs)
+    timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS
       ? setTimeout(() => expiry.abort(), timeoutMs)
       : undefined;
   const combined = anySignal([options.signal, expiry.signal]);
@@ -107,9 +109,6 @@ export async function waitForExecution(
 
   try {
     for (let attempt = 1, failures = 0; ; attempt++) {
-      let delayMs = options.backoff
-        ? computeBackoff(attempt - 1, { baseDelayMs: intervalMs, maxDelayMs: maxIntervalMs })
-        : intervalMs;
       try {
         last = await getExecution(executionId, { signal: combined.signal });
         failures = 0;
@@ -118,13 +117,13 @@ export async function waitForExecution(
         if (!isTransient(error)) throw error;
         failures++;
         const hint = error instanceof ApiError ? error.retryAfterMs : undefined;
-        delayMs =
+        await pause(
           hint ??
-          Math.max(
-            intervalMs,
-            computeBackoff(failures - 1, { baseDelayMs: intervalMs, maxDelayMs: maxIntervalMs }),
-          );
-        await pause(delayMs);
+            Math.max(
+              intervalMs,
+              computeBackoff(failures - 1, { baseDelayMs: intervalMs, maxDelayMs: maxIntervalMs }),
+            ),
+        );
         continue;
       }
       options.onProgress?.(last, { attempt, elapsedMs: Date.now() - started });
@@ -143,7 +142,11 @@ export async function waitForExecution(
         }
         return last;
       }
-      await pause(delayMs);
+      await pause(
+        options.backoff
+          ? computeBackoff(attempt - 1, { baseDelayMs: intervalMs, maxDelayMs: maxIntervalMs })
+          : intervalMs,
+      );
     }
   } finally {
     clearTimeout(timer);
