@@ -75,6 +75,8 @@ describe('executions against FakeAiSpine with loopback agents', () => {
       });
       const sent = spine.requests.find((r) => r.url === '/api/v1/flows/execute');
       expect(sent?.headers.authorization).toBeUndefined();
+      expect(sent?.headers.accept).toContain('application/json');
+      expect(sent?.headers['content-type']).toContain('application/json');
     } finally {
       await gather.close();
       await score.close();
