@@ -123,11 +123,13 @@ export interface FakeLumlPlatform extends AsyncDisposable {
   getSatellite(id: string): Satellite | undefined;
   /** Revoke a satellite's keys and issue a new one. */
   rotateSatelliteKey(satelliteId: string): string;
-  /** Create a deployment (`pending`) and queue its `deploy` task, as the user route does. */
-  createDeployment(input: FakeDeploymentInput): {
+  /** Create a deployment without queuing its `deploy` task (test setup). */
+  createDeployment(input: FakeDeploymentInput & { enqueueTask: false }): {
     deployment: Deployment;
-    task: SatelliteTask | undefined;
+    task: undefined;
   };
+  /** Create a deployment (`pending`) and queue its `deploy` task, as the user route does. */
+  createDeployment(input: FakeDeploymentInput): { deployment: Deployment; task: SatelliteTask };
   /** Request deletion: `deletion_pending` plus an `undeploy` task (409 detail if repeated). */
   requestDeploymentDeletion(deploymentId: string): SatelliteTask;
   /** Queue any task directly (test hook; the platform itself only creates deploy/undeploy). */
@@ -274,7 +276,8 @@ export async function startFakeLumlPlatform(
       return record ? state.satelliteView(record) : undefined;
     },
     rotateSatelliteKey: (id) => state.rotateSatelliteKey(id),
-    createDeployment: (input) => state.createDeployment(input),
+    createDeployment: ((input: FakeDeploymentInput) =>
+      state.createDeployment(input)) as FakeLumlPlatform['createDeployment'],
     requestDeploymentDeletion: (id) => state.requestDeploymentDeletion(id),
     enqueueTask: (input) => state.enqueueTask(input),
     uploadArtifact: (input) => state.addArtifact(input).artifact,

@@ -280,6 +280,11 @@ export class LumlState {
   }
 
   /** Create a deployment (`pending`) and queue its `deploy` task, as `POST /deployments` does. */
+  createDeployment(input: CreateDeploymentInput & { enqueueTask: false }): {
+    deployment: Deployment;
+    task: undefined;
+  };
+  createDeployment(input: CreateDeploymentInput): { deployment: Deployment; task: SatelliteTask };
   createDeployment(input: CreateDeploymentInput): {
     deployment: Deployment;
     task: SatelliteTask | undefined;
