@@ -88,6 +88,11 @@ describe('satellite auth (reference §2)', () => {
     expect(res.status).toBe(405);
     expect(await res.json()).toEqual({ detail: 'Method Not Allowed' });
     expect(platform.calls['GET /satellites/v1/nope']).toBe(1);
+    const slash = await fetch(`${platform.url}/satellites/v1/tasks/?status=pending`, {
+      redirect: 'manual',
+    });
+    expect(slash.status).toBe(307);
+    expect(slash.headers.get('location')).toBe('/satellites/v1/tasks?status=pending');
   });
 });
 

@@ -232,7 +232,20 @@ export async function startFakeLumlPlatform(
     });
     if (await faults.intercept(req, res)) return;
     // Routing comes before auth, as in FastAPI: unknown paths are 404 even without a token.
-    if (found.kind === 'not-found') return sendDetail(res, 404, 'Not Found');
+    if (found.kind === 'not-found') {
+      // Starlette's redirect_slashes: `/satellites/v1/tasks/` answers 307 to the slash-less path.
+      const trimmed = url.pathname.replace(/\/+$/, '');
+      if (
+        trimmed !== url.pathname &&
+        trimmed !== '' &&
+        match(method, trimmed).kind !== 'not-found'
+      ) {
+        res.writeHead(307, { location: `${trimmed}${url.search}`, 'content-length': '0' });
+        res.end();
+        return;
+      }
+      return sendDetail(res, 404, 'Not Found');
+    }
     if (found.kind === 'method-not-allowed') return sendDetail(res, 405, 'Method Not Allowed');
     await found.route.handler({
       req,
