@@ -1,7 +1,8 @@
 // luml-satellite-protocol §4.10 (presigned GET URLs, 12 h) and §18.10 (expiry)
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { LumlState, StoredArtifact } from './platform-state.js';
+import type { LumlState } from './platform-state.js';
+import type { StoredArtifact } from './state-types.js';
 
 /** Bucket name in presigned URLs (path-style, like MinIO). */
 export const BUCKET = 'luml-artifacts';

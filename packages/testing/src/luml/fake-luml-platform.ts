@@ -21,16 +21,16 @@ import {
 } from './artifact-storage.js';
 import { generateUserKey } from './credentials.js';
 import { sendDetail } from './http-io.js';
-import {
-  type CreateDeploymentInput,
-  type CreateSecretInput,
-  type EnqueueTaskInput,
-  LumlState,
-  type UploadArtifactInput,
-} from './platform-state.js';
+import { LumlState } from './platform-state.js';
 import type { FakeContext, LumlQuirks } from './route-support.js';
 import { createRouter, jsonReader, type RecordedRequest, type Route } from './router.js';
 import { satelliteRoutes } from './satellite-routes.js';
+import type {
+  CreateDeploymentInput,
+  CreateSecretInput,
+  EnqueueTaskInput,
+  UploadArtifactInput,
+} from './state-types.js';
 import { userRoutes } from './user-routes.js';
 
 /** Options of {@link startFakeLumlPlatform}. */

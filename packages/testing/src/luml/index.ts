@@ -4,12 +4,13 @@ export { generateSatelliteKey, generateUserKey } from './credentials.js';
 export * from './factories.js';
 export * from './fake-luml-platform.js';
 export * from './mock-platform-client.js';
+export type { LumlQuirks } from './route-support.js';
+export type { RecordedRequest } from './router.js';
+export * from './scripted-platform-mock.js';
 export {
   type CreateDeploymentInput,
   type CreateSecretInput,
   type EnqueueTaskInput,
   PlatformError,
   type UploadArtifactInput,
-} from './platform-state.js';
-export type { LumlQuirks } from './route-support.js';
-export type { RecordedRequest } from './router.js';
+} from './state-types.js';

@@ -1,5 +1,5 @@
 // luml-satellite-protocol §3-§4 (worker endpoints), emulated in memory
-import { AbortError, createApiError } from '@uplink/core-schemas';
+import { createApiError } from '@uplink/core-schemas';
 import type {
   Artifact,
   ArtifactWithUrl,
@@ -24,26 +24,7 @@ import {
   createSecret,
   createTask,
 } from './factories.js';
-
-/** A method of {@link SatellitePlatform} that the mock can script. */
-export type PlatformMethod = Exclude<keyof SatellitePlatform, 'close'>;
-
-type Fn<M extends PlatformMethod> = SatellitePlatform[M];
-
-/**
- * A scripted answer: a value to resolve with, an `Error` to reject with, or a function
- * that receives the call's arguments and returns (or throws) the answer.
- */
-export type MockResponse<M extends PlatformMethod> =
-  | Awaited<ReturnType<Fn<M>>>
-  | Error
-  | ((...args: Parameters<Fn<M>>) => Awaited<ReturnType<Fn<M>>> | ReturnType<Fn<M>>);
-
-/** One recorded call. */
-export interface MockCall<M extends PlatformMethod = PlatformMethod> {
-  method: M;
-  args: Parameters<Fn<M>>;
-}
+import { ScriptedPlatformMock } from './scripted-platform-mock.js';
 
 /** Initial state of a {@link MockPlatformClient}. */
 export interface MockPlatformClientOptions {
@@ -79,17 +60,16 @@ const normalizeBaseUrl = (baseUrl: string): string => {
   }
 };
 
-const checkSignal = (options: CallOptions | undefined): void => {
-  if (options?.signal?.aborted) throw new AbortError('The operation was aborted');
-};
-
 /**
  * An in-memory {@link SatellitePlatform} for unit tests of satellite handlers. By default it
  * behaves like the platform (tasks in `scheduled_at` order, timestamps on transitions,
  * `ConflictError` on DELETE outside `deletion_pending`, `NotFoundError` for unknown ids);
  * any method can be scripted with {@link respond}/{@link respondOnce}. Every call is recorded.
  */
-export class MockPlatformClient implements SatellitePlatform, AsyncDisposable {
+export class MockPlatformClient
+  extends ScriptedPlatformMock
+  implements SatellitePlatform, AsyncDisposable
+{
   /** The satellite (updated by `pair`). */
   satellite: Satellite;
   /** Tasks by id (live; inspect or edit). */
@@ -105,11 +85,8 @@ export class MockPlatformClient implements SatellitePlatform, AsyncDisposable {
   /** Whether `close()` was called. */
   closed = false;
 
-  private readonly log: MockCall[] = [];
-  private readonly persistent = new Map<PlatformMethod, unknown>();
-  private readonly once = new Map<PlatformMethod, unknown[]>();
-
   constructor(options: MockPlatformClientOptions = {}) {
+    super();
     this.satellite = options.satellite ?? createSatellite();
     for (const t of options.tasks ?? []) this.tasks.set(t.id, t);
     for (const d of options.deployments ?? []) this.deployments.set(d.id, d);
@@ -156,43 +133,6 @@ export class MockPlatformClient implements SatellitePlatform, AsyncDisposable {
     return secret;
   }
 
-  /** Answer every later call of `method` with `response` (until {@link resetResponses}). */
-  respond<M extends PlatformMethod>(method: M, response: MockResponse<M>): this {
-    this.persistent.set(method, response);
-    return this;
-  }
-
-  /** Answer the next call of `method` with `response`; queued answers are used in order. */
-  respondOnce<M extends PlatformMethod>(method: M, response: MockResponse<M>): this {
-    const queue = this.once.get(method) ?? [];
-    queue.push(response);
-    this.once.set(method, queue);
-    return this;
-  }
-
-  /** Forget scripted answers (of one method, or all). */
-  resetResponses(method?: PlatformMethod): void {
-    if (method) {
-      this.persistent.delete(method);
-      this.once.delete(method);
-    } else {
-      this.persistent.clear();
-      this.once.clear();
-    }
-  }
-
-  // ---- assertions ----------------------------------------------------------------------
-
-  /** Recorded argument lists of one method, in call order. */
-  calls<M extends PlatformMethod>(method: M): Parameters<Fn<M>>[] {
-    return this.log.filter((c) => c.method === method).map((c) => c.args as Parameters<Fn<M>>);
-  }
-
-  /** Every recorded call, in order. */
-  get allCalls(): readonly MockCall[] {
-    return this.log;
-  }
-
   /** Throw unless the task's current status is `status`. */
   expectTaskStatus(taskId: string, status: TaskStatus): void {
     const task = this.tasks.get(taskId);
@@ -220,40 +160,7 @@ export class MockPlatformClient implements SatellitePlatform, AsyncDisposable {
       );
   }
 
-  /** Throw unless `method` was called (exactly `times` times, when given). */
-  expectCalled(method: PlatformMethod, times?: number): void {
-    const count = this.calls(method).length;
-    if (times === undefined ? count === 0 : count !== times)
-      throw new Error(
-        `Expected ${method} to be called ${times === undefined ? 'at least once' : `${times} time(s)`}, but it was called ${count} time(s)`,
-      );
-  }
-
-  /** Throw if `method` was called. */
-  expectNotCalled(method: PlatformMethod): void {
-    this.expectCalled(method, 0);
-  }
-
   // ---- SatellitePlatform ----------------------------------------------------------------
-
-  private async run<M extends PlatformMethod>(
-    method: M,
-    args: Parameters<Fn<M>>,
-    options: CallOptions | undefined,
-    fallback: () => Awaited<ReturnType<Fn<M>>>,
-  ): Promise<Awaited<ReturnType<Fn<M>>>> {
-    this.log.push({ method, args } as MockCall);
-    checkSignal(options);
-    const queued = this.once.get(method);
-    const scripted = queued?.length ? queued.shift() : this.persistent.get(method);
-    if (scripted === undefined) return fallback();
-    if (scripted instanceof Error) throw scripted;
-    if (typeof scripted === 'function')
-      return (await (scripted as (...a: unknown[]) => unknown)(...args)) as Awaited<
-        ReturnType<Fn<M>>
-      >;
-    return scripted as Awaited<ReturnType<Fn<M>>>;
-  }
 
   private task(id: string, method: string): SatelliteTask {
     const task = this.tasks.get(id);

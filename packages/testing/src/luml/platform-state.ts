@@ -3,122 +3,21 @@ import { createHash } from 'node:crypto';
 import type {
   Artifact,
   Deployment,
-  DeploymentStatus,
   OrbitSecret,
   Satellite,
   SatelliteTask,
   TaskStatus,
 } from '@uplink/core-schemas/luml';
 import { generateSatelliteKey } from './credentials.js';
-
-/** A platform-side failure with the status and `detail` the real server answers. */
-export class PlatformError extends Error {
-  constructor(
-    readonly status: number,
-    readonly detail: string,
-  ) {
-    super(`${status} ${detail}`);
-    this.name = 'PlatformError';
-  }
-}
-
-/** A satellite row; `status` is derived on every read (reference §2). */
-export interface SatelliteRecord {
-  id: string;
-  orbit_id: string;
-  name: string | null;
-  description: string | null;
-  base_url: string | null;
-  paired: boolean;
-  capabilities: Record<string, Record<string, unknown> | null>;
-  slug: string | null;
-  created_at: string;
-  updated_at: string | null;
-  last_seen_at: string | null;
-}
-
-/** An uploaded artifact with its bytes and the digests the download route serves. */
-export interface StoredArtifact {
-  artifact: Artifact;
-  orbitId: string;
-  bytes: Buffer;
-  /** Quoted strong ETag (MD5 hex, as S3 does for single-part uploads). */
-  etag: string;
-  /** SHA-256 hex of the bytes (also the artifact's `file_hash`). */
-  sha256: string;
-  /** HTTP date of the upload, for `Last-Modified`. */
-  lastModified: string;
-}
-
-/** Input of {@link LumlState.createDeployment} (our camelCase API). */
-export interface CreateDeploymentInput {
-  /** @default a random UUID */
-  id?: string | undefined;
-  satelliteId: string;
-  artifactId: string;
-  name: string;
-  description?: string | null | undefined;
-  satelliteParameters?: Record<string, boolean | number | string> | undefined;
-  envVariables?: Record<string, string> | undefined;
-  envVariablesSecrets?: Record<string, string> | undefined;
-  dynamicAttributesSecrets?: Record<string, string> | undefined;
-  tags?: string[] | null | undefined;
-  /** Who created it (`created_by_user`). @default 'Ada Lovelace' */
-  createdByUser?: string | null | undefined;
-  /** Start in another status (test setup), e.g. `active`. @default 'pending' */
-  status?: DeploymentStatus | undefined;
-  /** Preset `inference_url` (test setup). @default null */
-  inferenceUrl?: string | null | undefined;
-  /** Preset `schemas` (test setup). @default null */
-  schemas?: Record<string, unknown> | null | undefined;
-  /** Queue the `deploy` task, as the platform does. @default true */
-  enqueueTask?: boolean | undefined;
-}
-
-/** Input of {@link LumlState.enqueueTask}. */
-export interface EnqueueTaskInput {
-  /** @default a random UUID */
-  id?: string | undefined;
-  satelliteId: string;
-  /** Any string: the platform creates `deploy`/`undeploy`, tests may try others. */
-  type: string;
-  payload?: Record<string, unknown> | undefined;
-  status?: TaskStatus | undefined;
-  /** ISO timestamp; tasks are listed in `scheduled_at` order. @default now */
-  scheduledAt?: string | undefined;
-}
-
-/** Input of {@link LumlState.addArtifact}. */
-export interface UploadArtifactInput {
-  /** @default a random UUID */
-  id?: string | undefined;
-  /** File content (a string is UTF-8 encoded). */
-  bytes: Uint8Array | string;
-  /** @default 'model.luml' */
-  fileName?: string | undefined;
-  /** @default the file name without extension */
-  name?: string | null | undefined;
-  description?: string | null | undefined;
-  tags?: string[] | null | undefined;
-  manifest?: Record<string, unknown> | null | undefined;
-  /** @default 'model' */
-  type?: string | undefined;
-  /** Not checked when minting URLs (reference §18.10). @default 'uploaded' */
-  status?: string | undefined;
-  /** Orbit the artifact's collection belongs to. @default the fake's orbit */
-  orbitId?: string | undefined;
-}
-
-/** Input of {@link LumlState.createSecret}. */
-export interface CreateSecretInput {
-  /** @default a random UUID */
-  id?: string | undefined;
-  name: string;
-  value: string;
-  tags?: string[] | null | undefined;
-  /** @default the fake's orbit */
-  orbitId?: string | undefined;
-}
+import {
+  type CreateDeploymentInput,
+  type CreateSecretInput,
+  type EnqueueTaskInput,
+  PlatformError,
+  type SatelliteRecord,
+  type StoredArtifact,
+  type UploadArtifactInput,
+} from './state-types.js';
 
 const TWENTY_MINUTES_MS = 20 * 60 * 1000;
 

@@ -3,10 +3,10 @@
 import type { Presigner } from './artifact-storage.js';
 import { readCredential } from './credentials.js';
 import { BodyReadError, sendDetail, sendJson } from './http-io.js';
-import type { LumlState, SatelliteRecord } from './platform-state.js';
-import { PlatformError } from './platform-state.js';
+import type { LumlState } from './platform-state.js';
 import { checkBody, type FieldSpec, type ValidationIssue } from './request-validation.js';
 import type { RouteContext } from './router.js';
+import { PlatformError, type SatelliteRecord } from './state-types.js';
 
 /** Quirks of the real platform that can be turned off (each defaults to on, as upstream). */
 export interface LumlQuirks {

@@ -1,7 +1,6 @@
 // luml-satellite-protocol §3-§4 (worker endpoints under /satellites/v1)
 import type { Deployment, DeploymentStatus, TaskStatus } from '@uplink/core-schemas/luml';
 import { sendDetail, sendEmpty, sendInternalError, sendJson } from './http-io.js';
-import { PlatformError, type SatelliteRecord } from './platform-state.js';
 import {
   checkPathUuid,
   checkValue,
@@ -16,6 +15,7 @@ import {
   rejectInvalid,
 } from './route-support.js';
 import type { Route, RouteContext } from './router.js';
+import { PlatformError, type SatelliteRecord } from './state-types.js';
 
 const TASK_STATUS_VALUES = ['pending', 'running', 'done', 'failed'] as const;
 const DEPLOYMENT_STATUS_VALUES = [

@@ -1,6 +1,5 @@
 // luml-satellite-protocol §17 (user-facing endpoints for the fake platform)
 import { readBody, sendEmpty, sendJson } from './http-io.js';
-import { PlatformError } from './platform-state.js';
 import { checkPathUuid, type FieldSpec, type ValidationIssue } from './request-validation.js';
 import {
   authenticateUser,
@@ -10,6 +9,7 @@ import {
   rejectInvalid,
 } from './route-support.js';
 import type { Route, RouteContext } from './router.js';
+import { PlatformError } from './state-types.js';
 
 /** Prefix of every user route. */
 export const USER_PREFIX = '/v1/organizations/{organization_id}/orbits/{orbit_id}';
