@@ -1,0 +1,217 @@
+// Runs every example in docs/examples against the fake servers of @uplink/testing, so the docs
+// never show code that does not work.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { type FakeLumlPlatform, startFakeLlamaOrch, startFakeLumlPlatform } from '@uplink/testing';
+import { build, type Plugin } from 'esbuild';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { main as flowBatch } from '../../../docs/examples/flow-batch.js';
+import { main as minimalWorker } from '../../../docs/examples/minimal-worker.js';
+import { startDemoSpine } from '../../../packages/flow-client/examples/demo-spine.js';
+
+const root = resolve(import.meta.dirname, '../../..');
+
+/** A fake platform with one satellite and a queued deploy task; closed after the test. */
+async function platformWithDeployTask() {
+  const platform = await startFakeLumlPlatform();
+  onTestFinished(() => platform.close());
+  const { satellite, token } = platform.createSatellite({ name: 'docs-example' });
+  const artifact = platform.uploadArtifact({ bytes: 'model bytes', fileName: 'model.luml' });
+  const { deployment, task } = platform.createDeployment({
+    satelliteId: satellite.id,
+    artifactId: artifact.id,
+    name: 'docs-example',
+  });
+  return { platform, satellite, token, deployment, task };
+}
+
+const taskStatus = (platform: FakeLumlPlatform, id: string) =>
+  platform.tasks.find((t) => t.id === id)?.status;
+
+describe('docs/examples/minimal-worker.ts', () => {
+  it('main() pairs, runs the queued deploy task to done and activates the deployment', async () => {
+    const { platform, satellite, token, deployment, task } = await platformWithDeployTask();
+    const worker = await minimalWorker({
+      env: {},
+      handleSignals: false,
+      settings: {
+        token,
+        platformUrl: platform.url,
+        baseUrl: 'http://127.0.0.1:9',
+        pollIntervalMs: 10,
+        healthPort: 0,
+        healthHost: '127.0.0.1',
+      },
+    });
+    onTestFinished(() => worker.stop({ graceMs: 0 }).then(() => undefined));
+    expect(worker.state).toBe('running');
+    expect(platform.getSatellite(satellite.id)).toMatchObject({
+      paired: true,
+      capabilities: { deploy: { version: 1 } },
+    });
+    await vi.waitFor(() => expect(taskStatus(platform, task.id)).toBe('done'), {
+      timeout: 10_000,
+      interval: 20,
+    });
+    const inferenceUrl = `/deployments/${deployment.id}`;
+    expect(platform.tasks.find((t) => t.id === task.id)?.result).toEqual({
+      inference_url: inferenceUrl,
+    });
+    expect(platform.deployments.find((d) => d.id === deployment.id)).toMatchObject({
+      status: 'active',
+      inference_url: inferenceUrl,
+    });
+    await expect(worker.stop()).resolves.toEqual({ clean: true, abortedTasks: 0, undelivered: 0 });
+  });
+
+  it('fails a task whose payload has no deployment id, naming the bad path', async () => {
+    const { platform, satellite, token } = await platformWithDeployTask();
+    const bad = platform.enqueueTask({ satelliteId: satellite.id, type: 'deploy', payload: {} });
+    const worker = await minimalWorker({
+      env: {},
+      handleSignals: false,
+      settings: { token, platformUrl: platform.url, pollIntervalMs: 10, healthEnabled: false },
+    });
+    onTestFinished(() => worker.stop({ graceMs: 0 }).then(() => undefined));
+    await vi.waitFor(() => expect(taskStatus(platform, bad.id)).toBe('failed'), {
+      timeout: 10_000,
+      interval: 20,
+    });
+    const result = platform.tasks.find((t) => t.id === bad.id)?.result;
+    expect(result).toMatchObject({ reason: 'handler error' });
+    expect(String(result?.error)).toContain('Invalid payload: at "deployment_id"');
+  });
+
+  it('runs directly with settings from the environment and exits 0 on SIGTERM', async () => {
+    const { platform, token, task } = await platformWithDeployTask();
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'docs/examples/minimal-worker.ts'],
+      {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH,
+          TSX_TSCONFIG_PATH: 'docs/examples/tsconfig.json',
+          SATELLITE_TOKEN: token, // the reference satellite's name; LUML_SATELLITE_TOKEN also works
+          LUML_PLATFORM_URL: platform.url,
+          LUML_POLL_INTERVAL: '0.02',
+          LUML_HEALTH_PORT: '0',
+          LUML_HEALTH_HOST: '127.0.0.1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    const exited = once(child, 'exit');
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+    await vi.waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error(`example exited early: ${stderr}`);
+        expect(taskStatus(platform, task.id)).toBe('done');
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toContain(token);
+  });
+});
+
+describe('docs/examples/flow-batch.ts', () => {
+  it('runs 8 loan reviews through a pool of 3 on the fake AI Spine, results in input order', async () => {
+    await using demo = await startDemoSpine();
+    const lines: string[] = [];
+    const results = await flowBatch(demo.url, (line) => lines.push(line));
+    expect(results.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(results.map((r) => r.ok)).toEqual([true, true, false, true, true, true, true, true]);
+    expect(lines).toContain('progress: 8/8 (1 failed)');
+    expect(lines).toContain('#1 50000: approved');
+    // The fake really ran each flow: 8 executions, the failing one ends `failed`.
+    const statuses = [...demo.spine.executions.values()].map((e) => e.status).sort();
+    expect(statuses).toEqual([...Array(7).fill('completed'), 'failed']);
+  });
+});
+
+/** Resolve `@uplink/*` to package sources (as the vitest alias does); refuse Node built-ins. */
+const uplinkSources: Plugin = {
+  name: 'uplink-sources',
+  setup(b) {
+    const sources: Record<string, string> = {
+      '@uplink/orch-client': 'packages/orch-client/src/index.ts',
+      '@uplink/http': 'packages/http/src/index.ts',
+      '@uplink/core-schemas': 'packages/core-schemas/src/index.ts',
+      '@uplink/core-schemas/llama-orch': 'packages/core-schemas/src/llama-orch/index.ts',
+    };
+    b.onResolve({ filter: /^@uplink\// }, (args) => {
+      const target = sources[args.path];
+      return target
+        ? { path: resolve(root, target) }
+        : { errors: [{ text: `no source for ${args.path}` }] };
+    });
+    b.onResolve({ filter: /^node:/ }, (args) => ({
+      errors: [{ text: `${args.path} imported by ${args.importer}: not runtime-neutral` }],
+    }));
+  },
+};
+
+/** Just enough of a DOM for the example page: the three elements it uses and `body.dataset`. */
+function fakePage() {
+  type El = { textContent: string; className: string; children: El[]; onclick?: () => void };
+  const element = (): El & { append(child: El): void } => {
+    const el = { textContent: '', className: '', children: [] as El[] };
+    return Object.assign(el, { append: (child: El) => void el.children.push(child) });
+  };
+  const nodes = { '#output': element(), '#status': element(), '#stop': element() };
+  let settle!: (status: string) => void;
+  const finished = new Promise<string>((res) => {
+    settle = res;
+  });
+  const dataset = new Proxy({} as Record<string, string>, {
+    set(target, key, value) {
+      target[key as string] = value;
+      if (key === 'status') settle(String(value));
+      return true;
+    },
+  });
+  const document = {
+    querySelector: (selector: keyof typeof nodes) => nodes[selector],
+    createElement: () => element(),
+    body: { dataset },
+  };
+  return { document, nodes, finished };
+}
+
+describe('docs/examples/browser-completion', () => {
+  it('builds for the browser without Node built-ins and streams tokens into the page', async () => {
+    const built = await build({
+      entryPoints: [resolve(root, 'docs/examples/browser-completion/main.ts')],
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2022',
+      write: false,
+      logLevel: 'silent',
+      plugins: [uplinkSources],
+    });
+    const code = built.outputFiles[0]?.text ?? '';
+    expect(code.length).toBeGreaterThan(0);
+
+    // Run the page's script in this process with a fake DOM: fetch, streams and
+    // AbortController are the platform's own, so the bundle talks real HTTP to the fake.
+    await using orch = await startFakeLlamaOrch();
+    const page = fakePage();
+    const location = { search: `?orch=${encodeURIComponent(orch.url)}&key=valid&tokens=4` };
+    new Function('document', 'location', code)(page.document, location);
+    await expect(page.finished).resolves.toBe('done');
+    const tokens = page.nodes['#output'].children.map((c) => c.textContent);
+    expect(tokens).toHaveLength(4);
+    expect(page.nodes['#status'].textContent).toMatch(/^done: 4 tokens, decode \d+ ms$/);
+  });
+});

@@ -1,0 +1,34 @@
+// A minimal LUML satellite: one `deploy` handler that marks the deployment active.
+// Run (settings from the environment, e.g. LUML_SATELLITE_TOKEN and LUML_PLATFORM_URL):
+//   TSX_TSCONFIG_PATH=docs/examples/tsconfig.json node --import tsx docs/examples/minimal-worker.ts
+import { pathToFileURL } from 'node:url';
+import { parseWire } from '@uplink/core-schemas';
+import { DeploymentTaskPayloadSchema } from '@uplink/core-schemas/luml';
+import { defineHandler, Worker, type WorkerOptions } from '@uplink/worker-runtime';
+
+const deploy = defineHandler('deploy', {
+  // The pairing capability map is built from the handlers; pairing needs at least one entry.
+  capability: {
+    deploy: {
+      version: 1,
+      supported_variants: ['pyfunc'],
+      supported_tags_combinations: null,
+      extra_fields_form_spec: [],
+    },
+  },
+  run: async ({ task, client, signal }) => {
+    const { deployment_id } = parseWire(DeploymentTaskPayloadSchema, task.payload, 'payload');
+    const inference_url = `/deployments/${deployment_id}`;
+    await client.updateDeployment(deployment_id, { status: 'active', inference_url }, { signal });
+    return { inference_url }; // the task's `done` result; a throw reports `failed`
+  },
+});
+
+/** Start the worker; options not given come from the environment. Stop it with `worker.stop()`. */
+export async function main(options: WorkerOptions = {}): Promise<Worker> {
+  const worker = new Worker({ handlers: [deploy], ...options });
+  await worker.start(); // pairs, then polls; SIGINT/SIGTERM drain it and exit
+  return worker;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await (await main()).wait();
