@@ -4,7 +4,7 @@
 // @arethetypeswrong/cli, and every runtime-neutral entry is bundled for a neutral platform
 // (which fails on any `node:` import). Prints the min+gzip size of each neutral entry.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -12,7 +12,12 @@ import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '..');
 // Entries that must run in browsers, Deno, workers... (everything but these Node-only subpaths).
-const NODE_ONLY = new Set(['@uplink/http/node', '@uplink/testing', '@uplink/testing/vitest', '@uplink/worker-runtime']);
+const NODE_ONLY = new Set([
+  '@uplink/http/node',
+  '@uplink/testing',
+  '@uplink/testing/vitest',
+  '@uplink/worker-runtime',
+]);
 
 const only = process.argv.slice(2);
 const dirs = readdirSync(join(root, 'packages'))
@@ -38,7 +43,10 @@ try {
     const tarball = packed.startsWith('/') ? packed : join(out, packed.split('/').pop());
     for (const [tool, args] of [
       ['publint', ['exec', 'publint', 'run', tarball, '--strict', '--pack', 'false']],
-      ['attw', ['exec', 'attw', tarball, '--profile', 'esm-only', '--format', 'ascii', '--no-emoji']],
+      [
+        'attw',
+        ['exec', 'attw', tarball, '--profile', 'esm-only', '--format', 'ascii', '--no-emoji'],
+      ],
     ]) {
       try {
         run('pnpm', args, root);
@@ -76,7 +84,9 @@ try {
 if (sizes.length > 0) {
   console.log('\nruntime-neutral entries (bundled alone, deps included):');
   for (const [name, min, gz] of sizes) {
-    console.log(`  ${name.padEnd(34)} ${(min / 1024).toFixed(1).padStart(7)} KiB min  ${(gz / 1024).toFixed(1).padStart(6)} KiB min+gzip`);
+    console.log(
+      `  ${name.padEnd(34)} ${(min / 1024).toFixed(1).padStart(7)} KiB min  ${(gz / 1024).toFixed(1).padStart(6)} KiB min+gzip`,
+    );
   }
 }
 if (failures.length > 0) {
