@@ -1,6 +1,5 @@
 // sdk-practices §4 (retries, timeouts, abort hygiene, idempotency keys) and §10 (logging, User-Agent).
 import {
-  AbortError,
   ApiError,
   ConnectionError,
   isUplinkError,
@@ -8,10 +7,10 @@ import {
   TimeoutError,
   type UplinkError,
 } from '@uplink/core-schemas';
-import ky from 'ky';
 import type { GenericSchema } from 'valibot';
-import { anySignal } from './any-signal.js';
 import { bodyWithCleanup } from './body-with-cleanup.js';
+import { ATTEMPT_TIMEOUT, CallErrors, CLIENT_CLOSED, TOTAL_TIMEOUT } from './call-errors.js';
+import { CallSignals } from './call-signals.js';
 import { validateClientOptions } from './client-options.js';
 import { computeBackoff } from './compute-backoff.js';
 import { errorFromResponse } from './error-from-response.js';
@@ -24,18 +23,14 @@ import type {
 } from './http-types.js';
 import { createRedactingLogger, type Logger, silentLogger } from './logger.js';
 import { MAX_ERROR_BODY_BYTES, readBodyText } from './read-body.js';
-import { buildUrl, pathOf } from './request-url.js';
-import { isRetryableCall, resolveRetryPolicy } from './retry-policy.js';
+import { buildUrl } from './request-url.js';
+import { isRetryableCall, type ResolvedRetryPolicy, resolveRetryPolicy } from './retry-policy.js';
 import { SecretStore } from './secret-store.js';
+import { sendRequest } from './send-request.js';
 import { streamSSE } from './sse-stream.js';
 import type { SSEEventSchemas, SSEOptions, SSEStream } from './sse-types.js';
 import { buildUserAgent } from './user-agent.js';
 import { validateResponse } from './validate-response.js';
-
-/** Abort reasons we set ourselves, told apart from a caller's reason by identity. */
-const TOTAL_TIMEOUT = Symbol('uplink.totalTimeout');
-const ATTEMPT_TIMEOUT = Symbol('uplink.attemptTimeout');
-const CLIENT_CLOSED = Symbol('uplink.clientClosed');
 
 type Mode = 'json' | 'raw' | 'stream';
 
@@ -59,8 +54,11 @@ class UplinkHttpClient implements HttpClient {
   readonly #options: HttpClientOptions;
   readonly #secrets: SecretStore;
   readonly #userAgent: string | undefined;
-  readonly #closed = new AbortController();
+  readonly #inflight = new Set<CallSignals>();
+  readonly #baseHeaders: Record<string, string>;
+  readonly #policy: ResolvedRetryPolicy;
   readonly #debug: boolean;
+  #closed = false;
 
   constructor(options: HttpClientOptions) {
     validateClientOptions(options);
@@ -72,6 +70,12 @@ class UplinkHttpClient implements HttpClient {
     );
     this.#debug = this.logger !== silentLogger;
     this.#userAgent = buildUserAgent(options.sdk, options.userAgent);
+    this.#policy = resolveRetryPolicy(options.retry, undefined);
+    this.#baseHeaders = { accept: 'application/json' };
+    if (this.#userAgent) this.#baseHeaders['user-agent'] = this.#userAgent;
+    for (const [name, value] of Object.entries(options.headers ?? {})) {
+      this.#baseHeaders[name.toLowerCase()] = value;
+    }
   }
 
   async request<S extends GenericSchema | null>(
@@ -86,11 +90,9 @@ class UplinkHttpClient implements HttpClient {
     const requestId = response.headers.get('x-request-id') ?? undefined;
     const data = validateResponse(schema, sent.text, {
       method: upper,
-      url: redactUrl(sent.url, this.#secrets.values()),
-      path: pathOf(sent.url),
-      status: response.status,
+      rawUrl: sent.url,
+      response,
       requestId,
-      contentType: response.headers.get('content-type'),
       secrets: this.#secrets.values(),
     }) as SchemaOutput<S>;
     return {
@@ -159,7 +161,9 @@ class UplinkHttpClient implements HttpClient {
   }
 
   async close(): Promise<void> {
-    this.#closed.abort(CLIENT_CLOSED);
+    this.#closed = true;
+    for (const call of this.#inflight) call.abort(CLIENT_CLOSED);
+    this.#inflight.clear();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -169,102 +173,71 @@ class UplinkHttpClient implements HttpClient {
   /** The retry loop shared by every call. */
   async #send(method: string, path: string, options: SendOptions, mode: Mode): Promise<Sent> {
     const url = buildUrl(this.baseUrl, path, options.query);
-    const shownUrl = (): string => redactUrl(url, this.#secrets.values());
-    const policy = resolveRetryPolicy(this.#options.retry, options.retry);
+    const policy =
+      options.retry === undefined
+        ? this.#policy
+        : resolveRetryPolicy(this.#options.retry, options.retry);
     const maxRetries = isRetryableCall(method, options) ? policy.maxRetries : 0;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 30_000;
     const totalTimeoutMs = this.#options.totalTimeoutMs;
     const deadline = totalTimeoutMs === undefined ? undefined : Date.now() + totalTimeoutMs;
+    const body = options.body === undefined ? null : JSON.stringify(options.body);
 
-    const total = new AbortController();
-    const call = anySignal([
-      this.#closed.signal,
-      this.#options.signal,
-      options.signal,
-      options.streamSignal,
-      total.signal,
-    ]);
+    const call = new CallSignals([this.#options.signal, options.signal, options.streamSignal]);
+    if (this.#closed) call.abort(CLIENT_CLOSED);
+    this.#inflight.add(call);
     const totalTimer =
       totalTimeoutMs === undefined
         ? undefined
-        : setTimeout(() => total.abort(TOTAL_TIMEOUT), totalTimeoutMs);
+        : setTimeout(() => call.abort(TOTAL_TIMEOUT), totalTimeoutMs);
     let cleaned = false;
-    let keptLink: (() => void) | undefined;
     const cleanup = (): void => {
       if (cleaned) return;
       cleaned = true;
       clearTimeout(totalTimer);
-      keptLink?.();
       call.dispose();
+      this.#inflight.delete(call);
       options.streamSignal?.removeEventListener('abort', cleanup);
     };
-    const context = { method, url: '' };
-    const mapAbort = (reason: unknown, cause?: unknown): UplinkError => {
-      context.url = shownUrl();
-      const where = `${method} ${pathOf(context.url)}`;
-      if (reason === TOTAL_TIMEOUT) {
-        return new TimeoutError(
-          `${where} did not complete within the total timeout of ${totalTimeoutMs} ms`,
-          {
-            ...context,
-            timeout: 'total',
-            timeoutMs: totalTimeoutMs,
-          },
-        );
-      }
-      if (reason === CLIENT_CLOSED)
-        return new AbortError(`${where} was aborted: the client was closed`, context);
-      return new AbortError(`${where} was aborted by the caller`, {
-        ...context,
-        cause: cause ?? reason,
-      });
-    };
-    const mapError = (error: unknown): unknown => {
-      if (isUplinkError(error)) return error;
-      if (call.signal.aborted) return mapAbort(call.signal.reason);
-      context.url = shownUrl();
-      return new ConnectionError(
-        `${method} ${pathOf(context.url)}: the connection failed while reading the body`,
-        {
-          ...context,
-          cause: error,
-        },
-      );
-    };
+    const errors = new CallErrors(method, url, totalTimeoutMs, () => this.#secrets.values());
+    const mapError = (error: unknown): unknown =>
+      isUplinkError(error)
+        ? error
+        : call.aborted
+          ? errors.aborted(call.reason, error)
+          : errors.droppedBody(error);
 
+    let keep = false;
     try {
-      const idempotencyKey = options.idempotencyKey;
       for (let attempt = 0; ; attempt++) {
-        if (call.signal.aborted) throw mapAbort(call.signal.reason);
-        const attemptCtl = new AbortController();
-        const link = anySignal([call.signal, attemptCtl.signal]);
-        const attemptTimer = setTimeout(() => attemptCtl.abort(ATTEMPT_TIMEOUT), timeoutMs);
-        const started = Date.now();
+        if (call.aborted) throw errors.aborted(call.reason);
+        const controller = call.next();
+        const attemptTimer = setTimeout(() => controller.abort(ATTEMPT_TIMEOUT), timeoutMs);
+        const started = this.#debug ? Date.now() : 0;
         let failure: UplinkError;
         try {
-          const headers = await this.#headers(method, url, options, idempotencyKey);
-          const response = await ky(url, {
+          const response = await sendRequest({
+            url,
             method,
-            headers,
-            body: options.body === undefined ? null : JSON.stringify(options.body),
-            retry: 0,
-            timeout: false,
-            throwHttpErrors: false,
-            signal: link.signal,
-            ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+            headers: this.#options.auth
+              ? await this.#headersWithAuth(method, url, options)
+              : this.#headers(options),
+            body,
+            signal: controller.signal,
+            fetch: this.#options.fetch,
           });
           if (response.ok) {
             const text = mode === 'json' ? await response.text() : '';
             if (this.#debug) this.#logResponse(method, url, response, attempt, started);
             clearTimeout(attemptTimer);
-            // A raw or streamed body still needs the caller's abort until cleanup runs.
-            if (mode !== 'json') keptLink = link.dispose;
-            if (mode === 'stream') {
-              // Stays linked until the SSE stream ends (it always aborts its signal then).
+            if (mode !== 'json') {
+              // The body is still being read: keep the caller's abort linked until cleanup.
+              keep = true;
               clearTimeout(totalTimer);
-              if (options.streamSignal?.aborted) cleanup();
-              else options.streamSignal?.addEventListener('abort', cleanup, { once: true });
-            } else clearTimeout(totalTimer);
+              const streamSignal = options.streamSignal;
+              if (streamSignal?.aborted) cleanup();
+              else streamSignal?.addEventListener('abort', cleanup, { once: true });
+            }
             return { response, url, text, cleanup, mapError };
           }
           const bodyText = await readBodyText(response, MAX_ERROR_BODY_BYTES);
@@ -276,27 +249,14 @@ class UplinkHttpClient implements HttpClient {
             bodyText,
           });
         } catch (error) {
-          if (call.signal.aborted) throw mapAbort(call.signal.reason, error);
+          if (call.aborted) throw errors.aborted(call.reason, error);
           if (isUplinkError(error)) throw error;
-          context.url = shownUrl();
-          const where = `${method} ${pathOf(context.url)}`;
           failure =
-            attemptCtl.signal.reason === ATTEMPT_TIMEOUT
-              ? new TimeoutError(`${where} timed out after ${timeoutMs} ms (one attempt)`, {
-                  ...context,
-                  timeout: 'attempt',
-                  timeoutMs,
-                })
-              : new ConnectionError(
-                  `${where}: could not connect or the connection dropped (${describe(error)})`,
-                  {
-                    ...context,
-                    cause: unwrapKyError(error),
-                  },
-                );
+            controller.signal.reason === ATTEMPT_TIMEOUT
+              ? errors.attemptTimeout(timeoutMs)
+              : errors.connection(error);
         } finally {
           clearTimeout(attemptTimer);
-          if (keptLink !== link.dispose) link.dispose();
         }
 
         const delayMs = this.#retryDelay(failure, attempt, maxRetries, policy, deadline);
@@ -304,22 +264,19 @@ class UplinkHttpClient implements HttpClient {
         if (this.#debug) {
           this.logger.debug('http retry', {
             method,
-            url: shownUrl(),
+            url: errors.url(),
             attempt: attempt + 1,
             nextAttempt: attempt + 2,
             delayMs,
             reason: failure.message,
           });
         }
-        await wait(delayMs, call.signal).catch(() => {
-          throw mapAbort(call.signal.reason);
+        await wait(delayMs, call.next().signal).catch(() => {
+          throw errors.aborted(call.reason);
         });
       }
-    } catch (error) {
-      cleanup();
-      throw error;
     } finally {
-      if (mode === 'json') cleanup();
+      if (!keep) cleanup();
     }
   }
 
@@ -328,7 +285,7 @@ class UplinkHttpClient implements HttpClient {
     failure: UplinkError,
     attempt: number,
     maxRetries: number,
-    policy: ReturnType<typeof resolveRetryPolicy>,
+    policy: ResolvedRetryPolicy,
     deadline: number | undefined,
   ): number | undefined {
     if (attempt >= maxRetries) return undefined;
@@ -346,25 +303,32 @@ class UplinkHttpClient implements HttpClient {
     return delayMs;
   }
 
-  async #headers(
+  /** Request headers without credentials; client headers were lower-cased once. */
+  #headers(options: SendOptions): Record<string, string> {
+    const headers: Record<string, string> = { ...this.#baseHeaders };
+    if (options.accept) headers.accept = options.accept;
+    if (options.headers) {
+      for (const name in options.headers) {
+        headers[name.toLowerCase()] = options.headers[name] as string;
+      }
+    }
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
+    return headers;
+  }
+
+  /** {@link #headers} plus this attempt's credentials, which are remembered for redaction. */
+  async #headersWithAuth(
     method: string,
     url: string,
     options: SendOptions,
-    idempotencyKey: string | undefined,
-  ): Promise<Headers> {
-    const headers = new Headers({ accept: options.accept ?? 'application/json' });
-    if (this.#userAgent) headers.set('user-agent', this.#userAgent);
-    for (const [name, value] of Object.entries(this.#options.headers ?? {}))
-      headers.set(name, value);
-    for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
-    if (options.body !== undefined) headers.set('content-type', 'application/json');
-    if (idempotencyKey !== undefined) headers.set('idempotency-key', idempotencyKey);
-    if (this.#options.auth) {
-      const credentials = await this.#options.auth({ url, method });
-      for (const [name, value] of Object.entries(credentials)) {
-        this.#secrets.addCredential(value);
-        headers.set(name, value);
-      }
+  ): Promise<Record<string, string>> {
+    const headers = this.#headers(options);
+    const credentials = await this.#options.auth?.({ url, method });
+    for (const name in credentials) {
+      const value = credentials[name] as string;
+      this.#secrets.addCredential(value);
+      headers[name.toLowerCase()] = value;
     }
     return headers;
   }
@@ -402,21 +366,6 @@ function wait(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** ky wraps network failures in its own NetworkError; keep the runtime's error as the cause. */
-function unwrapKyError(error: unknown): unknown {
-  if (error instanceof Error && error.name === 'NetworkError' && error.cause !== undefined)
-    return error.cause;
-  return error;
-}
-
-function describe(error: unknown): string {
-  const inner = unwrapKyError(error);
-  if (!(inner instanceof Error)) return String(inner);
-  const code =
-    (inner.cause as { code?: unknown } | undefined)?.code ?? (inner as { code?: unknown }).code;
-  return typeof code === 'string' ? `${inner.message}: ${code}` : inner.message;
 }
 
 /**

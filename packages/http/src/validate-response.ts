@@ -1,15 +1,20 @@
-import { isSecretField, REDACTED, ResponseValidationError, redactText } from '@uplink/core-schemas';
+import {
+  isSecretField,
+  REDACTED,
+  ResponseValidationError,
+  redactText,
+  redactUrl,
+} from '@uplink/core-schemas';
 import * as v from 'valibot';
+import { pathOf } from './request-url.js';
 import { isHtml, summariseHtml, truncate } from './summarise-body.js';
 
-/** Where a body came from, for the error message and fields. */
+/** Where a body came from, for the error message and fields (only read on failure). */
 export interface ResponseContext {
   method: string;
-  url: string;
-  path: string;
-  status: number;
+  rawUrl: string;
+  response: Response;
   requestId: string | undefined;
-  contentType: string | null;
   secrets: readonly string[];
 }
 
@@ -36,7 +41,8 @@ export function scrubIssues(
 }
 
 function notJsonIssue(text: string, ctx: ResponseContext): v.BaseIssue<unknown> {
-  const shown = isHtml(text, ctx.contentType)
+  const contentType = ctx.response.headers.get('content-type');
+  const shown = isHtml(text, contentType)
     ? summariseHtml(text)
     : `"${truncate(text.replace(/\s+/g, ' ').trim(), 80)}"`;
   return {
@@ -44,7 +50,7 @@ function notJsonIssue(text: string, ctx: ResponseContext): v.BaseIssue<unknown> 
     type: 'json',
     input: undefined,
     expected: 'a JSON body',
-    received: redactText(`${ctx.contentType ?? 'untyped'} body ${shown}`, ctx.secrets),
+    received: redactText(`${contentType ?? 'untyped'} body ${shown}`, ctx.secrets),
     message: 'The response body is not valid JSON',
   } as v.BaseIssue<unknown>;
 }
@@ -60,33 +66,40 @@ export function validateResponse(
   ctx: ResponseContext,
 ): unknown {
   if (schema === null) return undefined;
-  const init = {
-    method: ctx.method,
-    url: ctx.url,
-    status: ctx.status,
-    requestId: ctx.requestId,
-  };
-  const subject = `${ctx.method} ${ctx.path} response`;
-  if (text.trim() === '') {
+  if (text.length === 0 || !/\S/.test(text)) {
     const result = v.safeParse(schema, undefined);
     if (result.success) return result.output;
-    throw new ResponseValidationError({
-      ...init,
-      issues: result.issues,
-      subject: `${subject} (HTTP ${ctx.status} with an empty body, which was not expected)`,
-    });
+    const status = ctx.response.status;
+    throw failure(
+      ctx,
+      result.issues,
+      `(HTTP ${status} with an empty body, which was not expected)`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ResponseValidationError({ ...init, issues: [notJsonIssue(text, ctx)], subject });
+    throw failure(ctx, [notJsonIssue(text, ctx)]);
   }
   const result = v.safeParse(schema, json);
   if (result.success) return result.output;
-  throw new ResponseValidationError({
-    ...init,
-    issues: scrubIssues(result.issues, ctx.secrets),
+  throw failure(ctx, scrubIssues(result.issues, ctx.secrets));
+}
+
+function failure(
+  ctx: ResponseContext,
+  issues: readonly v.BaseIssue<unknown>[],
+  note?: string,
+): ResponseValidationError {
+  const url = redactUrl(ctx.rawUrl, ctx.secrets);
+  const subject = `${ctx.method} ${pathOf(url)} response${note ? ` ${note}` : ''}`;
+  return new ResponseValidationError({
+    issues,
     subject,
+    method: ctx.method,
+    url,
+    status: ctx.response.status,
+    requestId: ctx.requestId,
   });
 }
