@@ -234,6 +234,7 @@ describe('streamSSE over the client (loopback)', () => {
     }
     expect(names).toEqual(['started', 'token']);
     await serverClosed;
+    expect(seen).toHaveLength(1);
     expect(seen[0]?.headers.accept).toBe('text/event-stream');
     expect(seen[0]?.headers.authorization).toBe('Bearer abcdef');
     expect(getEventListeners(signal, 'abort')).toHaveLength(0);
