@@ -8,9 +8,12 @@ import { sleep } from '@uplink/http';
 import { DownloadError } from './errors.js';
 import { isTransientError, retryDelayMs } from './retry.js';
 
+/** Bytes gathered before one disk write. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
 /** Progress of a download. */
 export interface DownloadProgress {
-  /** Bytes on disk so far (a resumed part included). */
+  /** Bytes received so far (a resumed part included). */
   bytes: number;
   /** Size announced by the server, when it did. */
   totalBytes: number | undefined;
@@ -144,20 +147,37 @@ export async function downloadFile(
       if (append) resumes++;
       const hash = append ? await hashFile(part) : createHash('sha256');
       let written = offset;
-      // Each chunk is written and awaited before it is counted, so after a cut `written` is
-      // exactly what is on disk and the resume offset is right.
       const file = await open(part, append ? 'a' : 'w');
+      // Small network chunks are gathered into ~1 MiB writes: far fewer syscalls, and memory
+      // stays bounded by one batch.
+      let batch: Uint8Array[] = [];
+      let batchBytes = 0;
+      const flush = async (): Promise<void> => {
+        if (batchBytes === 0) return;
+        const chunks = batch;
+        const size = batchBytes;
+        batch = [];
+        batchBytes = 0;
+        await file.writev(chunks);
+        for (const chunk of chunks) hash.update(chunk);
+        written += size;
+      };
       try {
         if (!response.body) throw new ConnectionError('Download response has no body');
         for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-          await file.write(chunk);
-          hash.update(chunk);
-          written += chunk.length;
+          batch.push(chunk);
+          batchBytes += chunk.length;
           receivedThisCall += chunk.length;
-          report(written);
+          report(written + batchBytes);
+          if (batchBytes >= WRITE_BATCH_BYTES) await flush();
         }
+        await flush();
       } catch (error) {
-        offset = written;
+        // A local write error (disk full, permissions) is not a network cut: no retry.
+        if ((error as NodeJS.ErrnoException).syscall) throw error;
+        // Bytes received before the cut are still good: keep them for the resume.
+        await flush().catch(() => undefined);
+        offset = await sizeOf(part);
         if (options.signal?.aborted) throw new AbortError('Download aborted', { url: shownUrl });
         throw new ConnectionError(
           `Download of ${shownUrl} was cut after ${offset} bytes: ${describeError(error)}`,
@@ -283,6 +303,13 @@ async function hashFile(path: string): Promise<Hash> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash;
+}
+
+async function sizeOf(path: string): Promise<number> {
+  return stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
 }
 
 /** The URL without query or fragment: presigned URLs carry signatures. */
