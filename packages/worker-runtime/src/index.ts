@@ -41,6 +41,11 @@ export {
   type OutboxStore,
 } from './outbox-store.js';
 export { PollingLoop, type PollingLoopOptions } from './polling-loop.js';
+export {
+  type DeploymentCheck,
+  type ReconcileDeploymentsOptions,
+  reconcileDeployments,
+} from './reconcile-deployments.js';
 export { isTransientError, type RetryOptions, retry } from './retry.js';
 export {
   DEFAULT_SETTINGS,
