@@ -1,3 +1,4 @@
+import ky from 'ky';
 import * as v from 'valibot';
 import { createHttpClient } from '../src/index.js';
 import { compare } from './harness.js';
@@ -42,5 +43,21 @@ export async function benchRequestOverhead(
     rounds,
     () => run(total, concurrency, raw),
     () => run(total, concurrency, ours),
+  );
+}
+
+/**
+ * Reference for attribution: ky 2 alone (its defaults, `.json()`) against raw fetch, in the
+ * same run. `@uplink/http` sends every attempt through ky, so this bounds its ratio.
+ */
+export async function benchKyAlone(url: string, concurrency: number, total: number, rounds = 5) {
+  const raw = async () => (await fetch(`${url}/json`)).json();
+  const viaKy = () => ky(`${url}/json`, { retry: 0, timeout: false }).json();
+  await run(500, concurrency, raw);
+  await run(500, concurrency, viaKy);
+  return compare(
+    rounds,
+    () => run(total, concurrency, raw),
+    () => run(total, concurrency, viaKy),
   );
 }

@@ -5,7 +5,7 @@
  */
 import { fmt, startBenchServer } from './harness.js';
 import { benchMemory } from './memory.js';
-import { benchRequestOverhead } from './request-overhead.js';
+import { benchKyAlone, benchRequestOverhead } from './request-overhead.js';
 import { benchSseThroughput } from './sse-throughput.js';
 
 const { url, stop } = await startBenchServer();
@@ -39,6 +39,15 @@ try {
     `${par.ratio.toFixed(2)}x`,
     '>= 0.9x',
     verdict(par.ratio >= 0.9),
+  ]);
+  const kySeq = await benchKyAlone(url, 1, 3000);
+  rows.push([
+    'reference: ky 2 alone, 1 at a time (req/s)',
+    fmt(kySeq.a),
+    fmt(kySeq.b),
+    `${kySeq.ratio.toFixed(2)}x`,
+    '-',
+    'ceiling for a ky-based client',
   ]);
   const mem = await benchMemory(url);
   const mb = mem.growthBytes / (1024 * 1024);

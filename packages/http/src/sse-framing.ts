@@ -6,11 +6,42 @@ const EMPTY = 0;
 const EVENT_ONLY = 1;
 const HAS_DATA = 2;
 
-/** Which field a line sets, for the framing rule (`other` covers comments, `id:`, `retry:`). */
-function classify(head: string): 'data' | 'event' | 'other' {
-  if (head.startsWith('data:') || head === 'data') return 'data';
-  if (head.startsWith('event:') || head === 'event') return 'event';
-  return 'other';
+/**
+ * Could this chunk hold an `event:` line followed, after any non-`data` lines, by a blank line?
+ * A cheap filter (it also matches harmless cases, which then take the exact path).
+ */
+const MAYBE_EVENT_THEN_BLANK = /(?:^|\n)event[^\n]*\n(?:(?!data)[^\n]+\n)*\n/;
+
+const OTHER = 0;
+const DATA = 1;
+const EVENT = 2;
+
+/** Which field a line sets, for the framing rule (OTHER covers comments, `id:`, `retry:`). */
+function classify(head: string): number {
+  return classifyAt(head, 0, head.length);
+}
+
+/**
+ * Classify the line `text[start, end)` from its first characters, without allocating: the
+ * hot path of the framing rewrite runs once per line.
+ */
+function classifyAt(text: string, start: number, end: number): number {
+  const c = text.charCodeAt(start);
+  if (c === 100 /* d */) {
+    return end - start >= 4 &&
+      text.startsWith('data', start) &&
+      (end - start === 4 || text.charCodeAt(start + 4) === 58) /* : */
+      ? DATA
+      : OTHER;
+  }
+  if (c === 101 /* e */) {
+    return end - start >= 5 &&
+      text.startsWith('event', start) &&
+      (end - start === 5 || text.charCodeAt(start + 5) === 58)
+      ? EVENT
+      : OTHER;
+  }
+  return OTHER;
 }
 
 /**
@@ -34,8 +65,27 @@ export class TolerantFraming {
 
   /** Rewrite one decoded chunk; returns the text to feed the parser. */
   transform(chunk: string): string {
+    if (
+      this.#lineLength === 0 &&
+      !this.#pendingCr &&
+      this.#block !== EVENT_ONLY &&
+      chunk.indexOf('\r') === -1 &&
+      !MAYBE_EVENT_THEN_BLANK.test(chunk)
+    ) {
+      // Fast path: nothing to drop in this chunk, so only the state at its end matters, and
+      // that depends only on the block still open after the last blank line.
+      const lastBlank = chunk.lastIndexOf('\n\n');
+      if (lastBlank !== -1) this.#block = EMPTY;
+      this.#scan(chunk, lastBlank === -1 ? 0 : lastBlank + 2);
+      return chunk;
+    }
+    return this.#scan(chunk, 0);
+  }
+
+  /** The line-by-line state machine from `start`; drops the blank lines the rule covers. */
+  #scan(chunk: string, start: number): string {
     const length = chunk.length;
-    let i = 0;
+    let i = start;
     let out: string[] | undefined;
     let segmentStart = 0;
     if (this.#pendingCr) {
@@ -76,13 +126,12 @@ export class TolerantFraming {
           if (this.#pendingCr) this.#pendingCrDropped = true;
         } else this.#block = EMPTY;
       } else {
-        const head =
+        const kind =
           this.#lineLength === 0
-            ? chunk.slice(i, Math.min(end, i + 6))
-            : (this.#head + chunk.slice(i, Math.min(end, i + 6))).slice(0, 6);
-        const kind = classify(head);
-        if (kind === 'data') this.#block = HAS_DATA;
-        else if (kind === 'event' && this.#block !== HAS_DATA) this.#block = EVENT_ONLY;
+            ? classifyAt(chunk, i, end)
+            : classify((this.#head + chunk.slice(i, Math.min(end, i + 6))).slice(0, 6));
+        if (kind === DATA) this.#block = HAS_DATA;
+        else if (kind === EVENT && this.#block !== HAS_DATA) this.#block = EVENT_ONLY;
       }
       this.#head = '';
       this.#lineLength = 0;
