@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { AbortError, NotFoundError } from '@uplink/core-schemas';
 import { startServer } from '@uplink/testing/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assertSafeFileName, type DownloadProgress, downloadFile } from './download-file.js';
+import { type DownloadProgress, downloadFile } from './download-file.js';
+import { assertSafeFileName } from './download-target.js';
 import { DownloadError } from './errors.js';
 import { type TempDirectory, tempDirectory } from './temp-directory.js';
 

@@ -1,10 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { AbortError, ConnectionError, createApiError } from '@uplink/core-schemas';
 import { sleep } from '@uplink/http';
+import { describeUrl, resolveTarget } from './download-target.js';
 import { DownloadError } from './errors.js';
 import { isTransientError, retryDelayMs } from './retry.js';
 
@@ -227,66 +227,6 @@ export async function downloadFile(
   }
 }
 
-/**
- * Check a file name chosen by a server (or taken from a URL) before joining it to a directory.
- * @throws DownloadError `unsafe_file_name` for empty names, `.`/`..`, separators, NUL or absolute paths.
- */
-export function assertSafeFileName(name: string): string {
-  if (
-    !name ||
-    name === '.' ||
-    name === '..' ||
-    /[/\\\0]/.test(name) ||
-    isAbsolute(name) ||
-    /^[a-zA-Z]:/.test(name)
-  ) {
-    throw new DownloadError(
-      `Refusing file name ${JSON.stringify(name.slice(0, 100))}: expected a plain file name without path separators or ".."`,
-      { code: 'unsafe_file_name' },
-    );
-  }
-  return name;
-}
-
-async function resolveTarget(
-  dest: string | undefined,
-  response: Response,
-  url: string,
-): Promise<string> {
-  const isDirectory =
-    dest === undefined ||
-    dest.endsWith('/') ||
-    dest.endsWith('\\') ||
-    (await stat(dest).then(
-      (s) => s.isDirectory(),
-      () => false,
-    ));
-  if (!isDirectory) return dest as string;
-  const directory = dest ?? (await mkdtemp(join(tmpdir(), 'uplink-download-')));
-  return join(directory, assertSafeFileName(serverFileName(response, url)));
-}
-
-/** The file name from `Content-Disposition` (RFC 6266, `filename*` first) or the URL's last segment. */
-function serverFileName(response: Response, url: string): string {
-  const disposition = response.headers.get('content-disposition') ?? '';
-  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)?'[^']*'([^;]+)/.exec(disposition);
-  if (extended?.[1]) return safeDecode(extended[1].trim());
-  const plain = /filename\s*=\s*(?:"([^"]*)"|([^;]+))/.exec(disposition);
-  const fromHeader = plain?.[1] ?? plain?.[2]?.trim();
-  if (fromHeader !== undefined) return fromHeader;
-  const path = new URL(url).pathname;
-  const last = path.slice(path.lastIndexOf('/') + 1);
-  return last ? safeDecode(last) : 'download';
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 function rangeStart(response: Response): number | undefined {
   const match = /^bytes\s+(\d+)-/.exec(response.headers.get('content-range') ?? '');
   return match?.[1] === undefined ? undefined : Number(match[1]);
@@ -310,16 +250,6 @@ async function sizeOf(path: string): Promise<number> {
     (s) => s.size,
     () => 0,
   );
-}
-
-/** The URL without query or fragment: presigned URLs carry signatures. */
-export function describeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
-  } catch {
-    return basename(url.split('?')[0] ?? '');
-  }
 }
 
 function describeError(error: unknown): string {

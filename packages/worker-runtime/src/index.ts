@@ -3,13 +3,15 @@
  * a polling loop with bounded concurrency, an outbox that never loses a result, crash
  * recovery, a health server with Prometheus metrics, and graceful shutdown.
  */
+
+export { WORKER_RESTARTED_RESULT } from './crash-recovery.js';
 export {
-  assertSafeFileName,
   type DownloadFileOptions,
   type DownloadProgress,
   type DownloadResult,
   downloadFile,
 } from './download-file.js';
+export { assertSafeFileName } from './download-target.js';
 export {
   DownloadError,
   type DownloadErrorCode,
@@ -40,6 +42,7 @@ export {
   type OutboxEntry,
   type OutboxStore,
 } from './outbox-store.js';
+export { pairWithRetry } from './pairing.js';
 export { PollingLoop, type PollingLoopOptions } from './polling-loop.js';
 export {
   type DeploymentCheck,
@@ -57,11 +60,6 @@ export { installSignalHandlers, type SignalHandlerOptions, signalExitCode } from
 export type { TaskContext } from './task-context.js';
 export { MAX_ERROR_CHARS } from './task-runner.js';
 export { type TempDirectory, type TempDirectoryOptions, tempDirectory } from './temp-directory.js';
-export {
-  type StartupContext,
-  type StartupHook,
-  type StopResult,
-  Worker,
-  type WorkerOptions,
-} from './worker.js';
+export { Worker } from './worker.js';
+export type { StartupContext, StartupHook, StopResult, WorkerOptions } from './worker-options.js';
 export type { WorkerState, WorkerStateChange } from './worker-state.js';

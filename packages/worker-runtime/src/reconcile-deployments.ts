@@ -1,6 +1,6 @@
 // luml-satellite-protocol §12 (startup reconciliation) and §20 (reconcile on start)
 import type { Deployment } from '@uplink/core-schemas/luml';
-import type { StartupHook } from './worker.js';
+import type { StartupHook } from './worker-options.js';
 
 /** What a deployment check returns: healthy, or why not. */
 export type DeploymentCheck =

@@ -1,107 +1,24 @@
 // luml-satellite-protocol §8 (pairing), §9 (startup order), §20 and §23 (runtime duties)
-import { ApiError, AuthenticationError, PermissionDeniedError } from '@uplink/core-schemas';
 import type { SatelliteTask } from '@uplink/core-schemas/luml';
-import { createRedactingLogger, type Logger, silentLogger, sleep } from '@uplink/http';
-import { PlatformClient, type SatellitePlatform } from '@uplink/platform-client';
+import { createRedactingLogger, type Logger, silentLogger } from '@uplink/http';
+import type { SatellitePlatform } from '@uplink/platform-client';
+import { recoverInterruptedTasks } from './crash-recovery.js';
+import { drainWithin } from './drain.js';
 import { PairingError, WorkerFatalError } from './errors.js';
 import type { Handler } from './handler.js';
 import { HandlerRegistry } from './handler-registry.js';
 import { type HealthServer, type Readiness, startHealthServer } from './health-server.js';
 import { WorkerMetrics } from './metrics.js';
-import { Outbox } from './outbox.js';
-import { FileOutboxStore, MemoryOutboxStore, type OutboxStore } from './outbox-store.js';
+import type { Outbox } from './outbox.js';
+import { pairWithRetry } from './pairing.js';
 import { PollingLoop } from './polling-loop.js';
-import { retry } from './retry.js';
+import { computeReadiness } from './readiness.js';
 import { loadSettings, type WorkerSettings } from './settings.js';
 import { installSignalHandlers } from './signals.js';
+import { openClientAndOutbox, runStartupHooks } from './startup.js';
 import { runTask } from './task-runner.js';
+import type { StopResult, WorkerOptions } from './worker-options.js';
 import { type WorkerState, type WorkerStateChange, WorkerStateMachine } from './worker-state.js';
-
-/** What a startup hook gets. */
-export interface StartupContext {
-  /** The platform client. */
-  client: SatellitePlatform;
-  /** The worker's settings. */
-  settings: WorkerSettings;
-  /** The worker's logger. */
-  logger: Logger;
-  /** Aborted when the worker is stopped during startup. */
-  signal: AbortSignal;
-}
-
-/** Runs after the client opens and before pairing, e.g. to reconcile deployments (reference §12). */
-export type StartupHook = (context: StartupContext) => void | Promise<void>;
-
-/** Options for `new Worker(options)`. */
-export interface WorkerOptions {
-  /**
-   * Settings; missing ones come from `env` through {@link loadSettings}.
-   * @default loadSettings(env)
-   */
-  settings?: Partial<WorkerSettings> | undefined;
-  /**
-   * Environment to read settings from.
-   * @default process.env
-   */
-  env?: Record<string, string | undefined> | undefined;
-  /** Task handlers (see `defineHandler`). More can be added with `register()` before `start()`. */
-  handlers?: Handler[] | undefined;
-  /**
-   * Tasks run at once.
-   * @default settings.concurrency (1)
-   */
-  concurrency?: number | undefined;
-  /**
-   * The platform client.
-   * @default new PlatformClient({ token, platformUrl, logger })
-   */
-  client?: SatellitePlatform | undefined;
-  /**
-   * Where to log. Secret values (the token) are redacted.
-   * @default silentLogger
-   */
-  logger?: Logger | undefined;
-  /** Hooks run in order after the client opens and before pairing. */
-  startupHooks?: StartupHook[] | undefined;
-  /**
-   * Install SIGINT/SIGTERM handlers: drain on the first signal, force on the second, then exit
-   * with 0 after a clean drain or 128 + the signal number otherwise. `false` for embedding and tests.
-   * @default true
-   */
-  handleSignals?: boolean | undefined;
-  /**
-   * Where outbox entries are kept.
-   * @default a FileOutboxStore in settings.stateDir when set, else in memory
-   */
-  outboxStore?: OutboxStore | undefined;
-  /**
-   * Outbox retry backoff.
-   * @default { baseDelayMs: 250, maxDelayMs: 30000 }
-   */
-  outboxBackoff?: { baseDelayMs?: number; maxDelayMs?: number } | undefined;
-  /**
-   * How long `stop()` waits for the outbox to deliver before closing (entries in a file store survive).
-   * @default 10000
-   */
-  outboxFlushMs?: number | undefined;
-  /**
-   * Backoff of pairing retries (transient errors only; retried until `stop()`).
-   * @default { baseDelayMs: 1000, maxDelayMs: 60000 }
-   */
-  pairBackoff?: { baseDelayMs?: number; maxDelayMs?: number } | undefined;
-  /** Called right before each handler runs (pickup latency measurement). */
-  onHandlerStart?: ((task: SatelliteTask) => void) | undefined;
-}
-
-/** What {@link Worker.stop} reports. */
-export interface StopResult {
-  /** Every in-flight task finished within the grace period. */
-  clean: boolean;
-  /** Tasks aborted and reported `failed` with `{reason: 'shutdown'}`. */
-  abortedTasks: number;
-  /** Status updates still undelivered when the worker closed (kept only by a file store). */
-  undelivered: number;
-}
 
 /**
  * A LUML satellite worker. `start()` opens the client, runs startup hooks, starts the health
@@ -204,18 +121,12 @@ export class Worker implements AsyncDisposable {
 
   /** Whether `/readyz` answers 200, and if not, why. */
   readiness(): Readiness {
-    if (this.state !== 'running') return { ready: false, reason: `worker is ${this.state}` };
-    if (!this.#paired) return { ready: false, reason: 'not paired yet' };
-    const last = this.metrics.lastPollSuccessMs;
-    if (last === undefined) return { ready: false, reason: 'no successful poll yet' };
-    const age = Date.now() - last;
-    if (age > this.settings.readyMaxAgeMs) {
-      return {
-        ready: false,
-        reason: `last successful poll was ${Math.round(age / 1000)} s ago (limit ${Math.round(this.settings.readyMaxAgeMs / 1000)} s)`,
-      };
-    }
-    return { ready: true };
+    return computeReadiness({
+      state: this.state,
+      paired: this.#paired,
+      lastPollSuccessMs: this.metrics.lastPollSuccessMs,
+      maxAgeMs: this.settings.readyMaxAgeMs,
+    });
   }
 
   /**
@@ -230,29 +141,11 @@ export class Worker implements AsyncDisposable {
     try {
       const capabilities = this.#registry.capabilities();
       // 1. Open the client and the outbox (which resumes updates left by a previous run).
-      if (this.#options.client) {
-        this.#client = this.#options.client;
-      } else {
-        this.#client = new PlatformClient({
-          token: this.settings.token,
-          platformUrl: this.settings.platformUrl,
-          logger: this.#logger,
-        });
-        this.#ownsClient = true;
-      }
-      const client = this.#client;
-      const store =
-        this.#options.outboxStore ??
-        (this.settings.stateDir
-          ? new FileOutboxStore(this.settings.stateDir)
-          : new MemoryOutboxStore());
-      this.#outbox = new Outbox({
-        client,
-        store,
-        logger: this.#logger,
-        backoff: this.#options.outboxBackoff,
-      });
-      await this.#outbox.open();
+      const opened = await openClientAndOutbox(this.settings, this.#options, this.#logger);
+      const { client, outbox } = opened;
+      this.#client = client;
+      this.#ownsClient = opened.ownsClient;
+      this.#outbox = outbox;
       this.#logger.debug('worker starting', {
         concurrency: this.settings.concurrency,
         handlers: this.#registry.types(),
@@ -261,14 +154,12 @@ export class Worker implements AsyncDisposable {
         this.#uninstallSignals = installSignalHandlers(this, { logger: this.#logger });
       }
       // 2. Startup hooks (reconciliation).
-      for (const hook of this.#options.startupHooks ?? []) {
-        try {
-          await hook({ client, settings: this.settings, logger: this.#logger, signal });
-        } catch (error) {
-          if (signal.aborted) throw error;
-          this.#logger.error('startup hook failed; continuing', { error: describeError(error) });
-        }
-      }
+      await runStartupHooks(this.#options.startupHooks, {
+        client,
+        settings: this.settings,
+        logger: this.#logger,
+        signal,
+      });
       // 3. Health server.
       if (this.settings.healthEnabled) {
         this.#health = await startHealthServer({
@@ -280,42 +171,17 @@ export class Worker implements AsyncDisposable {
         this.#logger.info('health server listening', { url: this.#health.url });
       }
       // 4. Pair, retrying transient failures with backoff.
-      await retry(
-        (_attempt, s) =>
-          client.pair({
-            baseUrl: this.settings.baseUrl,
-            capabilities,
-            slug: this.settings.slug,
-            signal: s,
-          }),
-        {
-          maxAttempts: Number.POSITIVE_INFINITY,
-          backoff: {
-            baseDelayMs: this.#options.pairBackoff?.baseDelayMs ?? 1000,
-            maxDelayMs: this.#options.pairBackoff?.maxDelayMs ?? 60_000,
-          },
-          signal,
-          onRetry: (error, attempt, delayMs) =>
-            this.#logger.warn('pairing failed; retrying', {
-              attempt,
-              delayMs,
-              error: describeError(error),
-            }),
-        },
-      ).catch((error: unknown) => {
-        if (signal.aborted || !(error instanceof ApiError)) throw error;
-        const Fatal =
-          error instanceof AuthenticationError || error instanceof PermissionDeniedError
-            ? WorkerFatalError
-            : PairingError;
-        throw new Fatal(`Pairing was refused (HTTP ${error.status}): ${error.message}`, {
-          cause: error,
-        });
+      await pairWithRetry({
+        client,
+        settings: this.settings,
+        capabilities,
+        backoff: this.#options.pairBackoff,
+        logger: this.#logger,
+        signal,
       });
       this.#paired = true;
       this.#logger.info('paired', { capabilities: Object.keys(capabilities) });
       // 5. Polling loop, and recovery of tasks a crash left `running`.
-      const outbox = this.#outbox;
       this.#loop = new PollingLoop({
         client,
         concurrency: this.settings.concurrency,
@@ -327,7 +193,14 @@ export class Worker implements AsyncDisposable {
         logger: this.#logger,
         metrics: this.metrics,
       });
-      await this.#recover(client, signal);
+      await recoverInterruptedTasks({
+        client,
+        outbox,
+        registry: this.#registry,
+        logger: this.#logger,
+        signal,
+        rerun: (task) => void this.#loop?.run(task),
+      });
       if (signal.aborted) return;
       this.#machine.transition('running');
       void this.#loop.start();
@@ -390,38 +263,6 @@ export class Worker implements AsyncDisposable {
     });
   }
 
-  /** Crash recovery: this satellite's tasks left `running` by a previous process (reference §18.5). */
-  async #recover(client: SatellitePlatform, signal: AbortSignal): Promise<void> {
-    const outbox = this.#outbox as Outbox;
-    const running = await retry((_a, s) => client.listTasks({ status: 'running', signal: s }), {
-      maxAttempts: 5,
-      signal,
-    }).catch((error: unknown) => {
-      if (signal.aborted) throw error;
-      this.#logger.warn('could not list running tasks for recovery; skipping it', {
-        error: describeError(error),
-      });
-      return [] as SatelliteTask[];
-    });
-    for (const task of running) {
-      if (task.status !== 'running' || outbox.hasTask(task.id)) continue;
-      const handler = this.#registry.get(task.type);
-      if (handler?.idempotent) {
-        this.#logger.info('re-running a task left running by a previous process', {
-          taskId: task.id,
-          taskType: task.type,
-        });
-        void this.#loop?.run(task);
-      } else {
-        this.#logger.warn('failing a task left running by a previous process', {
-          taskId: task.id,
-          taskType: task.type,
-        });
-        await outbox.enqueue(task.id, 'failed', { reason: 'worker restarted' });
-      }
-    }
-  }
-
   async #stop(graceMs: number): Promise<StopResult> {
     if (this.state === 'idle') {
       this.#machine.transition('stopped');
@@ -436,7 +277,14 @@ export class Worker implements AsyncDisposable {
     await this.#loop?.stop();
     this.#machine.transition('draining');
     const before = this.inFlight.length;
-    const drained = await this.#drainWithin(graceMs);
+    const drained =
+      !this.#loop || this.inFlight.length === 0
+        ? true
+        : await drainWithin(
+            () => (this.#loop as PollingLoop).drain(),
+            graceMs,
+            this.#shutdown.signal,
+          );
     let abortedTasks = 0;
     if (!drained) {
       abortedTasks = this.inFlight.length;
@@ -451,22 +299,6 @@ export class Worker implements AsyncDisposable {
     this.#uninstallSignals?.();
     this.#done.resolve();
     return { clean: drained && abortedTasks === 0, abortedTasks, undelivered };
-  }
-
-  async #drainWithin(graceMs: number): Promise<boolean> {
-    if (!this.#loop || this.inFlight.length === 0) return true;
-    if (this.#shutdown.signal.aborted) return false;
-    const timeout = new AbortController();
-    const timer = sleep(graceMs, timeout.signal).then(
-      () => false,
-      () => false,
-    );
-    const onForce = (): void => timeout.abort();
-    this.#shutdown.signal.addEventListener('abort', onForce, { once: true });
-    const drained = await Promise.race([this.#loop.drain().then(() => true), timer]);
-    timeout.abort();
-    this.#shutdown.signal.removeEventListener('abort', onForce);
-    return drained && !this.#shutdown.signal.aborted;
   }
 
   async #closeResources(): Promise<number> {

@@ -1,0 +1,92 @@
+import type { SatelliteTask } from '@uplink/core-schemas/luml';
+import type { Logger } from '@uplink/http';
+import type { SatellitePlatform } from '@uplink/platform-client';
+import type { Handler } from './handler.js';
+import type { OutboxStore } from './outbox-store.js';
+import type { WorkerSettings } from './settings.js';
+
+/** What a startup hook gets. */
+export interface StartupContext {
+  /** The platform client. */
+  client: SatellitePlatform;
+  /** The worker's settings. */
+  settings: WorkerSettings;
+  /** The worker's logger. */
+  logger: Logger;
+  /** Aborted when the worker is stopped during startup. */
+  signal: AbortSignal;
+}
+
+/** Runs after the client opens and before pairing, e.g. to reconcile deployments (reference §12). */
+export type StartupHook = (context: StartupContext) => void | Promise<void>;
+
+/** Options for `new Worker(options)`. */
+export interface WorkerOptions {
+  /**
+   * Settings; missing ones come from `env` through {@link loadSettings}.
+   * @default loadSettings(env)
+   */
+  settings?: Partial<WorkerSettings> | undefined;
+  /**
+   * Environment to read settings from.
+   * @default process.env
+   */
+  env?: Record<string, string | undefined> | undefined;
+  /** Task handlers (see `defineHandler`). More can be added with `register()` before `start()`. */
+  handlers?: Handler[] | undefined;
+  /**
+   * Tasks run at once.
+   * @default settings.concurrency (1)
+   */
+  concurrency?: number | undefined;
+  /**
+   * The platform client.
+   * @default new PlatformClient({ token, platformUrl, logger })
+   */
+  client?: SatellitePlatform | undefined;
+  /**
+   * Where to log. Secret values (the token) are redacted.
+   * @default silentLogger
+   */
+  logger?: Logger | undefined;
+  /** Hooks run in order after the client opens and before pairing. */
+  startupHooks?: StartupHook[] | undefined;
+  /**
+   * Install SIGINT/SIGTERM handlers: drain on the first signal, force on the second, then exit
+   * with 0 after a clean drain or 128 + the signal number otherwise. `false` for embedding and tests.
+   * @default true
+   */
+  handleSignals?: boolean | undefined;
+  /**
+   * Where outbox entries are kept.
+   * @default a FileOutboxStore in settings.stateDir when set, else in memory
+   */
+  outboxStore?: OutboxStore | undefined;
+  /**
+   * Outbox retry backoff.
+   * @default { baseDelayMs: 250, maxDelayMs: 30000 }
+   */
+  outboxBackoff?: { baseDelayMs?: number; maxDelayMs?: number } | undefined;
+  /**
+   * How long `stop()` waits for the outbox to deliver before closing (entries in a file store survive).
+   * @default 10000
+   */
+  outboxFlushMs?: number | undefined;
+  /**
+   * Backoff of pairing retries (transient errors only; retried until `stop()`).
+   * @default { baseDelayMs: 1000, maxDelayMs: 60000 }
+   */
+  pairBackoff?: { baseDelayMs?: number; maxDelayMs?: number } | undefined;
+  /** Called right before each handler runs (pickup latency measurement). */
+  onHandlerStart?: ((task: SatelliteTask) => void) | undefined;
+}
+
+/** What {@link Worker.stop} reports. */
+export interface StopResult {
+  /** Every in-flight task finished within the grace period. */
+  clean: boolean;
+  /** Tasks aborted and reported `failed` with `{reason: 'shutdown'}`. */
+  abortedTasks: number;
+  /** Status updates still undelivered when the worker closed (kept only by a file store). */
+  undelivered: number;
+}
