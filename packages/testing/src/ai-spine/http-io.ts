@@ -1,5 +1,8 @@
 // ai-spine-protocol §3 (errors: `{"detail": ...}` bodies and FastAPI 422 shapes)
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyReadError, readBody, sendJson } from '../http-io.js';
+
+export { sendJson } from '../http-io.js';
 
 /** Largest request body the fake reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -11,22 +14,6 @@ export interface PydanticIssue {
   msg: string;
   input: unknown;
   ctx?: Record<string, unknown>;
-}
-
-/** Answer with a JSON body. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  res.end(text);
 }
 
 /** Answer `{"detail": "<text>"}`, FastAPI's HTTPException shape. */
@@ -49,17 +36,13 @@ export type JsonBody = { ok: true; value: unknown } | { ok: false; issues: Pydan
 
 /** Read the request body (at most {@link MAX_BODY_BYTES}) and parse it as JSON like FastAPI. */
 export async function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) {
-      return { ok: false, issues: [jsonInvalid(0, `body exceeds ${MAX_BODY_BYTES} bytes`)] };
-    }
-    chunks.push(buf);
+  let text: string;
+  try {
+    text = (await readBody(req, MAX_BODY_BYTES)).toString('utf8');
+  } catch (error) {
+    if (!(error instanceof BodyReadError)) throw error;
+    return { ok: false, issues: [jsonInvalid(0, `body exceeds ${MAX_BODY_BYTES} bytes`)] };
   }
-  const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') {
     return {
       ok: false,

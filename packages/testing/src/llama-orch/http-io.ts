@@ -1,5 +1,8 @@
 // llama-orch protocol reference §3.2-§3.3 (headers, CORS) and §11.3 (bodies that are not an envelope).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../http-io.js';
+
+export { sendEmpty, sendJson } from '../http-io.js';
 
 /** Headers scripts may read in a browser when CORS is on (§3.3). */
 export const EXPOSED_HEADERS = [
@@ -31,22 +34,6 @@ export function answerPreflight(req: IncomingMessage, res: ServerResponse): void
   res.end();
 }
 
-/** Send a JSON body. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
-  });
-  res.end(text);
-}
-
 /** Send a plain-text body (axum rejections). */
 export function sendText(
   res: ServerResponse,
@@ -62,27 +49,9 @@ export function sendText(
   res.end(text);
 }
 
-/** Send a status with no body. */
-export function sendEmpty(
-  res: ServerResponse,
-  status: number,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { ...headers, 'content-length': '0' });
-  res.end();
-}
-
 /** Read the whole request body as text (bounded to 1 MiB, like a sane server). */
 export async function readText(req: IncomingMessage, limitBytes = 1 << 20): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limitBytes) throw new Error(`request body over ${limitBytes} bytes`);
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readBody(req, limitBytes)).toString('utf8');
 }
 
 /** The outcome of reading a JSON body the way axum's `Json` extractor does. */

@@ -1,0 +1,53 @@
+// The bits of request/response plumbing every fake server needs; each platform's own `http-io.ts`
+// adds only its server's error shapes on top.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** A request body that could not be read (too large). `status` is what the server answers. */
+export class BodyReadError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'BodyReadError';
+  }
+}
+
+/** Read the whole request body, refusing more than `limitBytes` (413). */
+export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > limitBytes) throw new BodyReadError(`request body exceeds ${limitBytes} bytes`, 413);
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Answer with a compact JSON body and an exact Content-Length. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+  });
+  res.end(text);
+}
+
+/** Answer a status with no body (204 and friends). */
+export function sendEmpty(
+  res: ServerResponse,
+  status = 204,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { ...headers, 'content-length': '0' });
+  res.end();
+}
