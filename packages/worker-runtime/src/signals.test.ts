@@ -1,0 +1,87 @@
+import { describe, expect, it, vi } from 'vitest';
+import { installSignalHandlers, signalExitCode } from './signals.js';
+
+function fakeWorker(clean: boolean) {
+  let finish!: (result: { clean: boolean }) => void;
+  const stopped = new Promise<{ clean: boolean }>((resolve) => {
+    finish = resolve;
+  });
+  return {
+    settings: { shutdownGraceMs: 1234 },
+    stop: vi.fn(() => stopped),
+    forceStop: vi.fn(() => {
+      finish({ clean: false });
+      return stopped;
+    }),
+    finish: () => finish({ clean }),
+  };
+}
+
+// process.emit runs the listeners without delivering a real signal to the test process.
+const emit = (signal: NodeJS.Signals) =>
+  (process.emit as (event: string, s: string) => boolean)(signal, signal);
+
+describe('installSignalHandlers', () => {
+  it('drains on the first signal and exits 0 after a clean stop', async () => {
+    const worker = fakeWorker(true);
+    const exit = vi.fn();
+    const uninstall = installSignalHandlers(worker, { exit, signals: ['SIGTERM'] });
+    try {
+      emit('SIGTERM');
+      expect(worker.stop).toHaveBeenCalledWith({ graceMs: 1234 });
+      worker.finish();
+      await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(0));
+    } finally {
+      uninstall();
+    }
+  });
+
+  it('forces on the second signal and exits 128 + n', async () => {
+    const worker = fakeWorker(true);
+    const exit = vi.fn();
+    const before = process.listenerCount('SIGINT');
+    const uninstall = installSignalHandlers(worker, { exit, signals: ['SIGINT'] });
+    expect(process.listenerCount('SIGINT')).toBe(before + 1);
+    try {
+      emit('SIGINT');
+      emit('SIGINT');
+      emit('SIGINT');
+      expect(worker.forceStop).toHaveBeenCalledTimes(1);
+      await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(130));
+    } finally {
+      uninstall();
+    }
+    expect(process.listenerCount('SIGINT')).toBe(before);
+  });
+
+  it('exits 128 + n when the grace period ran out, or when stop fails', async () => {
+    const unclean = fakeWorker(false);
+    const exit = vi.fn();
+    const uninstall = installSignalHandlers(unclean, { exit, signals: ['SIGTERM'] });
+    try {
+      emit('SIGTERM');
+      unclean.finish();
+      await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(143));
+    } finally {
+      uninstall();
+    }
+    const failing = {
+      settings: { shutdownGraceMs: 1 },
+      stop: () => Promise.reject(new Error('x')),
+      forceStop: vi.fn(),
+    };
+    const exit2 = vi.fn();
+    const uninstall2 = installSignalHandlers(failing as never, {
+      exit: exit2,
+      signals: ['SIGTERM'],
+    });
+    try {
+      emit('SIGTERM');
+      await vi.waitFor(() => expect(exit2).toHaveBeenCalledWith(143));
+    } finally {
+      uninstall2();
+    }
+    expect(signalExitCode('SIGTERM')).toBe(143);
+    expect(signalExitCode('SIGINT')).toBe(130);
+  });
+});
