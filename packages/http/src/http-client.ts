@@ -208,12 +208,22 @@ class UplinkHttpClient implements HttpClient {
           : errors.droppedBody(error);
 
     let keep = false;
+    /** The wait before the current attempt, for its debug line. */
+    let lastDelayMs = 0;
     try {
       for (let attempt = 0; ; attempt++) {
         if (call.aborted) throw errors.aborted(call.reason);
         const controller = call.next();
         const attemptTimer = setTimeout(() => controller.abort(ATTEMPT_TIMEOUT), timeoutMs);
         const started = this.#debug ? Date.now() : 0;
+        if (this.#debug) {
+          this.logger.debug('http attempt', {
+            method,
+            url: errors.url(),
+            attempt: attempt + 1,
+            delayMs: lastDelayMs,
+          });
+        }
         let failure: UplinkError;
         try {
           const response = await sendRequest({
@@ -261,6 +271,7 @@ class UplinkHttpClient implements HttpClient {
 
         const delayMs = this.#retryDelay(failure, attempt, maxRetries, policy, deadline);
         if (delayMs === undefined) throw failure;
+        lastDelayMs = delayMs;
         if (this.#debug) {
           this.logger.debug('http retry', {
             method,

@@ -212,6 +212,16 @@ describe('createHttpClient: retries', () => {
       retries.map((l) => (l as [string, { delayMs: number; attempt: number }])[1].delayMs),
     ).toEqual([250, 500]);
     expect(retries.map((l) => (l as [string, { attempt: number }])[1].attempt)).toEqual([1, 2]);
+    const attempts = logs.filter((l) => (l as [string])[0] === 'http attempt') as [
+      string,
+      { attempt: number; delayMs: number; url: string },
+    ][];
+    expect(attempts.map(([, f]) => [f.attempt, f.delayMs])).toEqual([
+      [1, 0],
+      [2, 250],
+      [3, 500],
+    ]);
+    expect(attempts[0]?.[1].url).toBe('http://h.test/x');
   });
 
   it('gives up after maxRetries and throws the last error', async () => {
