@@ -148,19 +148,23 @@ export async function downloadFile(
       const hash = append ? await hashFile(part) : createHash('sha256');
       let written = offset;
       const file = await open(part, append ? 'a' : 'w');
-      // Small network chunks are gathered into ~1 MiB writes: far fewer syscalls, and memory
-      // stays bounded by one batch.
+      // Small network chunks are gathered into ~1 MiB writes (far fewer syscalls), and one
+      // write stays in flight while the next batch is read and hashed: memory is bounded by two
+      // batches, and disk, network and hashing overlap.
       let batch: Uint8Array[] = [];
       let batchBytes = 0;
+      let inFlight: Promise<void> = Promise.resolve();
       const flush = async (): Promise<void> => {
+        await inFlight;
         if (batchBytes === 0) return;
         const chunks = batch;
         const size = batchBytes;
         batch = [];
         batchBytes = 0;
-        await file.writev(chunks);
+        inFlight = file.writev(chunks).then(() => {
+          written += size;
+        });
         for (const chunk of chunks) hash.update(chunk);
-        written += size;
       };
       try {
         if (!response.body) throw new ConnectionError('Download response has no body');
@@ -172,11 +176,13 @@ export async function downloadFile(
           if (batchBytes >= WRITE_BATCH_BYTES) await flush();
         }
         await flush();
+        await inFlight;
       } catch (error) {
         // A local write error (disk full, permissions) is not a network cut: no retry.
         if ((error as NodeJS.ErrnoException).syscall) throw error;
         // Bytes received before the cut are still good: keep them for the resume.
         await flush().catch(() => undefined);
+        await inFlight.catch(() => undefined);
         offset = await sizeOf(part);
         if (options.signal?.aborted) throw new AbortError('Download aborted', { url: shownUrl });
         throw new ConnectionError(
