@@ -2,6 +2,7 @@
 // never show code that does not work.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type FakeLumlPlatform, startFakeLlamaOrch, startFakeLumlPlatform } from '@uplink/testing';
 import { build, type Plugin } from 'esbuild';
@@ -81,6 +82,16 @@ describe('docs/examples/minimal-worker.ts', () => {
     const result = platform.tasks.find((t) => t.id === bad.id)?.result;
     expect(result).toMatchObject({ reason: 'handler error' });
     expect(String(result?.error)).toContain('Invalid payload: at "deployment_id"');
+  });
+
+  it('is the code shown in docs/getting-started.md, line for line', () => {
+    const read = (path: string) => readFileSync(resolve(root, path), 'utf8');
+    const guide = read('docs/getting-started.md');
+    const section = guide.slice(guide.indexOf('## A satellite in a few lines'));
+    const shown = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    // The file's first three lines are its run instructions; the guide shows everything after.
+    const code = read('docs/examples/minimal-worker.ts').split('\n').slice(3).join('\n');
+    expect(shown).toBe(code);
   });
 
   it('runs directly with settings from the environment and exits 0 on SIGTERM', async () => {
