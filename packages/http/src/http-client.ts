@@ -1,6 +1,7 @@
 // sdk-practices §4 (retries, timeouts, abort hygiene, idempotency keys) and §10 (logging, User-Agent).
 import {
   ApiError,
+  ConfigurationError,
   ConnectionError,
   isUplinkError,
   redactUrl,
@@ -181,7 +182,7 @@ class UplinkHttpClient implements HttpClient {
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 30_000;
     const totalTimeoutMs = this.#options.totalTimeoutMs;
     const deadline = totalTimeoutMs === undefined ? undefined : Date.now() + totalTimeoutMs;
-    const body = options.body === undefined ? null : JSON.stringify(options.body);
+    const body = encodeBody(options.body);
 
     const call = new CallSignals([this.#options.signal, options.signal, options.streamSignal]);
     if (this.#closed) call.abort(CLIENT_CLOSED);
@@ -226,12 +227,15 @@ class UplinkHttpClient implements HttpClient {
         }
         let failure: UplinkError;
         try {
+          const headers = this.#options.auth
+            ? await this.#headersWithAuth(method, url, options).catch((error: unknown) => {
+                throw new AuthFailure(error);
+              })
+            : this.#headers(options);
           const response = await sendRequest({
             url,
             method,
-            headers: this.#options.auth
-              ? await this.#headersWithAuth(method, url, options)
-              : this.#headers(options),
+            headers,
             body,
             signal: controller.signal,
             fetch: this.#options.fetch,
@@ -260,6 +264,8 @@ class UplinkHttpClient implements HttpClient {
           });
         } catch (error) {
           if (call.aborted) throw errors.aborted(call.reason, error);
+          // A failing auth strategy is the caller's error, not the network's: never retried.
+          if (error instanceof AuthFailure) throw error.cause;
           if (isUplinkError(error)) throw error;
           failure =
             controller.signal.reason === ATTEMPT_TIMEOUT
@@ -360,6 +366,26 @@ class UplinkHttpClient implements HttpClient {
       requestId: response.headers.get('x-request-id') ?? undefined,
       correlationId: response.headers.get('x-correlation-id') ?? undefined,
     });
+  }
+}
+
+/** Wraps an error thrown by the auth strategy, so it is not mistaken for a network failure. */
+class AuthFailure {
+  constructor(readonly cause: unknown) {}
+}
+
+/** JSON-encode a request body; a value JSON cannot encode is a ConfigurationError, not a crash. */
+function encodeBody(body: unknown): string | null {
+  if (body === undefined) return null;
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    throw new ConfigurationError([
+      {
+        setting: 'body',
+        message: `expected a JSON-encodable value (${error instanceof Error ? error.message : String(error)})`,
+      },
+    ]);
   }
 }
 

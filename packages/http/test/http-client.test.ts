@@ -167,6 +167,32 @@ describe('createHttpClient: requests', () => {
     expect(() => createHttpClient({ baseUrl: 'http://x', retry: 3 as never })).toThrow(/retry/);
   });
 
+  it('rejects a body JSON cannot encode with ConfigurationError, before any request', async () => {
+    const { fetch, requests } = scriptedFetch(jsonResponse(200, {}));
+    const client = createHttpClient({ baseUrl: 'http://h.test', fetch });
+    await expect(client.post('/x', null, { body: { n: 1n } })).rejects.toThrow(
+      /body: expected a JSON-encodable value/,
+    );
+    expect(requests).toHaveLength(0);
+  });
+
+  it('passes an auth strategy failure through unchanged and does not retry it', async () => {
+    const { fetch, requests } = scriptedFetch(jsonResponse(200, {}));
+    let calls = 0;
+    const failure = new Error('vault unavailable');
+    const client = createHttpClient({
+      baseUrl: 'http://h.test',
+      fetch,
+      auth: async () => {
+        calls++;
+        throw failure;
+      },
+    });
+    await expect(client.get('/x', null)).rejects.toBe(failure);
+    expect(calls).toBe(1);
+    expect(requests).toHaveLength(0);
+  });
+
   it('close() aborts calls in flight and later ones', async () => {
     const { url, received } = await scriptedServer(() => {});
     const client = createHttpClient({ baseUrl: url });
