@@ -135,6 +135,21 @@ describe('docs/examples/minimal-worker.ts', () => {
   });
 });
 
+describe('packages/core-schemas/README.md', () => {
+  it('names every runtime export of every entry point', async () => {
+    const readme = readFileSync(resolve(root, 'packages/core-schemas/README.md'), 'utf8');
+    const entries = await Promise.all([
+      import('@uplink/core-schemas'),
+      import('@uplink/core-schemas/luml'),
+      import('@uplink/core-schemas/llama-orch'),
+      import('@uplink/core-schemas/ai-spine'),
+    ]);
+    const names = entries.flatMap((entry) => Object.keys(entry));
+    expect(names.length).toBeGreaterThan(100);
+    expect(names.filter((name) => !new RegExp(`\\b${name}\\b`).test(readme))).toEqual([]);
+  });
+});
+
 describe('docs/examples/flow-batch.ts', () => {
   it('runs 8 loan reviews through a pool of 3 on the fake AI Spine, results in input order', async () => {
     await using demo = await startDemoSpine();
