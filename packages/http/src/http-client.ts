@@ -1,20 +1,8 @@
-// sdk-practices §4 (retries, timeouts, abort hygiene, idempotency keys) and §10 (logging, User-Agent).
-import {
-  ApiError,
-  ConfigurationError,
-  ConnectionError,
-  isUplinkError,
-  redactUrl,
-  TimeoutError,
-  type UplinkError,
-} from '@uplink/core-schemas';
+// sdk-practices §4 (one transport for every client) and §5 (streaming).
+import { redactUrl } from '@uplink/core-schemas';
 import type { GenericSchema } from 'valibot';
 import { bodyWithCleanup } from './body-with-cleanup.js';
-import { ATTEMPT_TIMEOUT, CallErrors, CLIENT_CLOSED, TOTAL_TIMEOUT } from './call-errors.js';
-import { CallSignals } from './call-signals.js';
 import { validateClientOptions } from './client-options.js';
-import { computeBackoff } from './compute-backoff.js';
-import { errorFromResponse } from './error-from-response.js';
 import type {
   HttpClient,
   HttpClientOptions,
@@ -22,61 +10,23 @@ import type {
   RequestOptions,
   SchemaOutput,
 } from './http-types.js';
-import { createRedactingLogger, type Logger, silentLogger } from './logger.js';
-import { MAX_ERROR_BODY_BYTES, readBodyText } from './read-body.js';
+import type { Logger } from './logger.js';
 import { buildUrl } from './request-url.js';
-import { isRetryableCall, type ResolvedRetryPolicy, resolveRetryPolicy } from './retry-policy.js';
-import { SecretStore } from './secret-store.js';
-import { sendRequest } from './send-request.js';
 import { streamSSE } from './sse-stream.js';
 import type { SSEEventSchemas, SSEOptions, SSEStream } from './sse-types.js';
-import { buildUserAgent } from './user-agent.js';
+import { Transport } from './transport.js';
 import { validateResponse } from './validate-response.js';
-
-type Mode = 'json' | 'raw' | 'stream';
-
-interface SendOptions extends RequestOptions {
-  accept?: string | undefined;
-  /** The SSE stream's own signal (stream mode): cleanup runs when it aborts. */
-  streamSignal?: AbortSignal | undefined;
-}
-
-interface Sent {
-  response: Response;
-  url: string;
-  text: string;
-  cleanup: () => void;
-  mapError: (error: unknown) => unknown;
-}
 
 class UplinkHttpClient implements HttpClient {
   readonly baseUrl: string;
   readonly logger: Logger;
-  readonly #options: HttpClientOptions;
-  readonly #secrets: SecretStore;
-  readonly #userAgent: string | undefined;
-  readonly #inflight = new Set<CallSignals>();
-  readonly #baseHeaders: Record<string, string>;
-  readonly #policy: ResolvedRetryPolicy;
-  readonly #debug: boolean;
-  #closed = false;
+  readonly #transport: Transport;
 
   constructor(options: HttpClientOptions) {
     validateClientOptions(options);
-    this.#options = options;
     this.baseUrl = options.baseUrl;
-    this.#secrets = new SecretStore(options.secrets, options.headers);
-    this.logger = createRedactingLogger(options.logger ?? silentLogger, () =>
-      this.#secrets.values(),
-    );
-    this.#debug = this.logger !== silentLogger;
-    this.#userAgent = buildUserAgent(options.sdk, options.userAgent);
-    this.#policy = resolveRetryPolicy(options.retry, undefined);
-    this.#baseHeaders = { accept: 'application/json' };
-    if (this.#userAgent) this.#baseHeaders['user-agent'] = this.#userAgent;
-    for (const [name, value] of Object.entries(options.headers ?? {})) {
-      this.#baseHeaders[name.toLowerCase()] = value;
-    }
+    this.#transport = new Transport(options);
+    this.logger = this.#transport.logger;
   }
 
   async request<S extends GenericSchema | null>(
@@ -86,7 +36,7 @@ class UplinkHttpClient implements HttpClient {
     options: RequestOptions = {},
   ): Promise<HttpResponse<SchemaOutput<S>>> {
     const upper = method.toUpperCase();
-    const sent = await this.#send(upper, path, options, 'json');
+    const sent = await this.#transport.send(upper, path, options, 'json');
     const { response } = sent;
     const requestId = response.headers.get('x-request-id') ?? undefined;
     const data = validateResponse(schema, sent.text, {
@@ -94,7 +44,7 @@ class UplinkHttpClient implements HttpClient {
       rawUrl: sent.url,
       response,
       requestId,
-      secrets: this.#secrets.values(),
+      secrets: this.#transport.secrets.values(),
     }) as SchemaOutput<S>;
     return {
       data,
@@ -126,7 +76,7 @@ class UplinkHttpClient implements HttpClient {
     path: string,
     options: RequestOptions & { accept?: string | undefined } = {},
   ): Promise<Response> {
-    const sent = await this.#send(method.toUpperCase(), path, options, 'raw');
+    const sent = await this.#transport.send(method.toUpperCase(), path, options, 'raw');
     return bodyWithCleanup(sent.response, sent.cleanup, sent.mapError);
   }
 
@@ -138,7 +88,7 @@ class UplinkHttpClient implements HttpClient {
     const upper = method.toUpperCase();
     return streamSSE<E>(
       async ({ signal: streamSignal, lastEventId }) => {
-        const sent = await this.#send(
+        const sent = await this.#transport.send(
           upper,
           path,
           {
@@ -155,254 +105,19 @@ class UplinkHttpClient implements HttpClient {
         ...rest,
         signal,
         logger: options.logger ?? this.logger,
-        secrets: () => this.#secrets.values(),
-        url: redactUrl(buildUrl(this.baseUrl, path, rest.query), this.#secrets.values()),
+        secrets: () => this.#transport.secrets.values(),
+        url: redactUrl(buildUrl(this.baseUrl, path, rest.query), this.#transport.secrets.values()),
       },
     );
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    for (const call of this.#inflight) call.abort(CLIENT_CLOSED);
-    this.#inflight.clear();
+    this.#transport.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-
-  /** The retry loop shared by every call. */
-  async #send(method: string, path: string, options: SendOptions, mode: Mode): Promise<Sent> {
-    const url = buildUrl(this.baseUrl, path, options.query);
-    const policy =
-      options.retry === undefined
-        ? this.#policy
-        : resolveRetryPolicy(this.#options.retry, options.retry);
-    const maxRetries = isRetryableCall(method, options) ? policy.maxRetries : 0;
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 30_000;
-    const totalTimeoutMs = this.#options.totalTimeoutMs;
-    const deadline = totalTimeoutMs === undefined ? undefined : Date.now() + totalTimeoutMs;
-    const body = encodeBody(options.body);
-
-    const call = new CallSignals([this.#options.signal, options.signal, options.streamSignal]);
-    if (this.#closed) call.abort(CLIENT_CLOSED);
-    this.#inflight.add(call);
-    const totalTimer =
-      totalTimeoutMs === undefined
-        ? undefined
-        : setTimeout(() => call.abort(TOTAL_TIMEOUT), totalTimeoutMs);
-    let cleaned = false;
-    const cleanup = (): void => {
-      if (cleaned) return;
-      cleaned = true;
-      clearTimeout(totalTimer);
-      call.dispose();
-      this.#inflight.delete(call);
-      options.streamSignal?.removeEventListener('abort', cleanup);
-    };
-    const errors = new CallErrors(method, url, totalTimeoutMs, () => this.#secrets.values());
-    const mapError = (error: unknown): unknown =>
-      isUplinkError(error)
-        ? error
-        : call.aborted
-          ? errors.aborted(call.reason, error)
-          : errors.droppedBody(error);
-
-    let keep = false;
-    /** The wait before the current attempt, for its debug line. */
-    let lastDelayMs = 0;
-    try {
-      for (let attempt = 0; ; attempt++) {
-        if (call.aborted) throw errors.aborted(call.reason);
-        const controller = call.next();
-        const attemptTimer = setTimeout(() => controller.abort(ATTEMPT_TIMEOUT), timeoutMs);
-        const started = this.#debug ? Date.now() : 0;
-        if (this.#debug) {
-          this.logger.debug('http attempt', {
-            method,
-            url: errors.url(),
-            attempt: attempt + 1,
-            delayMs: lastDelayMs,
-          });
-        }
-        let failure: UplinkError;
-        try {
-          const headers = this.#options.auth
-            ? await this.#headersWithAuth(method, url, options).catch((error: unknown) => {
-                throw new AuthFailure(error);
-              })
-            : this.#headers(options);
-          const response = await sendRequest({
-            url,
-            method,
-            headers,
-            body,
-            signal: controller.signal,
-            fetch: this.#options.fetch,
-          });
-          if (response.ok) {
-            const text = mode === 'json' ? await response.text() : '';
-            if (this.#debug) this.#logResponse(method, url, response, attempt, started);
-            clearTimeout(attemptTimer);
-            if (mode !== 'json') {
-              // The body is still being read: keep the caller's abort linked until cleanup.
-              keep = true;
-              clearTimeout(totalTimer);
-              const streamSignal = options.streamSignal;
-              if (streamSignal?.aborted) cleanup();
-              else streamSignal?.addEventListener('abort', cleanup, { once: true });
-            }
-            return { response, url, text, cleanup, mapError };
-          }
-          const bodyText = await readBodyText(response, MAX_ERROR_BODY_BYTES);
-          if (this.#debug) this.#logResponse(method, url, response, attempt, started);
-          failure = await errorFromResponse(response, {
-            method,
-            url,
-            secrets: this.#secrets.values(),
-            bodyText,
-          });
-        } catch (error) {
-          if (call.aborted) throw errors.aborted(call.reason, error);
-          // A failing auth strategy is the caller's error, not the network's: never retried.
-          if (error instanceof AuthFailure) throw error.cause;
-          if (isUplinkError(error)) throw error;
-          failure =
-            controller.signal.reason === ATTEMPT_TIMEOUT
-              ? errors.attemptTimeout(timeoutMs)
-              : errors.connection(error);
-        } finally {
-          clearTimeout(attemptTimer);
-        }
-
-        const delayMs = this.#retryDelay(failure, attempt, maxRetries, policy, deadline);
-        if (delayMs === undefined) throw failure;
-        lastDelayMs = delayMs;
-        if (this.#debug) {
-          this.logger.debug('http retry', {
-            method,
-            url: errors.url(),
-            attempt: attempt + 1,
-            nextAttempt: attempt + 2,
-            delayMs,
-            reason: failure.message,
-          });
-        }
-        await wait(delayMs, call.next().signal).catch(() => {
-          throw errors.aborted(call.reason);
-        });
-      }
-    } finally {
-      if (!keep) cleanup();
-    }
-  }
-
-  /** The wait before the next attempt, or `undefined` when the failure must be thrown. */
-  #retryDelay(
-    failure: UplinkError,
-    attempt: number,
-    maxRetries: number,
-    policy: ResolvedRetryPolicy,
-    deadline: number | undefined,
-  ): number | undefined {
-    if (attempt >= maxRetries) return undefined;
-    let delayMs: number;
-    if (failure instanceof ApiError) {
-      if (!policy.statuses.has(failure.status) || failure.retriable === false) return undefined;
-      const hint = failure.retryAfterMs;
-      if (hint !== undefined && hint > policy.maxRetryDelayMs) return undefined;
-      delayMs = hint ?? computeBackoff(attempt, policy);
-    } else if (failure instanceof ConnectionError || failure instanceof TimeoutError) {
-      delayMs = computeBackoff(attempt, policy);
-    } else return undefined;
-    // A wait that would outlast the total timeout only turns a clear error into a timeout.
-    if (deadline !== undefined && Date.now() + delayMs >= deadline) return undefined;
-    return delayMs;
-  }
-
-  /** Request headers without credentials; client headers were lower-cased once. */
-  #headers(options: SendOptions): Record<string, string> {
-    const headers: Record<string, string> = { ...this.#baseHeaders };
-    if (options.accept) headers.accept = options.accept;
-    if (options.headers) {
-      for (const name in options.headers) {
-        headers[name.toLowerCase()] = options.headers[name] as string;
-      }
-    }
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
-    return headers;
-  }
-
-  /** {@link #headers} plus this attempt's credentials, which are remembered for redaction. */
-  async #headersWithAuth(
-    method: string,
-    url: string,
-    options: SendOptions,
-  ): Promise<Record<string, string>> {
-    const headers = this.#headers(options);
-    const credentials = await this.#options.auth?.({ url, method });
-    for (const name in credentials) {
-      const value = credentials[name] as string;
-      this.#secrets.addCredential(value);
-      headers[name.toLowerCase()] = value;
-    }
-    return headers;
-  }
-
-  #logResponse(
-    method: string,
-    url: string,
-    response: Response,
-    attempt: number,
-    started: number,
-  ): void {
-    this.logger.debug('http response', {
-      method,
-      url: redactUrl(url, this.#secrets.values()),
-      status: response.status,
-      attempt: attempt + 1,
-      durationMs: Date.now() - started,
-      requestId: response.headers.get('x-request-id') ?? undefined,
-      correlationId: response.headers.get('x-correlation-id') ?? undefined,
-    });
-  }
-}
-
-/** Wraps an error thrown by the auth strategy, so it is not mistaken for a network failure. */
-class AuthFailure {
-  constructor(readonly cause: unknown) {}
-}
-
-/** JSON-encode a request body; a value JSON cannot encode is a ConfigurationError, not a crash. */
-function encodeBody(body: unknown): string | null {
-  if (body === undefined) return null;
-  try {
-    return JSON.stringify(body);
-  } catch (error) {
-    throw new ConfigurationError([
-      {
-        setting: 'body',
-        message: `expected a JSON-encodable value (${error instanceof Error ? error.message : String(error)})`,
-      },
-    ]);
-  }
-}
-
-/** sleep() without allocating an AbortError per retry; the caller maps the abort. */
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

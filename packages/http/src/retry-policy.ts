@@ -1,4 +1,6 @@
 // sdk-practices §4 (retries, idempotency keys, server hints).
+import { ApiError, ConnectionError, TimeoutError, type UplinkError } from '@uplink/core-schemas';
+import { computeBackoff } from './compute-backoff.js';
 
 /** How failed attempts are retried. Server hints always win over the computed backoff. */
 export interface RetryOptions {
@@ -71,4 +73,27 @@ export function isRetryableCall(
 ): boolean {
   if (options.idempotent !== undefined) return options.idempotent;
   return IDEMPOTENT_METHODS.has(method) || options.idempotencyKey !== undefined;
+}
+
+/** The wait before the next attempt, or `undefined` when the failure must be thrown. */
+export function retryDelayFor(
+  failure: UplinkError,
+  attempt: number,
+  maxRetries: number,
+  policy: ResolvedRetryPolicy,
+  deadline: number | undefined,
+): number | undefined {
+  if (attempt >= maxRetries) return undefined;
+  let delayMs: number;
+  if (failure instanceof ApiError) {
+    if (!policy.statuses.has(failure.status) || failure.retriable === false) return undefined;
+    const hint = failure.retryAfterMs;
+    if (hint !== undefined && hint > policy.maxRetryDelayMs) return undefined;
+    delayMs = hint ?? computeBackoff(attempt, policy);
+  } else if (failure instanceof ConnectionError || failure instanceof TimeoutError) {
+    delayMs = computeBackoff(attempt, policy);
+  } else return undefined;
+  // A wait that would outlast the total timeout only turns a clear error into a timeout.
+  if (deadline !== undefined && Date.now() + delayMs >= deadline) return undefined;
+  return delayMs;
 }

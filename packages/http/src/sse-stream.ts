@@ -3,20 +3,17 @@ import {
   AbortError,
   ConnectionError,
   isUplinkError,
-  ResponseValidationError,
-  redactText,
   StreamError,
   TimeoutError,
 } from '@uplink/core-schemas';
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
-import * as v from 'valibot';
 import { errorFromResponse } from './error-from-response.js';
+import { iteratorToStream } from './iterator-to-stream.js';
 import { silentLogger } from './logger.js';
 import { sleep } from './sleep.js';
 import { TolerantFraming } from './sse-framing.js';
+import { createMessageDecoder, type MessageDecoder } from './sse-message.js';
 import type { SSEEventSchemas, SSEMessage, SSEOpen, SSEOptions, SSEStream } from './sse-types.js';
-import { truncate } from './summarise-body.js';
-import { scrubIssues } from './validate-response.js';
 
 /** Abort reasons set by the stream itself. */
 const IDLE = Symbol('uplink.sseIdle');
@@ -45,7 +42,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
   readonly #terminal: ReadonlySet<string>;
   readonly #idleTimeoutMs: number;
   readonly #maxEventBytes: number;
-  readonly #config = v.getGlobalConfig();
+  readonly #decode: MessageDecoder<E>;
   #first: Promise<Response> | undefined;
   #body: Body | undefined;
   /** Parsed events not yet handed out; `#head` is the next one. */
@@ -75,6 +72,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     this.#terminal = new Set(options.terminal ?? []);
     this.#idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
     this.#maxEventBytes = options.maxEventBytes ?? 1024 * 1024;
+    this.#decode = createMessageDecoder(options);
     // Cancel the body on abort ourselves: a body from a custom `open` may not follow the signal.
     this.#controller.signal.addEventListener('abort', this.#onAbort, { once: true });
   }
@@ -105,23 +103,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
   }
 
   toReadableStream(): ReadableStream<SSEMessage<E>> {
-    return new ReadableStream<SSEMessage<E>>(
-      {
-        pull: async (controller) => {
-          try {
-            const next = await this.next();
-            if (next.done) controller.close();
-            else controller.enqueue(next.value);
-          } catch (error) {
-            controller.error(error);
-          }
-        },
-        cancel: async () => {
-          await this.return();
-        },
-      },
-      { highWaterMark: 0 },
-    );
+    return iteratorToStream(this);
   }
 
   #take(): SSEMessage<E> {
@@ -236,7 +218,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
         const event = raw[k] as EventSourceMessage;
         if (event.id !== undefined) this.#lastEventId = event.id;
         const name = event.event ?? this.#options.defaultEvent ?? 'message';
-        const message = this.#toMessage(name, event);
+        const message = this.#decode(name, event, this.#lastEventId);
         if (message) this.#buffer.push(message);
         if (hasTerminal && this.#terminal.has(name)) {
           // Anything after the terminal event (llama-orch sends `end {}` after `error`) is ignored.
@@ -284,46 +266,6 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     } catch {
       throw this.#controller.signal.reason;
     }
-  }
-
-  #toMessage(name: string, event: EventSourceMessage): SSEMessage<E> | undefined {
-    const schema = this.#options.events?.[name];
-    if (!schema) {
-      if (this.#options.unknownEvents === 'drop') return undefined;
-      let data: unknown = event.data;
-      try {
-        data = JSON.parse(event.data);
-      } catch {
-        // Unknown events may carry plain text; pass it as it is.
-      }
-      return { event: name, data, id: event.id };
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(event.data);
-    } catch {
-      const shown = redactText(truncate(event.data, 80), this.#secretList());
-      throw new StreamError(`SSE event "${name}" carried data that is not JSON: "${shown}"`, {
-        code: 'malformed',
-        event: name,
-        lastEventId: this.#lastEventId,
-        url: this.#options.url,
-      });
-    }
-    const dataset = schema['~run']({ value: json }, this.#config);
-    if (dataset.issues) {
-      throw new ResponseValidationError({
-        issues: scrubIssues(dataset.issues, this.#secretList()),
-        subject: `SSE event "${name}"`,
-        url: this.#options.url,
-      });
-    }
-    return { event: name, data: dataset.value, id: event.id } as SSEMessage<E>;
-  }
-
-  #secretList(): string[] {
-    const secrets = this.#options.secrets?.() ?? [];
-    return [...secrets].filter((s): s is string => typeof s === 'string');
   }
 
   /** One timer per stream, re-armed lazily: cheap even at a million events. */
