@@ -1,8 +1,8 @@
 // `pnpm --filter demo-satellite start`: the satellite alone, as a long-running process. Settings come
 // from the environment (LUML_SATELLITE_TOKEN or SATELLITE_TOKEN, LUML_PLATFORM_URL or PLATFORM_URL,
-// LUML_BASE_URL or BASE_URL, ...; see packages/worker-runtime/docs/getting-started.md), plus
-// LLAMA_ORCH_URL for the model processes and SATELLITE_PUBLIC_PORT for the public API (default 8000,
-// the reference agent's port). SIGINT/SIGTERM drain in-flight tasks; a second signal forces the stop.
+// LUML_BASE_URL or BASE_URL, ...; see docs/getting-started.md), plus LLAMA_ORCH_URL for the model
+// processes and SATELLITE_PUBLIC_PORT for the public API (default 8000, the reference agent's port; the
+// worker's health server then defaults to 8001 so the two never collide). SIGINT/SIGTERM drain in-flight tasks; a second signal forces the stop.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loggerFromEnv } from '@uplink/http/node';
@@ -14,6 +14,7 @@ await mkdir(dataDir, { recursive: true });
 try {
   const satellite = await startSatellite({
     env,
+    settings: env.LUML_HEALTH_PORT ? {} : { healthPort: 8001 },
     llamaOrchUrl: env.LLAMA_ORCH_URL ?? 'http://127.0.0.1:8080',
     dataDir,
     publicHost: env.SATELLITE_PUBLIC_HOST ?? '127.0.0.1',
