@@ -29,7 +29,7 @@ export class WorkerMetrics {
   #polls = 0;
   #inFlight = 0;
   #lastPollSuccessMs: number | undefined;
-  /** Source of gauges computed on demand (outbox size, state). */
+  /** Source of the gauges computed at render time (outbox size, worker state); set by the worker. */
   gauges: () => { outboxPending: number; state: string } = () => ({
     outboxPending: 0,
     state: 'idle',

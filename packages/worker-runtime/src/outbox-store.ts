@@ -32,15 +32,19 @@ export interface OutboxStore {
 /** Keeps entries in memory: lost when the process dies. The default. */
 export class MemoryOutboxStore implements OutboxStore {
   readonly #entries = new Map<string, OutboxEntry>();
+  /** Entries not yet removed. */
   async load(): Promise<OutboxEntry[]> {
     return [...this.#entries.values()];
   }
+  /** Keep an entry. */
   async add(entry: OutboxEntry): Promise<void> {
     this.#entries.set(entry.id, entry);
   }
+  /** Forget an entry. */
   async remove(id: string): Promise<void> {
     this.#entries.delete(id);
   }
+  /** Nothing to release. */
   async close(): Promise<void> {}
 }
 
@@ -55,6 +59,7 @@ type LogLine = { op: 'add'; entry: OutboxEntry } | { op: 'ack'; id: string };
  * before `add()` resolves; a torn last line (crash mid-write) is ignored on load.
  */
 export class FileOutboxStore implements OutboxStore {
+  /** Path of the log file (`<stateDir>/outbox.jsonl`). */
   readonly path: string;
   readonly #dir: string;
   #handle: FileHandle | undefined;
@@ -62,11 +67,13 @@ export class FileOutboxStore implements OutboxStore {
   #live = new Map<string, OutboxEntry>();
   #lines = 0;
 
+  /** @param stateDir directory for the log; created on `load()` when missing. */
   constructor(stateDir: string) {
     this.#dir = stateDir;
     this.path = join(stateDir, OUTBOX_FILE_NAME);
   }
 
+  /** Replay the log (ignoring a torn last line), compact it, and return the live entries. */
   async load(): Promise<OutboxEntry[]> {
     await mkdir(this.#dir, { recursive: true });
     const text = await readFile(this.path, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -89,11 +96,13 @@ export class FileOutboxStore implements OutboxStore {
     return [...this.#live.values()];
   }
 
+  /** Append an `add` line; resolves once written. */
   async add(entry: OutboxEntry): Promise<void> {
     this.#live.set(entry.id, entry);
     await this.#append({ op: 'add', entry });
   }
 
+  /** Append an `ack` line (compacting when the log only holds delivered entries). */
   async remove(id: string): Promise<void> {
     if (!this.#live.delete(id)) return;
     await this.#append({ op: 'ack', id });
@@ -101,6 +110,7 @@ export class FileOutboxStore implements OutboxStore {
       await this.#enqueueWrite(() => this.#compact());
   }
 
+  /** Wait for pending writes and close the file. */
   async close(): Promise<void> {
     await this.#writes;
     await this.#handle?.close();

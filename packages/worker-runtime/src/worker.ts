@@ -243,6 +243,7 @@ export class Worker implements AsyncDisposable {
     await this.stop();
   }
 
+  /** Same as `stop()`, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
   }
@@ -334,7 +335,7 @@ export class Worker implements AsyncDisposable {
     await this.#loop?.stop();
     await this.#loop?.drain();
     await this.#closeResources().catch(() => 0);
-    this.#machine.transition('failed', this.#fatal.message);
+    if (this.#machine.can('failed')) this.#machine.transition('failed', this.#fatal.message);
     this.#uninstallSignals?.();
     this.#done.reject(this.#fatal);
   }
