@@ -86,6 +86,7 @@ class UplinkHttpClient implements HttpClient {
   ): SSEStream<E> {
     const { method = 'GET', signal, headers, ...rest } = options;
     const upper = method.toUpperCase();
+    let mapReadError: ((error: unknown) => unknown) | undefined;
     return streamSSE<E>(
       async ({ signal: streamSignal, lastEventId }) => {
         const sent = await this.#transport.send(
@@ -99,6 +100,7 @@ class UplinkHttpClient implements HttpClient {
           },
           'stream',
         );
+        mapReadError = sent.mapError;
         return sent.response;
       },
       {
@@ -106,6 +108,7 @@ class UplinkHttpClient implements HttpClient {
         signal,
         logger: options.logger ?? this.logger,
         secrets: () => this.#transport.secrets.values(),
+        mapReadError: (error) => mapReadError?.(error),
         url: redactUrl(buildUrl(this.baseUrl, path, rest.query), this.#transport.secrets.values()),
       },
     );

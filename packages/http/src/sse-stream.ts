@@ -194,6 +194,8 @@ class SSEStreamImpl<E extends SSEEventSchemas>
       chunk = await body.reader.read();
     } catch (error) {
       if (signal.aborted) throw error;
+      const mapped = this.#options.mapReadError?.(error);
+      if (mapped instanceof AbortError || mapped instanceof TimeoutError) throw mapped;
       return this.#endOfBody(error);
     } finally {
       this.#reading = false;

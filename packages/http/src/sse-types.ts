@@ -48,6 +48,12 @@ export interface SSEOptions<E extends SSEEventSchemas = SSEEventSchemas> {
   logger?: Logger | undefined;
   /** Secret values to scrub from error messages (the client passes its credentials). */
   secrets?: (() => Iterable<string | undefined>) | undefined;
+  /**
+   * Classify a failed body read. When it returns an `AbortError` or `TimeoutError` (for
+   * example, the client that opened the stream was closed), that error is thrown instead of
+   * treating the failure as a dropped connection. `HttpClient.streamSSE` sets it.
+   */
+  mapReadError?: ((error: unknown) => unknown) | undefined;
   /** Redacted URL of the stream, for error messages. */
   url?: string | undefined;
 }

@@ -255,6 +255,22 @@ describe('streamSSE over the client (loopback)', () => {
     await expect(next).rejects.toBeInstanceOf(AbortError);
   });
 
+  it('closing the client mid-stream ends it with AbortError, not a truncation', async () => {
+    const { url } = await scriptedServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('event: token\ndata: {"t":"a","i":0}\n\n');
+    });
+    const client = createHttpClient({ baseUrl: url });
+    const stream = client.streamSSE('/s', { events, terminal: ['end'] });
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    const next = iterator.next();
+    await client.close();
+    const error = await next.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as Error).message).toContain('client was closed');
+  });
+
   it('abort() before headers rejects with AbortError', async () => {
     const { url, received } = await scriptedServer(() => {});
     const client = createHttpClient({ baseUrl: url });
