@@ -47,13 +47,29 @@ export interface HandlerDefinition<
     | undefined;
 }
 
-/** A registered task handler; create with {@link defineHandler}. */
+/**
+ * A registered task handler; create with {@link defineHandler}. `run` and `onFailure` are
+ * declared as methods so a handler with a typed payload is still a `Handler` (method
+ * parameters are bivariant), which lets handlers of different payloads share one array.
+ */
 export interface Handler<
   TSchema extends v.GenericSchema = v.GenericSchema,
   TResult extends HandlerResult = HandlerResult,
-> extends Readonly<HandlerDefinition<TSchema, TResult>> {
+> {
   /** The task type this handler runs (an open string; the backend creates `deploy` and `undeploy`). */
   readonly type: string;
+  /** See {@link HandlerDefinition.payload}. */
+  readonly payload?: TSchema | undefined;
+  /** See {@link HandlerDefinition.capability}. */
+  readonly capability?: Capabilities | undefined;
+  /** See {@link HandlerDefinition.idempotent}. */
+  readonly idempotent?: boolean | undefined;
+  /** See {@link HandlerDefinition.timeoutMs}. */
+  readonly timeoutMs?: number | undefined;
+  /** See {@link HandlerDefinition.run}. */
+  run(ctx: TaskContext<v.InferOutput<TSchema>>): TResult | Promise<TResult>;
+  /** See {@link HandlerDefinition.onFailure}. */
+  onFailure?(ctx: TaskContext<v.InferOutput<TSchema>>, error: unknown): void | Promise<void>;
 }
 
 /**
@@ -71,5 +87,5 @@ export function defineHandler<
   TSchema extends v.GenericSchema = v.GenericSchema<unknown>,
   TResult extends HandlerResult = HandlerResult,
 >(type: string, definition: HandlerDefinition<TSchema, TResult>): Handler<TSchema, TResult> {
-  return Object.freeze({ ...definition, type });
+  return Object.freeze({ ...definition, type }) as Handler<TSchema, TResult>;
 }

@@ -54,6 +54,7 @@ export {
   DEFAULT_SETTINGS,
   loadSettings,
   SETTING_ENV_NAMES,
+  type SettingsOverrides,
   type WorkerSettings,
 } from './settings.js';
 export { installSignalHandlers, type SignalHandlerOptions, signalExitCode } from './signals.js';

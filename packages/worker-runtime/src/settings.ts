@@ -195,6 +195,9 @@ const SPECS: SettingSpec[] = [
   },
 ];
 
+/** Typed settings that win over the environment; `undefined` entries are ignored. */
+export type SettingsOverrides = { [K in keyof WorkerSettings]?: WorkerSettings[K] | undefined };
+
 /** Every environment variable {@link loadSettings} reads, planned name first, then its aliases. */
 export const SETTING_ENV_NAMES: Readonly<Record<keyof WorkerSettings, readonly string[]>> =
   Object.fromEntries(SPECS.map((s) => [s.key, s.names])) as Record<keyof WorkerSettings, string[]>;
@@ -226,7 +229,7 @@ export const DEFAULT_SETTINGS: Readonly<Omit<WorkerSettings, 'token' | 'readyMax
  */
 export function loadSettings(
   env: Record<string, string | undefined> = globalThis.process?.env ?? {},
-  overrides: Partial<WorkerSettings> = {},
+  overrides: SettingsOverrides = {},
 ): WorkerSettings {
   const problems: ConfigurationProblem[] = [];
   const values: Partial<Record<keyof WorkerSettings, unknown>> = {};

@@ -3,7 +3,7 @@ import type { Logger } from '@uplink/http';
 import type { SatellitePlatform } from '@uplink/platform-client';
 import type { Handler } from './handler.js';
 import type { OutboxStore } from './outbox-store.js';
-import type { WorkerSettings } from './settings.js';
+import type { SettingsOverrides, WorkerSettings } from './settings.js';
 
 /** What a startup hook gets. */
 export interface StartupContext {
@@ -26,7 +26,7 @@ export interface WorkerOptions {
    * Settings; missing ones come from `env` through {@link loadSettings}.
    * @default loadSettings(env)
    */
-  settings?: Partial<WorkerSettings> | undefined;
+  settings?: SettingsOverrides | undefined;
   /**
    * Environment to read settings from.
    * @default process.env

@@ -13,7 +13,7 @@ import type { Outbox } from './outbox.js';
 import { pairWithRetry } from './pairing.js';
 import { PollingLoop } from './polling-loop.js';
 import { computeReadiness } from './readiness.js';
-import { loadSettings, type WorkerSettings } from './settings.js';
+import { loadSettings, type SettingsOverrides, type WorkerSettings } from './settings.js';
 import { installSignalHandlers } from './signals.js';
 import { openClientAndOutbox, runStartupHooks } from './startup.js';
 import { runTask } from './task-runner.js';
@@ -53,7 +53,7 @@ export class Worker implements AsyncDisposable {
 
   constructor(options: WorkerOptions = {}) {
     this.#options = options;
-    const overrides: Partial<WorkerSettings> = { ...options.settings };
+    const overrides: SettingsOverrides = { ...options.settings };
     if (options.concurrency !== undefined) overrides.concurrency = options.concurrency;
     this.settings = loadSettings(options.env ?? globalThis.process?.env ?? {}, overrides);
     this.#logger = createRedactingLogger(options.logger ?? silentLogger, () => [

@@ -5,7 +5,7 @@ import {
   startFakeLumlPlatform,
 } from '@uplink/testing';
 import { onTestFinished } from 'vitest';
-import { type Handler, Worker, type WorkerOptions, type WorkerSettings } from '../src/index.js';
+import { type Handler, type SettingsOverrides, Worker, type WorkerOptions } from '../src/index.js';
 
 /** The capability most tests declare. */
 export const DEPLOY_CAPABILITY = {
@@ -29,8 +29,8 @@ export async function startPlatform(faults?: FaultInjectorOptions) {
 export function testSettings(
   platform: FakeLumlPlatform,
   token: string,
-  extra: Partial<WorkerSettings> = {},
-): Partial<WorkerSettings> {
+  extra: SettingsOverrides = {},
+): SettingsOverrides {
   return {
     token,
     platformUrl: platform.url,
@@ -49,7 +49,7 @@ export function createWorker(
   platform: FakeLumlPlatform,
   token: string,
   handlers: Handler[],
-  options: Partial<WorkerOptions> & { settings?: Partial<WorkerSettings> } = {},
+  options: Partial<WorkerOptions> & { settings?: SettingsOverrides } = {},
 ): Worker {
   const worker = new Worker({
     env: {},
