@@ -16,14 +16,14 @@ export interface WireRequest {
  * `X-Backoff-Ms` or body hints, retry only keyed POSTs, or split attempt/total/idle timeouts.
  */
 export function sendRequest(request: WireRequest): Promise<Response> {
-  return ky(request.url, {
+  return transport(request.url, {
     method: request.method,
     headers: request.headers,
     body: request.body,
-    retry: 0,
-    timeout: false,
-    throwHttpErrors: false,
     signal: request.signal,
     ...(request.fetch ? { fetch: request.fetch } : {}),
   });
 }
+
+/** One ky instance with its policies off, made once: cheaper per call than passing them. */
+const transport = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
