@@ -3,12 +3,11 @@
 import { join } from 'node:path';
 import { type Logger, silentLogger } from '@uplink/http';
 import { PlatformClient } from '@uplink/platform-client';
-import { Worker, type WorkerSettings } from '@uplink/worker-runtime';
+import { reconcileDeployments, Worker, type WorkerSettings } from '@uplink/worker-runtime';
 import { createDeployHandler, type DeployDependencies } from './handlers/deploy.js';
 import { createUndeployHandler } from './handlers/undeploy.js';
 import { ModelProcesses } from './model-processes.js';
 import { type PublicApi, startPublicApi } from './public-api.js';
-import { reconcileDeployments } from './reconcile.js';
 
 /** Options for {@link startSatellite}. */
 export interface SatelliteOptions {
@@ -72,10 +71,23 @@ export async function startSatellite(options: SatelliteOptions): Promise<Running
         artifactsDir: join(options.dataDir, 'artifacts'),
         modelEnv: { LLAMA_ORCH_URL: options.llamaOrchUrl },
         ...(options.onDownloadProgress ? { onDownloadProgress: options.onDownloadProgress } : {}),
-      }) as never,
-      createUndeployHandler({ models }) as never,
+      }),
+      createUndeployHandler({ models }),
     ],
-    startupHooks: [(ctx) => reconcileDeployments(ctx, models).then(() => undefined)],
+    // Startup reconciliation (luml-satellite-protocol §12): an `active` deployment whose model process
+    // is gone (this satellite restarted) becomes `not_responding`.
+    startupHooks: [
+      reconcileDeployments({
+        check: (deployment) =>
+          models.get(deployment.id)
+            ? { healthy: true }
+            : {
+                healthy: false,
+                reason: 'Not Found',
+                error: `Model process for deployment '${deployment.id}' not found`,
+              },
+      }),
+    ],
   });
   try {
     await worker.start();

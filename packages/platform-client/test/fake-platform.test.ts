@@ -17,7 +17,12 @@ let satelliteId: string;
 let token: string;
 
 const capabilities = {
-  deploy: { version: 1, supported_variants: ['pyfunc'], extra_fields_form_spec: [] },
+  deploy: {
+    version: 1,
+    supported_variants: ['pyfunc'],
+    supported_tags_combinations: null,
+    extra_fields_form_spec: [],
+  },
   monitoring: { version: 1 },
 };
 

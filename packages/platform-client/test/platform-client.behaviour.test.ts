@@ -236,7 +236,7 @@ describe('token hygiene', () => {
     const seen = [
       (error as Error).message,
       JSON.stringify(error),
-      JSON.stringify((error as { toJSON(): unknown }).toJSON()),
+      JSON.stringify((error as unknown as { toJSON(): unknown }).toJSON()),
       String((error as Error).stack),
       ...logger.lines,
     ].join('\n');

@@ -4,7 +4,9 @@ import { startServer } from './vitest.js';
 
 describe('startServer', () => {
   it('serves on 127.0.0.1 with an OS-chosen port and answers requests', async () => {
-    const server = await startServer((_req, res) => res.end('pong'));
+    const server = await startServer((_req, res) => {
+      res.end('pong');
+    });
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.port).toBeGreaterThan(0);
     const res = await fetch(`${server.url}/ping`);

@@ -194,7 +194,7 @@ describe('tasks', () => {
       result: 'x',
     });
     expect(bad.status).toBe(422);
-    expect(bad.body.detail.map((d: { loc: unknown }) => d.loc)).toEqual([
+    expect((bad.body as { detail: { loc: unknown }[] }).detail.map((d) => d.loc)).toEqual([
       ['path', 'task_id'],
       ['body', 'status'],
       ['body', 'result'],

@@ -21,7 +21,7 @@ const user = async (method: string, path: string, body?: unknown, raw?: Uint8Arr
   if (body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
-  } else if (raw) init.body = raw;
+  } else if (raw) init.body = new Blob([raw as Uint8Array<ArrayBuffer>]);
   const res = await fetch(`${platform.url}${path}`, init);
   const text = await res.text();
   return { status: res.status, text, body: (text ? JSON.parse(text) : undefined) as Loose };
