@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { createHttpClient } from '../src/index.js';
 
 const Token = v.object({ t: v.string(), i: v.number() });
+const End = v.unknown();
 
 /**
  * RSS growth of this process while streaming `n` events through streamSSE (server in another
@@ -12,7 +13,7 @@ export async function benchMemory(url: string, n = 1_000_000) {
   const client = createHttpClient({ baseUrl: url });
   // Warm up so lazily loaded code and JIT are not counted as growth.
   for await (const _ of client.streamSSE('/sse-generated?n=20000', {
-    events: { token: Token },
+    events: { token: Token, end: End },
     terminal: ['end'],
   })) {
     // drain
@@ -23,7 +24,7 @@ export async function benchMemory(url: string, n = 1_000_000) {
   let count = 0;
   const t0 = performance.now();
   for await (const message of client.streamSSE(`/sse-generated?n=${n}`, {
-    events: { token: Token },
+    events: { token: Token, end: End },
     terminal: ['end'],
   })) {
     if (message.event === 'token') count++;
