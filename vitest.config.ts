@@ -52,7 +52,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       // Relative to each project's root, so this covers every package's (and app's) src/.
-      include: ['src/**/*.ts'],
+      include: ['**/src/**/*.ts'],
       exclude: ['**/*.test.ts', '**/index.ts', '**/*.d.ts'],
       reporter: ['text-summary', 'json-summary'],
       thresholds: Object.fromEntries(
