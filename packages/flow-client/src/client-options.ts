@@ -1,6 +1,6 @@
 // AI Spine protocol reference, sections 1, 2 and 10 (base URL, prefix, auth, retries).
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
-import type { Logger, RetryOptions } from '@uplink/http';
+import type { RetryOptions, TransportOptions } from '@uplink/http';
 
 /** The current production host (JS SDK 2.5.x, Python SDK 2.3.x). */
 export const DEFAULT_BASE_URL = 'https://ai-spine-api.up.railway.app';
@@ -16,7 +16,7 @@ export const DEFAULT_API_PREFIX = '/api/v1';
 export const FLOW_RETRY_STATUSES: readonly number[] = [408, 429, 502, 503, 504];
 
 /** Options for `new FlowClient()`. */
-export interface FlowClientOptions {
+export interface FlowClientOptions extends TransportOptions {
   /**
    * The AI Spine API host. A trailing slash is removed.
    * @default 'https://ai-spine-api.up.railway.app'
@@ -36,36 +36,11 @@ export interface FlowClientOptions {
    */
   apiPrefix?: string | undefined;
   /**
-   * Timeout of one HTTP attempt, in milliseconds.
-   * @default 30000
-   */
-  timeoutMs?: number | undefined;
-  /**
-   * Timeout of one call across all its retries, in milliseconds.
-   * @default undefined (none)
-   */
-  totalTimeoutMs?: number | undefined;
-  /**
    * Retry policy for calls that may be repeated (GET, DELETE). `executeFlow` and
    * `createAgent` are never retried. `false` turns retries off.
    * @default { maxRetries: 2, statuses: [408, 429, 502, 503, 504] }
    */
   retry?: RetryOptions | false | undefined;
-  /**
-   * The `fetch` to use (a proxy-aware one, or a mock).
-   * @default globalThis.fetch
-   */
-  fetch?: typeof fetch | undefined;
-  /**
-   * Where request logs go. Keys and tokens are redacted.
-   * @default silentLogger (logging off)
-   */
-  logger?: Logger | undefined;
-  /**
-   * Extra headers sent with every request.
-   * @default {}
-   */
-  headers?: Record<string, string> | undefined;
 }
 
 /** {@link FlowClientOptions} checked, with defaults applied. */

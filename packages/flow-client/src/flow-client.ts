@@ -20,7 +20,7 @@ import {
   type Status,
   StatusSchema,
 } from '@uplink/core-schemas/ai-spine';
-import { bearer, createHttpClient, type HttpClient } from '@uplink/http';
+import { bearer, createHttpClient, type HttpClient, pickTransportOptions } from '@uplink/http';
 import * as v from 'valibot';
 import { type FlowClientOptions, resolveFlowClientOptions } from './client-options.js';
 import {
@@ -72,15 +72,11 @@ export class FlowClient implements AsyncDisposable {
     this.apiPrefix = resolved.apiPrefix;
     const { apiKey } = options;
     this.#http = createHttpClient({
+      ...pickTransportOptions(options),
       baseUrl: this.baseUrl,
       retry: resolved.retry,
       sdk: { name: 'flow-client', version: FLOW_CLIENT_VERSION },
       ...(apiKey ? { auth: bearer(apiKey), secrets: [apiKey] } : {}),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      ...(options.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: options.totalTimeoutMs }),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-      ...(options.headers ? { headers: options.headers } : {}),
     });
   }
 

@@ -4,12 +4,11 @@ import type { Logger } from './logger.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { SSEEventSchemas, SSEOptions, SSEStream } from './sse-types.js';
 
-/** Options for {@link createHttpClient}. */
-export interface HttpClientOptions {
-  /** Absolute http(s) URL every path is resolved against (its path is kept as a prefix). */
-  baseUrl: string;
-  /** Credential headers per attempt: `bearer(token)`, `header(name, value)` or your own. */
-  auth?: AuthStrategy | undefined;
+/**
+ * Transport settings every Uplink client accepts and hands to {@link createHttpClient}
+ * (pick them with `pickTransportOptions`). Clients document their own defaults where they differ.
+ */
+export interface TransportOptions {
   /** Headers sent on every request. */
   headers?: Record<string, string> | undefined;
   /**
@@ -28,12 +27,20 @@ export interface HttpClientOptions {
   fetch?: typeof fetch | undefined;
   /** Where debug lines go; everything is redacted first. @default silentLogger */
   logger?: Logger | undefined;
+  /** Aborts every call made by this client. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Options for {@link createHttpClient}. */
+export interface HttpClientOptions extends TransportOptions {
+  /** Absolute http(s) URL every path is resolved against (its path is kept as a prefix). */
+  baseUrl: string;
+  /** Credential headers per attempt: `bearer(token)`, `header(name, value)` or your own. */
+  auth?: AuthStrategy | undefined;
   /** Appended to the User-Agent. */
   userAgent?: string | undefined;
   /** The SDK on whose behalf requests are made: `User-Agent: uplink-<name>/<version> (<runtime>/<ver>)`. */
   sdk?: { name: string; version: string } | undefined;
-  /** Aborts every call made by this client. */
-  signal?: AbortSignal | undefined;
   /** Extra values (tokens, keys) to scrub from errors and logs. */
   secrets?: string[] | undefined;
 }

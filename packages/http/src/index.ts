@@ -35,6 +35,7 @@ export type {
   QueryParams,
   RequestOptions,
   SchemaOutput,
+  TransportOptions,
 } from './http-types.js';
 export { createRedactingLogger, type Logger, silentLogger } from './logger.js';
 export { parseRetryAfter } from './parse-retry-after.js';
@@ -42,5 +43,6 @@ export { DEFAULT_RETRY_STATUSES, type RetryOptions } from './retry-policy.js';
 export { sleep } from './sleep.js';
 export { streamSSE } from './sse-stream.js';
 export type { SSEEventSchemas, SSEMessage, SSEOpen, SSEOptions, SSEStream } from './sse-types.js';
+export { pickTransportOptions } from './transport-options.js';
 export { buildUserAgent } from './user-agent.js';
 export { HTTP_PACKAGE_VERSION } from './version.js';

@@ -1,12 +1,12 @@
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
-import type { Logger, RetryOptions } from '@uplink/http';
+import type { RetryOptions, TransportOptions } from '@uplink/http';
 import type { ApiVersion } from './routes.js';
 
 /** Default base URL: a llama-orch server on loopback. */
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:8080';
 
 /** Options of {@link OrchClient}. */
-export interface OrchClientOptions {
+export interface OrchClientOptions extends TransportOptions {
   /**
    * The server's base URL (scheme, host, port; an optional path prefix is kept).
    * @default 'http://127.0.0.1:8080'
@@ -32,8 +32,6 @@ export interface OrchClientOptions {
    * @default 30000
    */
   timeoutMs?: number | undefined;
-  /** Timeout of a non-streaming call across its retries, in milliseconds. @default undefined (none) */
-  totalTimeoutMs?: number | undefined;
   /**
    * A stream that sends nothing for this long fails with `TimeoutError('idle')`.
    * @default 60000
@@ -51,14 +49,6 @@ export interface OrchClientOptions {
    * @default { maxRetries: 2 } (the http defaults)
    */
   retry?: RetryOptions | false | undefined;
-  /** The `fetch` to use. @default globalThis.fetch */
-  fetch?: typeof fetch | undefined;
-  /** Logger (secrets are redacted). @default silentLogger */
-  logger?: Logger | undefined;
-  /** Extra headers for every request. */
-  headers?: Record<string, string> | undefined;
-  /** Aborts every call of this client. */
-  signal?: AbortSignal | undefined;
 }
 
 /** {@link OrchClientOptions} after validation and defaults. */

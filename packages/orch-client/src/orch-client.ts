@@ -15,6 +15,7 @@ import {
   createHttpClient,
   type HttpClient,
   header,
+  pickTransportOptions,
   type RequestOptions,
 } from '@uplink/http';
 import { parseBudgetHeaders } from './budget-headers.js';
@@ -92,17 +93,12 @@ export class OrchClient implements AsyncDisposable {
     ]);
     const secrets = [options.apiKey, typeof options.token === 'string' ? options.token : undefined];
     this.#http = createHttpClient({
+      ...pickTransportOptions(options),
       baseUrl: resolved.baseUrl,
       sdk: { name: 'orch-client', version: SDK_VERSION },
       signal: this.#clientSignal.signal,
       secrets: secrets.filter((s): s is string => s !== undefined),
       ...(auth ? { auth } : {}),
-      ...(options.headers ? { headers: options.headers } : {}),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      ...(options.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: options.totalTimeoutMs }),
-      ...(options.retry === undefined ? {} : { retry: options.retry }),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
     });
   }
 

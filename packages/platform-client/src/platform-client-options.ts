@@ -1,6 +1,6 @@
 // luml-satellite-protocol §1, §2 and §16 (base URL, satellite tokens, settings)
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
-import type { Logger, RetryOptions } from '@uplink/http';
+import type { RetryOptions, TransportOptions } from '@uplink/http';
 import { type Env, firstEnv, readProcessEnv } from './read-env.js';
 
 /** The public LUML API. */
@@ -28,7 +28,7 @@ export interface PlatformClientCacheOptions {
 }
 
 /** Options of `new PlatformClient(options)`. Every one is optional when the environment provides the token. */
-export interface PlatformClientOptions {
+export interface PlatformClientOptions extends TransportOptions {
   /**
    * The satellite key (`dfssat_…`). Never logged and scrubbed from every error.
    * @default env LUML_SATELLITE_TOKEN, then SATELLITE_TOKEN
@@ -45,25 +45,10 @@ export interface PlatformClientOptions {
    */
   timeoutMs?: number | undefined;
   /**
-   * Timeout of one call across all its retries, in milliseconds.
-   * @default undefined (none)
-   */
-  totalTimeoutMs?: number | undefined;
-  /**
    * Retry policy for calls that are safe to repeat (see the README's list); `false` disables.
    * @default @uplink/http's policy (2 retries on 408/429/5xx, full-jitter backoff)
    */
   retry?: RetryOptions | false | undefined;
-  /**
-   * The fetch implementation.
-   * @default globalThis.fetch
-   */
-  fetch?: typeof fetch | undefined;
-  /**
-   * Where to log; messages and fields are redacted first.
-   * @default silentLogger (logging off)
-   */
-  logger?: Logger | undefined;
   /**
    * Environment to read fallbacks from.
    * @default globalThis.process?.env, or {} where there is none

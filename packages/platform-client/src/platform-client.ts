@@ -22,11 +22,13 @@ import {
   TaskStatusSchema,
 } from '@uplink/core-schemas/luml';
 import {
+  anySignal,
   bearer,
   createHttpClient,
   createRedactingLogger,
   type HttpClient,
   type Logger,
+  pickTransportOptions,
   type RequestOptions,
   silentLogger,
 } from '@uplink/http';
@@ -72,6 +74,7 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
   readonly #http: HttpClient;
   readonly #logger: Logger;
   readonly #closer = new AbortController();
+  readonly #clientSignal: { signal: AbortSignal; dispose(): void };
   readonly #access: TtlCache<boolean> | undefined;
   readonly #secrets: TtlCache<OrbitSecret> | undefined;
 
@@ -82,20 +85,18 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
     this.platformUrl = settings.platformUrl;
     this.#logger = createRedactingLogger(options.logger ?? silentLogger, () => [token]);
     if (settings.tokenWarning) this.#logger.warn(settings.tokenWarning);
+    // The caller's signal and close() both end every call in flight.
+    this.#clientSignal = anySignal([options.signal, this.#closer.signal]);
     this.#http = createHttpClient({
+      ...pickTransportOptions(options),
       baseUrl: settings.platformUrl,
       auth: bearer(token),
-      headers: { accept: 'application/json' },
+      headers: { ...options.headers, accept: 'application/json' },
       sdk: { name: 'platform-client', version: VERSION },
       logger: this.#logger,
       secrets: [token],
-      signal: this.#closer.signal,
-      ...(options.timeoutMs === undefined
-        ? { timeoutMs: 30_000 }
-        : { timeoutMs: options.timeoutMs }),
-      ...(options.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: options.totalTimeoutMs }),
-      ...(options.retry === undefined ? {} : { retry: options.retry }),
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      signal: this.#clientSignal.signal,
+      timeoutMs: options.timeoutMs ?? 30_000,
     });
     this.#access =
       settings.inferenceAccessTtlMs > 0
@@ -312,6 +313,7 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
   /** Abort calls in flight and drop the caches. Later calls fail with `AbortError`. Idempotent. */
   async close(): Promise<void> {
     if (!this.#closer.signal.aborted) this.#closer.abort();
+    this.#clientSignal.dispose();
     this.#access?.clear();
     this.#secrets?.clear();
   }

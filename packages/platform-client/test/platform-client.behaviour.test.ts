@@ -283,3 +283,23 @@ describe('platform URL', () => {
     expect(server.requests[0]?.path).toBe('/api/satellites/v1/deployments');
   });
 });
+
+describe('transport options', () => {
+  it("sends the caller's headers, keeps JSON accept, and aborts every call with the client signal", async () => {
+    const server = await startRecordingServer(() => ({ body: [] }));
+    const controller = new AbortController();
+    await using client = new PlatformClient({
+      token: TOKEN,
+      platformUrl: server.url,
+      env: {},
+      headers: { 'x-trace': 'abc', accept: 'text/plain' },
+      signal: controller.signal,
+    });
+    await client.listDeployments();
+    expect(server.requests[0]?.headers['x-trace']).toBe('abc');
+    expect(server.requests[0]?.headers.accept).toBe('application/json');
+    controller.abort();
+    await expect(client.listDeployments()).rejects.toMatchObject({ name: 'AbortError' });
+    expect(server.requests).toHaveLength(1);
+  });
+});
