@@ -37,6 +37,7 @@ export type {
   SchemaOutput,
   TransportOptions,
 } from './http-types.js';
+export { iteratorToStream } from './iterator-to-stream.js';
 export { createRedactingLogger, type Logger, silentLogger } from './logger.js';
 export { parseRetryAfter } from './parse-retry-after.js';
 export { DEFAULT_RETRY_STATUSES, type RetryOptions } from './retry-policy.js';

@@ -1,6 +1,7 @@
 // llama-orch protocol reference §14 (completion = enqueue, stream, join) and §7 (explicit cancel).
 import { AbortError, StreamError, UplinkError } from '@uplink/core-schemas';
 import type { SseMetrics } from '@uplink/core-schemas/llama-orch';
+import { iteratorToStream } from '@uplink/http';
 import type { EnqueueResult } from './enqueue-result.js';
 import type {
   TaskEndEvent,
@@ -134,21 +135,7 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
 
   /** The chunks as a web `ReadableStream`; cancelling the readable aborts the completion. */
   toReadableStream(): ReadableStream<CompletionChunk> {
-    const iterator = this.#claim();
-    return new ReadableStream<CompletionChunk>({
-      async pull(controller) {
-        try {
-          const next = await iterator.next();
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        } catch (error) {
-          controller.error(error);
-        }
-      },
-      async cancel() {
-        await iterator.return();
-      },
-    });
+    return iteratorToStream(this.#claim());
   }
 
   /**

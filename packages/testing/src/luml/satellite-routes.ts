@@ -1,5 +1,11 @@
 // luml-satellite-protocol §3-§4 (worker endpoints under /satellites/v1)
-import type { Deployment, DeploymentStatus, TaskStatus } from '@uplink/core-schemas/luml';
+import {
+  DEPLOYMENT_STATUSES,
+  type Deployment,
+  type DeploymentStatus,
+  TASK_STATUSES,
+  type TaskStatus,
+} from '@uplink/core-schemas/luml';
 import { sendDetail, sendEmpty, sendInternalError, sendJson } from './http-io.js';
 import {
   checkPathUuid,
@@ -17,15 +23,9 @@ import {
 import type { Route, RouteContext } from './router.js';
 import { PlatformError, type SatelliteRecord } from './state-types.js';
 
-const TASK_STATUS_VALUES = ['pending', 'running', 'done', 'failed'] as const;
-const DEPLOYMENT_STATUS_VALUES = [
-  'pending',
-  'active',
-  'failed',
-  'deletion_pending',
-  'deletion_failed',
-  'not_responding',
-] as const;
+// The platform's closed enums, as core-schemas defines them.
+const TASK_STATUS_VALUES = TASK_STATUSES;
+const DEPLOYMENT_STATUS_VALUES = DEPLOYMENT_STATUSES;
 
 const TAGS: FieldSpec = {
   kind: 'list',
