@@ -1,5 +1,13 @@
 // luml-satellite-protocol §3, §4 and §18 (worker endpoints and the quirks a client must handle)
-import { ConfigurationError, NotFoundError, redactUrl } from '@uplink/core-schemas';
+import {
+  ApiError,
+  ConfigurationError,
+  createApiError,
+  NotFoundError,
+  redactText,
+  redactUrl,
+  redactValue,
+} from '@uplink/core-schemas';
 import {
   type ArtifactWithUrl,
   ArtifactWithUrlSchema,
@@ -50,6 +58,31 @@ const SecretListSchema = v.array(OrbitSecretSchema);
 
 /** The fields the wire PATCH overwrites (with null when omitted). */
 const PATCHED_FIELDS = ['inference_url', 'schemas', 'error_message', 'tags'] as const;
+
+/** The platform's limit on `api_key` in the inference-access body (longer keys get a 422). */
+const MAX_API_KEY_LENGTH = 255;
+
+/**
+ * The caller's user key is not one of the transport's secrets (it changes per call), and a
+ * 422 or a proxy page may echo it back; rebuild such an error with the key replaced.
+ */
+function scrubApiError(error: unknown, secret: string): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const seen = [error.message, JSON.stringify(error.body ?? null), JSON.stringify(error.headers)];
+  if (!seen.some((text) => text.includes(secret))) return error;
+  return createApiError(redactText(error.message, [secret]), {
+    status: error.status,
+    code: error.code,
+    requestId: error.requestId,
+    correlationId: error.correlationId,
+    headers: redactValue(error.headers, [secret]),
+    body: redactValue(error.body, [secret]),
+    method: error.method,
+    url: error.url,
+    retriable: error.retriable,
+    retryAfterMs: error.retryAfterMs,
+  });
+}
 
 /** A path segment from a caller-supplied id, escaped so it cannot change the route. */
 const seg = (id: string): string => encodeURIComponent(id);
@@ -293,19 +326,25 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
   /**
    * `POST /deployments/inference-access`: may this user key (`dfs_…`) call this satellite's
    * deployments? Cached per key (60 s by default, `cache.inferenceAccessTtlMs`), so a revoked
-   * key may keep working that long. An empty key is `false` without a call.
+   * key may keep working that long. An empty key, or one longer than the platform's 255
+   * characters (which it would reject with a 422 echoing the key), is `false` without a call.
+   * The key is scrubbed from any error, as the token is.
    */
   async authorizeInferenceAccess(apiKey: string, options: CallOptions = {}): Promise<boolean> {
-    if (!apiKey) return false;
+    if (!apiKey || apiKey.length > MAX_API_KEY_LENGTH) return false;
     const load = async () => {
-      const { authorized } = await this.#call(
-        'POST',
-        '/deployments/inference-access',
-        InferenceAccessResponseSchema,
-        // A read-only check, safe to repeat.
-        { body: { api_key: apiKey }, idempotent: true, signal: options.signal },
-      );
-      return authorized;
+      try {
+        const { authorized } = await this.#call(
+          'POST',
+          '/deployments/inference-access',
+          InferenceAccessResponseSchema,
+          // A read-only check, safe to repeat.
+          { body: { api_key: apiKey }, idempotent: true, signal: options.signal },
+        );
+        return authorized;
+      } catch (error) {
+        throw scrubApiError(error, apiKey);
+      }
     };
     return this.#access ? this.#access.get(apiKey, load) : load();
   }

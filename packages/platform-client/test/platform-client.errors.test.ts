@@ -16,7 +16,7 @@ import {
 } from '@uplink/core-schemas';
 import { describe, expect, it } from 'vitest';
 import { PlatformClient } from '../src/index.js';
-import { ART, DEP, fixture, SECRET, TASK, TOKEN } from './fixtures.js';
+import { ART, DEP, fixture, SECRET, TASK, TOKEN, USER_KEY } from './fixtures.js';
 import { type Reply, startRecordingServer } from './recording-server.js';
 
 const noRetry = { retry: false as const };
@@ -238,5 +238,52 @@ describe('PlatformClient input checks (no request is sent)', () => {
     const { client, server } = await clientFor({ body: f.response.body });
     await client.getDeployment('../tasks?status=done');
     expect(server.requests[0]?.path).toBe('/satellites/v1/deployments/..%2Ftasks%3Fstatus%3Ddone');
+  });
+});
+
+describe('inference-access key hygiene', () => {
+  it('scrubs the user key from an error that echoes it (FastAPI 422 `input`)', async () => {
+    const { client } = await clientFor((index) => ({
+      status: 422,
+      body: {
+        detail: [
+          {
+            type: 'string_type',
+            loc: ['body', 'api_key'],
+            msg: `bad key ${USER_KEY}`,
+            input: USER_KEY,
+            attempt: index,
+          },
+        ],
+      },
+      headers: { 'x-echo': USER_KEY },
+    }));
+    const error = (await failure(client.authorizeInferenceAccess(USER_KEY))) as ApiError;
+    expect(error).toBeInstanceOf(UnprocessableEntityError);
+    expect(error.status).toBe(422);
+    expect(error.method).toBe('POST');
+    const seen = [
+      error.message,
+      JSON.stringify(error),
+      JSON.stringify(error.body),
+      JSON.stringify(error.headers),
+    ].join('\n');
+    expect(seen).not.toContain(USER_KEY);
+    expect(seen).toContain('[REDACTED]');
+  });
+
+  it('passes other errors through unchanged', async () => {
+    const { client } = await clientFor({ status: 503, body: { detail: 'busy' } });
+    const error = (await failure(client.authorizeInferenceAccess(USER_KEY))) as ApiError;
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error.message).toContain('busy');
+  });
+
+  it('answers false without a call for a key longer than the platform accepts', async () => {
+    const { client, server } = await clientFor({ body: { authorized: true } });
+    expect(await client.authorizeInferenceAccess(`dfs_${'x'.repeat(252)}`)).toBe(false);
+    expect(server.requests).toHaveLength(0);
+    expect(await client.authorizeInferenceAccess(`dfs_${'x'.repeat(251)}`)).toBe(true);
+    expect(server.requests).toHaveLength(1);
   });
 });
