@@ -88,6 +88,16 @@ describe('tolerant response readers', () => {
     expect(parseWire(SseTokenSchema, batch)).toEqual(batch);
   });
 
+  it('names the bad field of a token frame, single or batched', () => {
+    expect(() => parseWire(SseTokenSchema, { t: 5, i: 0 }, 'SSE token')).toThrow(
+      /at "t" expected string, received 5/,
+    );
+    expect(() => parseWire(SseTokenSchema, { batch: [{ t: 'a', i: 'x' }] })).toThrow(
+      /at "batch\.0\.i" expected/,
+    );
+    expect(() => parseWire(SseTokenSchema, 'Hello')).toThrow(/expected Object, received "Hello"/);
+  });
+
   it('accepts error frames without a code or message, with spec fields', () => {
     expect(parseWire(SseErrorSchema, { message: 'adapter error' })).toEqual({
       message: 'adapter error',

@@ -31,8 +31,17 @@ export const SseTokenBatchSchema = v.looseObject({
 /** A microbatched `token` payload. */
 export type SseTokenBatch = v.InferOutput<typeof SseTokenBatchSchema>;
 
-/** `token`: one token `{t, i}` or a microbatch `{batch: [{t, i}, ...]}`. */
-export const SseTokenSchema = v.union([SseTokenItemSchema, SseTokenBatchSchema]);
+/**
+ * `token`: one token `{t, i}` or a microbatch `{batch: [{t, i}, ...]}`. The variant is picked
+ * by the presence of `batch` rather than tried in turn, so a bad frame reports the field that
+ * is wrong (`at "t" expected string`) instead of a union mismatch that names neither variant.
+ */
+export const SseTokenSchema = v.lazy(
+  (input): typeof SseTokenItemSchema | typeof SseTokenBatchSchema =>
+    typeof input === 'object' && input !== null && 'batch' in input
+      ? SseTokenBatchSchema
+      : SseTokenItemSchema,
+);
 /** The `token` payload. */
 export type SseToken = v.InferOutput<typeof SseTokenSchema>;
 
