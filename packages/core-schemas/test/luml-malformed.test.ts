@@ -250,6 +250,12 @@ const cases: Case[] = [
     path: 'capabilities',
   },
   {
+    name: 'capability map whose only key is undefined (JSON drops it)',
+    schema: luml.PairRequestSchema,
+    input: { ...pairBody, capabilities: { monitoring: undefined } },
+    path: 'capabilities',
+  },
+  {
     name: 'bare host base_url',
     schema: luml.PairRequestSchema,
     input: { ...pairBody, base_url: 'localhost' },

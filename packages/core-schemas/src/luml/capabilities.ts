@@ -103,7 +103,8 @@ export const CapabilitiesSchema = v.pipe(
     monitoring: v.optional(v.nullable(MonitoringCapabilitySchema)),
   }),
   v.check(
-    (map) => Object.keys(map).length > 0,
+    // A key whose value is undefined is dropped by JSON, so it does not count.
+    (map) => Object.values(map).some((value) => value !== undefined),
     'Expected at least one capability (deploy or monitoring); the platform rejects an empty map',
   ),
 );
