@@ -147,6 +147,9 @@ describe('tasks', () => {
     expect(bad.body.detail).toEqual([
       expect.objectContaining({ type: 'enum', loc: ['query', 'status'], input: 'completed' }),
     ]);
+    // A repeated scalar parameter: the last value wins, as in Starlette.
+    const repeated = await call('GET', '/satellites/v1/tasks?status=pending&status=done');
+    expect(repeated.body.map((t) => t.id)).toEqual([done.id]);
   });
 
   it('sets started_at on running and finished_at on done/failed, accepting any transition', async () => {
@@ -207,5 +210,16 @@ describe('tasks', () => {
       { status: 'failed' },
     );
     expect(compact.body).toMatchObject({ id: mine.id, status: 'failed' });
+  });
+
+  it('answers 422, not a crash, for ids with malformed percent-escapes, and counts the call', async () => {
+    for (const id of ['%ZZ', '%E0%A4%A', '%']) {
+      const res = await call('GET', `/satellites/v1/deployments/${id}`);
+      expect(res.status).toBe(422);
+      expect(res.body.detail).toEqual([
+        expect.objectContaining({ type: 'uuid_parsing', loc: ['path', 'deployment_id'] }),
+      ]);
+    }
+    expect(platform.calls['GET /satellites/v1/deployments/{deployment_id}']).toBe(3);
   });
 });

@@ -76,6 +76,18 @@ function compile(route: Route): CompiledRoute {
   };
 }
 
+/**
+ * Percent-decode a path parameter. A malformed escape (`%ZZ`, a cut UTF-8 sequence) is kept
+ * as written, as Starlette's `unquote` does, so validation answers 422 instead of a crash.
+ */
+function decodePathParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 /** A tiny router: first matching path wins, 405 when the path exists for another method. */
 export function createRouter(routes: Route[]): (method: string, path: string) => RouteMatch {
   const compiled = routes.map(compile);
@@ -88,7 +100,7 @@ export function createRouter(routes: Route[]): (method: string, path: string) =>
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(m[i + 1] ?? '');
+        params[name] = decodePathParam(m[i + 1] ?? '');
       });
       return { kind: 'found', route, params };
     }

@@ -118,7 +118,8 @@ export function satelliteRoutes(fake: FakeContext): Route[] {
     }),
 
     route('GET', '/tasks', (ctx, satellite, issues) => {
-      const raw = ctx.url.searchParams.get('status');
+      // A repeated scalar query parameter: Starlette keeps the last value.
+      const raw = ctx.url.searchParams.getAll('status').at(-1) ?? null;
       const status =
         raw === null
           ? undefined
