@@ -1,5 +1,5 @@
 // llama-orch protocol reference §14 (completion = enqueue, stream, join) and §7 (explicit cancel).
-import { AbortError, StreamError, UplinkError } from '@uplink/core-schemas';
+import { AbortError, ApiError, StreamError, UplinkError } from '@uplink/core-schemas';
 import type { SseMetrics } from '@uplink/core-schemas/llama-orch';
 import { iteratorToStream } from '@uplink/http';
 import type { EnqueueResult } from './enqueue-result.js';
@@ -197,7 +197,9 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
       try {
         enqueue = await this.#init.enqueue(signal);
       } catch (error) {
-        this.#admissionFailed = !signal.aborted;
+        // Only an HTTP error status proves the task was not admitted. After a timeout, a lost
+        // connection or an unreadable 202 it may have been, so it is canceled like any other.
+        this.#admissionFailed = !signal.aborted && error instanceof ApiError;
         throw error;
       }
       const stream = this.#init.openStream(signal);

@@ -61,17 +61,44 @@ export function openTaskStream(init: OpenTaskStreamInit): TaskStream {
   sse.response.catch(() => {});
 
   async function* iterate(): AsyncGenerator<TaskEvent, void, undefined> {
-    for await (const message of sse) {
-      const events = normaliseFrame(message.event, message.data);
-      for (const event of events) {
-        yield event;
-        // Stop at the first terminal frame; leaving the loop closes the HTTP stream.
-        if (event.type === 'end' || event.type === 'error') return;
+    try {
+      for await (const message of sse) {
+        const events = normaliseFrame(message.event, message.data);
+        for (const event of events) {
+          yield event;
+          // Stop at the first terminal frame; leaving the loop closes the HTTP stream.
+          if (event.type === 'end' || event.type === 'error') return;
+        }
       }
+    } catch (error) {
+      throw await explainTruncation(error);
     }
-    throw new StreamError(
+    throw await explainTruncation(undefined);
+  }
+
+  /**
+   * A body that ended with no terminal frame: say which task, and when the body was not an
+   * event stream at all (an HTML page from a proxy, say) say that instead of "truncated".
+   */
+  async function explainTruncation(error: unknown): Promise<unknown> {
+    if (error !== undefined && !(error instanceof StreamError && error.code === 'truncated')) {
+      return error;
+    }
+    const response = await sse.response.catch(() => undefined);
+    const type = response?.headers.get('content-type') ?? '';
+    const options = {
+      correlationId: init.correlationId,
+      ...(error instanceof StreamError ? { cause: error, url: error.url } : {}),
+    };
+    if (!/^\s*text\/event-stream/i.test(type)) {
+      return new StreamError(
+        `The stream of task ${init.taskId} was not an event stream: expected Content-Type text/event-stream, received ${type || 'none'}`,
+        { ...options, code: 'malformed' },
+      );
+    }
+    return new StreamError(
       `The stream of task ${init.taskId} ended before an "end" or "error" event`,
-      { code: 'truncated', correlationId: init.correlationId },
+      { ...options, code: 'truncated' },
     );
   }
 
