@@ -1,4 +1,4 @@
-import { AbortError, ConflictError, NotFoundError } from '@uplink/core-schemas';
+import { AbortError, ConfigurationError, ConflictError, NotFoundError } from '@uplink/core-schemas';
 import type { SatellitePlatform } from '@uplink/platform-client';
 import { describe, expect, it } from 'vitest';
 import { createArtifact, createDeployment, createSecret, createTask } from './factories.js';
@@ -20,9 +20,8 @@ describe('MockPlatformClient', () => {
       status: 'active',
     });
     expect(satellite.capabilities).toEqual({ monitoring: { version: 1 } });
-    expect((await platform.pair({ baseUrl: 'not a url', capabilities: {} })).base_url).toBe(
-      'not a url',
-    );
+    satellite.name = 'edited';
+    expect(mock.satellite.name).not.toBe('edited');
 
     const late = mock.addTask({ scheduled_at: '2026-08-17T16:00:00.000Z' });
     const early = mock.addTask({ scheduled_at: '2026-08-17T14:00:00.000Z', status: 'done' });
@@ -132,6 +131,63 @@ describe('MockPlatformClient', () => {
     mock.expectNotCalled('pair');
     expect(() => mock.expectCalled('pair')).toThrow(/at least once, but it was called 0/);
     expect(() => mock.expectNotCalled('listTasks')).toThrow(/0 time\(s\), but it was called 4/);
+  });
+
+  it('refuses, like PlatformClient, the arguments the real client would never send', async () => {
+    const mock = new MockPlatformClient();
+    const deployment = mock.addDeployment({ tags: ['prod'], status: 'active' });
+    const task = mock.addTask();
+    mock.respond('pair', mock.satellite);
+    const refused = async (call: Promise<unknown>, setting: string) => {
+      const error = (await call.catch((e: unknown) => e)) as ConfigurationError;
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error.problems.map((p) => p.setting)).toContain(setting);
+    };
+    await refused(
+      mock.pair({ baseUrl: 'http://localhost', capabilities: {} }),
+      'pair.capabilities',
+    );
+    await refused(
+      mock.pair({ baseUrl: 'localhost', capabilities: { monitoring: { version: 1 } } }),
+      'pair.base_url',
+    );
+    await refused(mock.listTasks({ status: 'completed' as never }), 'status');
+    await refused(mock.updateTaskStatus(task.id, 'completed' as never), 'status');
+    await refused(mock.updateDeployment(deployment.id, { tags: ['x'] } as never), 'update.status');
+    await refused(mock.updateDeploymentStatus(deployment.id, 'deleted' as never), 'status');
+    // Nothing changed, and every refused call was still recorded.
+    mock.expectTaskStatus(task.id, 'pending');
+    mock.expectDeploymentStatus(deployment.id, 'active');
+    expect(mock.deployments.get(deployment.id)?.tags).toEqual(['prod']);
+    mock.expectCalled('pair', 2);
+    mock.expectCalled('updateDeployment', 1);
+  });
+
+  it('treats an undefined update field as not named, and lists copies', async () => {
+    const mock = new MockPlatformClient();
+    const deployment = mock.addDeployment({
+      tags: ['prod'],
+      schemas: { openapi: '3.1.0' },
+      status: 'active',
+    });
+    const merged = await mock.updateDeployment(deployment.id, {
+      status: 'not_responding',
+      schemas: undefined,
+    });
+    expect(merged.schemas).toEqual({ openapi: '3.1.0' });
+    const raw = await mock.updateDeployment(
+      deployment.id,
+      { status: 'active', schemas: undefined },
+      { merge: false },
+    );
+    expect(raw.schemas).toBeNull();
+    const [listed] = await mock.listDeployments();
+    listed!.status = 'failed';
+    mock.expectDeploymentStatus(deployment.id, 'active');
+    const task = mock.addTask();
+    const [listedTask] = await mock.listTasks();
+    listedTask!.status = 'done';
+    mock.expectTaskStatus(task.id, 'pending');
   });
 
   it('rejects with AbortError when the signal is already aborted, and closes', async () => {

@@ -24,6 +24,12 @@ import {
   createSecret,
   createTask,
 } from './factories.js';
+import {
+  checkDeploymentStatus,
+  checkDeploymentUpdate,
+  checkPair,
+  checkTaskStatus,
+} from './mock-argument-checks.js';
 import { ScriptedPlatformMock } from './scripted-platform-mock.js';
 
 /** Initial state of a {@link MockPlatformClient}. */
@@ -51,20 +57,17 @@ const notFound = (detail: string, method: string, path: string): Error =>
   });
 
 /** As client and platform together do: trailing `/` stripped, then a bare host gains one. */
-const normalizeBaseUrl = (baseUrl: string): string => {
-  const trimmed = baseUrl.replace(/\/+$/, '');
-  try {
-    return new URL(trimmed).href;
-  } catch {
-    return trimmed;
-  }
-};
+const normalizeBaseUrl = (baseUrl: string): string =>
+  new URL(baseUrl.trim().replace(/\/+$/, '')).href;
 
 /**
  * An in-memory {@link SatellitePlatform} for unit tests of satellite handlers. By default it
  * behaves like the platform (tasks in `scheduled_at` order, timestamps on transitions,
  * `ConflictError` on DELETE outside `deletion_pending`, `NotFoundError` for unknown ids);
  * any method can be scripted with {@link respond}/{@link respondOnce}. Every call is recorded.
+ * Arguments that `PlatformClient` refuses before sending (an empty capability map, a bare-host
+ * base URL, `completed`, a deployment update without `status`) are refused here too, with the
+ * same `ConfigurationError`, even when an answer is scripted.
  */
 export class MockPlatformClient
   extends ScriptedPlatformMock
@@ -187,32 +190,47 @@ export class MockPlatformClient
 
   /** @inheritdoc */
   pair(options: PairOptions): Promise<Satellite> {
-    return this.run('pair', [options], options, () => {
-      const at = new Date().toISOString();
-      this.satellite = {
-        ...this.satellite,
-        paired: true,
-        base_url: normalizeBaseUrl(options.baseUrl),
-        capabilities: Object.fromEntries(
-          Object.entries(options.capabilities).filter(([, value]) => value !== undefined),
-        ) as Satellite['capabilities'],
-        slug: options.slug ?? null,
-        updated_at: at,
-        last_seen_at: at,
-        status: 'active',
-      };
-      return this.satellite;
-    });
+    return this.run(
+      'pair',
+      [options],
+      options,
+      () => {
+        const at = new Date().toISOString();
+        this.satellite = {
+          ...this.satellite,
+          paired: true,
+          base_url: normalizeBaseUrl(options.baseUrl),
+          capabilities: Object.fromEntries(
+            Object.entries(options.capabilities).filter(([, value]) => value !== undefined),
+          ) as Satellite['capabilities'],
+          slug: options.slug ?? null,
+          updated_at: at,
+          last_seen_at: at,
+          status: 'active',
+        };
+        return { ...this.satellite };
+      },
+      () => checkPair(options),
+    );
   }
 
   /** @inheritdoc */
   listTasks(query: { status?: TaskStatus } & CallOptions = {}): Promise<SatelliteTask[]> {
-    return this.run('listTasks', [query], query, () =>
-      [...this.tasks.values()]
-        .filter((t) => query.status === undefined || t.status === query.status)
-        .sort((a, b) =>
-          a.scheduled_at < b.scheduled_at ? -1 : a.scheduled_at > b.scheduled_at ? 1 : 0,
-        ),
+    return this.run(
+      'listTasks',
+      [query],
+      query,
+      () =>
+        [...this.tasks.values()]
+          .filter((t) => query.status === undefined || t.status === query.status)
+          .sort((a, b) =>
+            a.scheduled_at < b.scheduled_at ? -1 : a.scheduled_at > b.scheduled_at ? 1 : 0,
+          )
+          // Copies, as a real answer is: editing one does not change the mock's state.
+          .map((t) => ({ ...t })),
+      () => {
+        if (query.status !== undefined) checkTaskStatus(query.status);
+      },
     );
   }
 
@@ -223,21 +241,29 @@ export class MockPlatformClient
     result?: Record<string, unknown> | null,
     options?: CallOptions,
   ): Promise<SatelliteTask> {
-    return this.run('updateTaskStatus', [taskId, status, result, options], options, () => {
-      const task = this.task(taskId, 'POST');
-      const at = new Date().toISOString();
-      task.status = status;
-      if (result !== null && result !== undefined) task.result = result;
-      if (status === 'running') task.started_at = at;
-      if (status === 'done' || status === 'failed') task.finished_at = at;
-      task.updated_at = at;
-      return { ...task };
-    });
+    return this.run(
+      'updateTaskStatus',
+      [taskId, status, result, options],
+      options,
+      () => {
+        const task = this.task(taskId, 'POST');
+        const at = new Date().toISOString();
+        task.status = status;
+        if (result !== null && result !== undefined) task.result = result;
+        if (status === 'running') task.started_at = at;
+        if (status === 'done' || status === 'failed') task.finished_at = at;
+        task.updated_at = at;
+        return { ...task };
+      },
+      () => checkTaskStatus(status),
+    );
   }
 
   /** @inheritdoc */
   listDeployments(options?: CallOptions): Promise<Deployment[]> {
-    return this.run('listDeployments', [options], options, () => [...this.deployments.values()]);
+    return this.run('listDeployments', [options], options, () =>
+      [...this.deployments.values()].map((d) => ({ ...d })),
+    );
   }
 
   /** @inheritdoc */
@@ -253,17 +279,24 @@ export class MockPlatformClient
     update: DeploymentUpdate,
     options?: UpdateDeploymentOptions,
   ): Promise<Deployment> {
-    return this.run('updateDeployment', [id, update, options], options, () => {
-      const deployment = this.deployment(id, 'PATCH');
-      const merge = options?.merge ?? true;
-      for (const key of ['inference_url', 'tags', 'schemas', 'error_message'] as const) {
-        if (key in update) (deployment as Record<string, unknown>)[key] = update[key] ?? null;
-        else if (!merge) (deployment as Record<string, unknown>)[key] = null;
-      }
-      deployment.status = update.status;
-      deployment.updated_at = new Date().toISOString();
-      return { ...deployment };
-    });
+    return this.run(
+      'updateDeployment',
+      [id, update, options],
+      options,
+      () => {
+        const deployment = this.deployment(id, 'PATCH');
+        const merge = options?.merge ?? true;
+        for (const key of ['inference_url', 'tags', 'schemas', 'error_message'] as const) {
+          // An undefined field counts as not named, as in PlatformClient (JSON drops it).
+          if (update[key] !== undefined) (deployment as Record<string, unknown>)[key] = update[key];
+          else if (!merge) (deployment as Record<string, unknown>)[key] = null;
+        }
+        deployment.status = update.status;
+        deployment.updated_at = new Date().toISOString();
+        return { ...deployment };
+      },
+      () => checkDeploymentUpdate(update),
+    );
   }
 
   /** @inheritdoc */
@@ -272,12 +305,18 @@ export class MockPlatformClient
     status: DeploymentStatus,
     options?: CallOptions,
   ): Promise<Deployment> {
-    return this.run('updateDeploymentStatus', [id, status, options], options, () => {
-      const deployment = this.deployment(id, 'PATCH');
-      deployment.status = status;
-      deployment.updated_at = new Date().toISOString();
-      return { ...deployment };
-    });
+    return this.run(
+      'updateDeploymentStatus',
+      [id, status, options],
+      options,
+      () => {
+        const deployment = this.deployment(id, 'PATCH');
+        deployment.status = status;
+        deployment.updated_at = new Date().toISOString();
+        return { ...deployment };
+      },
+      () => checkDeploymentStatus(status),
+    );
   }
 
   /** @inheritdoc */

@@ -84,15 +84,21 @@ export abstract class ScriptedPlatformMock {
     this.expectCalled(method, 0);
   }
 
-  /** Record the call, honour an aborted signal, then answer scripted or with `fallback`. */
+  /**
+   * Record the call, honour an aborted signal, run `check` (the argument checks the real
+   * client makes before sending anything, so scripted answers cannot hide a call the real
+   * client would refuse), then answer scripted or with `fallback`.
+   */
   protected async run<M extends PlatformMethod>(
     method: M,
     args: Parameters<Fn<M>>,
     options: CallOptions | undefined,
     fallback: () => Awaited<ReturnType<Fn<M>>>,
+    check?: () => void,
   ): Promise<Awaited<ReturnType<Fn<M>>>> {
     this.log.push({ method, args } as MockCall);
     checkSignal(options);
+    check?.();
     const queued = this.once.get(method);
     const scripted = queued?.length ? queued.shift() : this.persistent.get(method);
     if (scripted === undefined) return fallback();
