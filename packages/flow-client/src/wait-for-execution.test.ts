@@ -123,7 +123,18 @@ describe('waitForExecution loop', () => {
     await vi.runAllTimersAsync();
     await expect(done).resolves.toMatchObject({ status: 'completed' });
     const gaps = calls.slice(1).map((t, i) => t - calls[i]!);
-    expect(gaps).toEqual([99, 199, 299, 299]);
+    expect(gaps).toEqual([100, 199, 299, 299]);
+    random.mockRestore();
+  });
+
+  it('never polls faster than intervalMs with backoff, even when the jitter draws 0', async () => {
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { get, calls } = scripted('running', 'running', 'running', 'completed');
+    const done = waitForExecution(get, ID, { intervalMs: 250, backoff: true });
+    await vi.runAllTimersAsync();
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+    const gaps = calls.slice(1).map((t, i) => t - calls[i]!);
+    expect(gaps).toEqual([250, 250, 250]);
     random.mockRestore();
   });
 

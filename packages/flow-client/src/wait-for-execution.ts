@@ -28,7 +28,8 @@ export interface WaitOptions extends CallOptions {
   intervalMs?: number | undefined;
   /**
    * Grow the delay between polls: `true` uses `@uplink/http`'s jittered exponential backoff
-   * starting at `intervalMs`, capped at 30 s; an object sets the cap. `false` polls every `intervalMs`.
+   * starting at `intervalMs`, capped at 30 s; an object sets the cap. The delay is never shorter
+   * than `intervalMs`. `false` polls every `intervalMs`.
    * @default false
    */
   backoff?: boolean | { maxIntervalMs?: number | undefined } | undefined;
@@ -142,9 +143,14 @@ export async function waitForExecution(
         }
         return last;
       }
+      // Full jitter alone could draw a delay near 0 and poll back to back: never go below
+      // intervalMs, so backoff only ever slows polling down.
       await pause(
         options.backoff
-          ? computeBackoff(attempt - 1, { baseDelayMs: intervalMs, maxDelayMs: maxIntervalMs })
+          ? Math.max(
+              intervalMs,
+              computeBackoff(attempt - 1, { baseDelayMs: intervalMs, maxDelayMs: maxIntervalMs }),
+            )
           : intervalMs,
       );
     }
