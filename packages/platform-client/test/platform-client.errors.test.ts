@@ -12,6 +12,7 @@ import {
   PermissionDeniedError,
   RateLimitError,
   ResponseValidationError,
+  TimeoutError,
   UnprocessableEntityError,
 } from '@uplink/core-schemas';
 import { describe, expect, it } from 'vitest';
@@ -165,6 +166,40 @@ describe('PlatformClient error mapping', () => {
       ...noRetry,
     });
     expect(await failure(client.listDeployments())).toBeInstanceOf(ConnectionError);
+  });
+
+  it('gives up on a silent platform after timeoutMs with TimeoutError (attempt)', async () => {
+    const { client, server } = await clientFor({ hang: true }, { timeoutMs: 50 });
+    const error = (await failure(client.listTasks())) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.timeout).toBe('attempt');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('bounds retries with totalTimeoutMs (TimeoutError total)', async () => {
+    const { client } = await clientFor(
+      { hang: true },
+      { timeoutMs: 10_000, totalTimeoutMs: 60, retry: { maxRetries: 5, baseDelayMs: 1 } },
+    );
+    const error = (await failure(client.listDeployments())) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.timeout).toBe('total');
+  });
+
+  it('sends every request through a custom fetch', async () => {
+    const f = fixture('list-deployments');
+    const seen: string[] = [];
+    const { client, server } = await clientFor(
+      { body: f.response.body },
+      {
+        fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+          seen.push(input instanceof Request ? input.url : String(input));
+          return fetch(input, init);
+        },
+      },
+    );
+    expect(await client.listDeployments()).toHaveLength(1);
+    expect(seen).toEqual([`${server.url}/satellites/v1/deployments`]);
   });
 
   it('honours a caller abort with AbortError', async () => {

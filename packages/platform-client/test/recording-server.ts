@@ -16,6 +16,8 @@ export interface Reply {
   body?: unknown;
   text?: string;
   drop?: boolean;
+  /** Never answer (the socket stays open until the client gives up or the server closes). */
+  hang?: boolean;
 }
 
 /** Decides the reply for a request; may inspect everything recorded so far. */
@@ -34,6 +36,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 function send(res: ServerResponse, reply: Reply): void {
+  if (reply.hang) return;
   if (reply.drop) {
     res.socket?.destroy();
     return;
