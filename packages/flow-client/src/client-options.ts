@@ -15,6 +15,9 @@ export const DEFAULT_API_PREFIX = '/api/v1';
  */
 export const FLOW_RETRY_STATUSES: readonly number[] = [408, 429, 502, 503, 504];
 
+// Keys are `sk_` + URL-safe base64, or `ai-spine-...`; anything usable in a header is accepted.
+const API_KEY_PATTERN = /^[\x21-\x7e]+$/;
+
 /** Options for `new FlowClient()`. */
 export interface FlowClientOptions extends TransportOptions {
   /**
@@ -24,7 +27,8 @@ export interface FlowClientOptions extends TransportOptions {
   baseUrl?: string | undefined;
   /**
    * API key, sent as `Authorization: Bearer <key>` only when set. Keys without the `sk_`
-   * prefix (master and legacy keys) are accepted. Never logged or shown in errors.
+   * prefix (master and legacy keys) are accepted; spaces, line breaks and non-ASCII characters
+   * are a `ConfigurationError`. Never logged or shown in errors.
    * @default undefined (no Authorization header; the backend's auth is off by default)
    */
   apiKey?: string | undefined;
@@ -62,12 +66,19 @@ export function resolveFlowClientOptions(options: FlowClientOptions): ResolvedFl
       message: `expected '' or a path starting with "/" such as '/api/v1', received ${JSON.stringify(options.apiPrefix)}`,
     });
   }
+  // Never echo the value in these messages: it is a credential.
   if (
     options.apiKey !== undefined &&
     (typeof options.apiKey !== 'string' || options.apiKey.trim() === '')
   ) {
-    // Never echo the value: it is a credential.
     problems.push({ setting: 'apiKey', message: 'expected a non-empty string or undefined' });
+  } else if (options.apiKey !== undefined && !API_KEY_PATTERN.test(options.apiKey)) {
+    // fetch would reject the header later with a message quoting part of the key.
+    problems.push({
+      setting: 'apiKey',
+      message:
+        'expected printable ASCII without spaces or line breaks (check for a stray newline or whitespace around the key)',
+    });
   }
   if (problems.length > 0) throw new ConfigurationError(problems);
   const retry: RetryOptions | false =

@@ -167,4 +167,30 @@ describe('FlowClient options', () => {
     expect(() => new FlowClient({ baseUrl: 'ftp://x' })).toThrow(ConfigurationError);
     expect(() => new FlowClient({ timeoutMs: -1 })).toThrow(/timeoutMs/);
   });
+
+  it('rejects a key that cannot be sent as a header, without quoting any of it', () => {
+    // fetch would fail later with "Headers.append: "Bearer <key>" is an invalid header value",
+    // and only the part of the key before the line break would be redacted.
+    for (const apiKey of [
+      'sk_first-part\nsecond-part',
+      ' sk_padded-key ',
+      'sk_k\u00e9y-x',
+      'sk_\u2603',
+    ]) {
+      const error = (() => {
+        try {
+          new FlowClient({ apiKey });
+        } catch (e) {
+          return e;
+        }
+      })() as ConfigurationError;
+      expect(error, JSON.stringify(apiKey)).toBeInstanceOf(ConfigurationError);
+      expect(error.problems.map((p) => p.setting)).toEqual(['apiKey']);
+      expect(error.message).toContain('printable ASCII');
+      expect(JSON.stringify(error.toJSON())).not.toMatch(/first-part|second-part|padded|k.y-x/);
+    }
+    expect(new FlowClient({ apiKey: 'ai-spine-dev-key-abc.DEF_123~' }).baseUrl).toBe(
+      DEFAULT_BASE_URL,
+    );
+  });
 });
