@@ -2,8 +2,10 @@ import {
   AuthenticationError,
   ConflictError,
   InternalServerError,
+  isUplinkError,
   NotFoundError,
   PermissionDeniedError,
+  TimeoutError,
   UnprocessableEntityError,
 } from '@uplink/core-schemas';
 import { type FakeLumlPlatform, startFakeLumlPlatform } from '@uplink/testing';
@@ -220,14 +222,61 @@ describe('PlatformClient under injected faults', () => {
       env: {},
       retry: { maxRetries: 6, baseDelayMs: 1, maxDelayMs: 4 },
     });
-    platform.faults.configure({ global: { serverError: 0.3, drop: 0.1 } });
+    platform.faults.configure({
+      global: { serverError: 0.2, rateLimit: 0.1, drop: 0.1, truncate: 0.1 },
+    });
     for (let i = 0; i < 5; i += 1) {
       expect((await retrying.listDeployments()).map((d) => d.id)).toEqual([deployment.id]);
     }
     const updated = await retrying.updateDeployment(deployment.id, { status: 'active' });
     expect(updated.tags).toEqual(['prod', 'churn']);
     const stats = platform.faults.stats;
-    expect(stats.serverError + stats.drop).toBeGreaterThan(0);
+    expect(stats.serverError + stats.rateLimit + stats.drop + stats.truncate).toBeGreaterThan(0);
+  });
+
+  it('a truncated answer to a task status post is an error, never a blind repeat', async () => {
+    const { task } = setupDeployment();
+    await using retrying = new PlatformClient({
+      token,
+      platformUrl: platform.url,
+      env: {},
+      retry: { maxRetries: 6, baseDelayMs: 1, maxDelayMs: 4 },
+    });
+    for (const fault of ['truncate', 'drop'] as const) {
+      platform.faults.configure({
+        routes: { 'POST /satellites/v1/tasks/*/status': { [fault]: 1 } },
+      });
+      const error = await retrying.updateTaskStatus(task!.id, 'running').catch((e: unknown) => e);
+      expect(isUplinkError(error)).toBe(true);
+    }
+    const posts = platform.requests.filter((r) => r.route.endsWith('/status'));
+    expect(posts).toHaveLength(2);
+    // The truncated one was applied on the platform before the answer was cut: that is
+    // why the client must not repeat it blindly (the worker's outbox decides).
+    expect(platform.tasks.find((t) => t.id === task!.id)?.status).toBe('running');
+  });
+
+  it('added latency past timeoutMs is a TimeoutError; a read then succeeds by retrying', async () => {
+    await using impatient = new PlatformClient({
+      token,
+      platformUrl: platform.url,
+      env: {},
+      timeoutMs: 25,
+      retry: false,
+    });
+    platform.faults.configure({ global: { latency: 1, latencyMs: 250 } });
+    await expect(impatient.listDeployments()).rejects.toBeInstanceOf(TimeoutError);
+    expect(platform.faults.stats.latency).toBe(1);
+    platform.faults.configure({
+      routes: { 'GET /satellites/v1/deployments': { rateLimit: 0.5, retryAfterSeconds: 0 } },
+    });
+    await using patient = new PlatformClient({
+      token,
+      platformUrl: platform.url,
+      env: {},
+      retry: { maxRetries: 8, baseDelayMs: 1, maxDelayMs: 2 },
+    });
+    expect(await patient.listDeployments()).toEqual([]);
   });
 
   it('never retries a task status update blindly', async () => {
