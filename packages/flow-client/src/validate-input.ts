@@ -14,6 +14,7 @@ function describe(value: unknown): string {
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   }
   if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return value === null ? 'null' : typeof value;
 }
 
@@ -82,10 +83,34 @@ export function checkAgentConfig(config: unknown): AgentCreateRequest {
       : config;
   const result = v.safeParse(AgentCreateRequestSchema, body);
   if (result.success) return result.output;
-  throw new InvalidArgumentError(
-    result.issues.map((issue) => ({
-      setting: `config${v.getDotPath(issue) ? `.${v.getDotPath(issue)}` : ''}`,
-      message: `${issue.message}, received ${issue.received}`,
-    })),
-  );
+  // One problem per field (the first), so `endpoint: "x"` is not reported twice.
+  const problems = new Map<string, string>();
+  for (const issue of result.issues) {
+    const path = v.getDotPath(issue);
+    const setting = `config${path ? `.${path}` : ''}`;
+    if (!problems.has(setting)) problems.set(setting, agentIssueMessage(issue));
+  }
+  throw new InvalidArgumentError([...problems].map(([setting, message]) => ({ setting, message })));
+}
+
+const AGENT_KEYS = Object.keys(AgentCreateRequestSchema.entries);
+const EXPECTED_TYPES: Record<string, string> = {
+  Object: 'a JSON object',
+  Array: 'an array',
+  string: 'a string',
+  boolean: 'a boolean',
+};
+
+/** A readable message for one schema issue: what was expected, and what came instead. */
+function agentIssueMessage(issue: v.BaseIssue<unknown>): string {
+  const key = issue.path?.at(-1)?.key;
+  if (issue.type === 'strict_object' && issue.input !== undefined && typeof key === 'string') {
+    return `unknown key; expected only ${AGENT_KEYS.join(', ')}`;
+  }
+  if (issue.input === undefined && typeof key === 'string') return 'required, but missing';
+  if (issue.kind === 'schema' && issue.expected && issue.message.startsWith('Invalid type')) {
+    const expected = EXPECTED_TYPES[issue.expected] ?? issue.expected;
+    return `expected ${expected}, received ${describe(issue.input)}`;
+  }
+  return `${issue.message}, received ${describe(issue.input)}`;
 }

@@ -72,7 +72,35 @@ describe('flows, agents and system routes against FakeAiSpine', () => {
     ]);
     expect((error as Error).message).toContain('"telepathy"');
     expect((error as Error).message).toContain(AGENT_CAPABILITIES.join(', '));
-    await expect(client.createAgent('nope' as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(client.createAgent('nope' as never)).rejects.toThrow(
+      'Invalid argument: config: expected a JSON object, received "nope"',
+    );
+    expect(spine.requests).toHaveLength(0);
+  });
+
+  it('names missing and unknown keys once each, with what was expected', async () => {
+    const spine = await startSpine();
+    const client = new FlowClient({ baseUrl: spine.url });
+    const error = (await client
+      .createAgent({
+        agent_id: 'a',
+        endpoint: 'x',
+        capabilities: 'conversation',
+        extra: 1,
+      } as never)
+      .catch((e: unknown) => e)) as InvalidArgumentError;
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error.problems).toEqual([
+      { setting: 'config.name', message: 'required, but missing' },
+      { setting: 'config.description', message: 'required, but missing' },
+      { setting: 'config.endpoint', message: 'Expected an absolute URL, received "x"' },
+      { setting: 'config.capabilities', message: 'expected an array, received "conversation"' },
+      {
+        setting: 'config.extra',
+        message:
+          'unknown key; expected only agent_id, name, description, endpoint, capabilities, agent_type, is_active',
+      },
+    ]);
     expect(spine.requests).toHaveLength(0);
   });
 
