@@ -218,6 +218,25 @@ describe('artifacts and secrets', () => {
     expect((await call('GET', '/satellites/v1/artifacts/nope')).status).toBe(422);
   });
 
+  it('answers 400 when the bucket cannot mint URLs, until restored (§4.10)', async () => {
+    platform.failArtifactUrls('bucket unreachable');
+    for (const path of [
+      `/satellites/v1/artifacts/${artifactId}/download-url`,
+      `/satellites/v1/artifacts/${artifactId}`,
+    ]) {
+      expect(await call('GET', path)).toMatchObject({
+        status: 400,
+        body: { detail: 'Failed to generate download URL: bucket unreachable' },
+      });
+    }
+    // An unknown artifact is still a 404: the lookup comes before minting.
+    expect((await call('GET', `/satellites/v1/artifacts/${crypto.randomUUID()}`)).status).toBe(404);
+    platform.failArtifactUrls(undefined);
+    expect((await call('GET', `/satellites/v1/artifacts/${artifactId}/download-url`)).status).toBe(
+      200,
+    );
+  });
+
   it('lists and gets the orbit’s secrets with decrypted values; 404 elsewhere', async () => {
     const secret = platform.createSecret({
       name: 'OPENAI_API_KEY',

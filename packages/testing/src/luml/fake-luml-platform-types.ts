@@ -121,6 +121,12 @@ export interface FakeLumlPlatform extends AsyncDisposable {
   uploadArtifact(input: UploadArtifactInput): Artifact;
   /** A fresh presigned download URL for an artifact (what `download-url` returns). */
   artifactDownloadUrl(artifactId: string): string;
+  /**
+   * Make the bucket unable to mint URLs: `download-url` and `artifacts/{id}` then answer 400
+   * `{"detail": "Failed to generate download URL: <reason>"}` (reference §4.10) until this is
+   * called with `undefined`.
+   */
+  failArtifactUrls(reason: string | undefined): void;
   /** Create an orbit secret. */
   createSecret(input: CreateSecretInput): OrbitSecret;
   /** Add a user credential; `authorized` says whether `inference-access` accepts it. */

@@ -179,6 +179,9 @@ export async function startFakeLumlPlatform(
       if (!stored) throw new Error(`fake LUML platform: no artifact ${id}`);
       return presigner.presign(origin, stored);
     },
+    failArtifactUrls: (reason) => {
+      fake.storageFailure = reason;
+    },
     createSecret: (input) => state.createSecret(input),
     addUserApiKey: (input = {}) => {
       const key = input.key ?? generateUserKey();

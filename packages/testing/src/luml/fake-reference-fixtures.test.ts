@@ -28,11 +28,10 @@ const IDS = {
 const SATELLITE_KEY = 'dfssat_ElrtvzEokFpY__ygi38cj0OOEiepWRtPV_mou-JmYuk';
 const USER_KEY = 'dfs_F-xvH1zvbdOiSxErZPsmpuyD1cPWHrAF2rSI1n6K96E';
 
-// Not served by the platform (satellite agent / model server), plain examples, or failures
-// the fake cannot be put into (a satellite row gone while its key still authenticates; a
-// bucket that cannot mint URLs).
+// Not served by the platform (satellite agent / model server), plain examples, or a failure
+// the fake cannot be put into (a satellite row gone while its key still authenticates).
 const NOT_PLATFORM = /^(agent-|model-|form-spec)/;
-const UNREPRODUCIBLE = new Set(['pair-satellite-not-found', 'artifact-download-url-failed']);
+const UNREPRODUCIBLE = new Set(['pair-satellite-not-found']);
 
 const names = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
@@ -71,6 +70,7 @@ async function world(name: string): Promise<FakeLumlPlatform> {
     });
   if (name === 'delete-deployment' || name === 'user-delete-deployment-conflict')
     platform.requestDeploymentDeletion(IDS.deployment);
+  if (name === 'artifact-download-url-failed') platform.failArtifactUrls('bucket unreachable');
   if (name === 'inference-access-denied')
     platform.addUserApiKey({ key: USER_KEY, authorized: false });
   return platform;

@@ -29,6 +29,8 @@ export interface FakeContext {
   /** The server's origin, `http://127.0.0.1:<port>`. */
   origin(): string;
   quirks: Required<LumlQuirks>;
+  /** When set, minting artifact URLs fails with this reason (400, reference §4.10). */
+  storageFailure?: string | undefined;
 }
 
 /** Answer 422 with FastAPI's list form when there are issues; true when answered. */

@@ -68,18 +68,25 @@ export function satelliteRoutes(fake: FakeContext): Route[] {
     return stored;
   };
 
+  /** A presigned URL, or the platform's 400 when the bucket cannot mint one (§4.10). */
+  const presign = (stored: Parameters<typeof fake.presigner.presign>[1]): string => {
+    if (fake.storageFailure !== undefined)
+      throw new PlatformError(400, `Failed to generate download URL: ${fake.storageFailure}`);
+    return fake.presigner.presign(fake.origin(), stored);
+  };
+
   const artifactRoutes = (prefix: string, deprecated: boolean): Route[] => [
     route('GET', `${prefix}/{artifact_id}/download-url`, (ctx, satellite, issues) => {
       const id = checkPathUuid(ctx.params.artifact_id ?? '', 'artifact_id', issues);
       if (rejectInvalid(ctx, issues) || id === undefined) return;
       const stored = ownArtifact(satellite, id);
-      sendJson(ctx.res, 200, { url: fake.presigner.presign(fake.origin(), stored) });
+      sendJson(ctx.res, 200, { url: presign(stored) });
     }),
     route('GET', `${prefix}/{artifact_id}`, (ctx, satellite, issues) => {
       const id = checkPathUuid(ctx.params.artifact_id ?? '', 'artifact_id', issues);
       if (rejectInvalid(ctx, issues) || id === undefined) return;
       const stored = ownArtifact(satellite, id);
-      const url = fake.presigner.presign(fake.origin(), stored);
+      const url = presign(stored);
       // Quirk §18.3: only the deprecated route carries `model`; the new one has `artifact` only.
       sendJson(
         ctx.res,
