@@ -179,10 +179,16 @@ export class FlowClient implements AsyncDisposable {
         throw e;
       });
       if (!current) throw error;
-      throw new ExecutionNotRunningError(
-        `Execution ${executionId} cannot be cancelled: it is not running (status: ${current.status}); only running executions can be cancelled`,
-        { ...initFrom(error), executionId, currentStatus: current.status },
-      );
+      // A run that was still `pending` when the cancel arrived may be `running` by the GET.
+      const message =
+        current.status === 'running'
+          ? `Execution ${executionId} was not running yet when the cancel arrived (still pending); it is running now, so cancelling again may succeed`
+          : `Execution ${executionId} cannot be cancelled: it is not running (status: ${current.status}); only running executions can be cancelled`;
+      throw new ExecutionNotRunningError(message, {
+        ...initFrom(error),
+        executionId,
+        currentStatus: current.status,
+      });
     }
   }
 

@@ -208,6 +208,34 @@ describe('executions against FakeAiSpine with loopback agents', () => {
     await expect(client.getExecution(unknown)).rejects.toThrow(/not found/);
   });
 
+  it('says so when a cancel refused for a pending run finds it running afterwards', async () => {
+    const held = heldAgent({});
+    const spine = await startSpine({ held: held.handler }, { executionStartDelayMs: 20 });
+    // The cancel reaches the server while the run is pending (404); its answer is handed back
+    // only once the run has started, so the client's follow-up GET sees `running`.
+    const client = new FlowClient({
+      baseUrl: spine.url,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        if (String(input instanceof Request ? input.url : input).endsWith('/cancel')) {
+          await held.entered;
+        }
+        return response;
+      },
+    });
+    const { execution_id } = await client.executeFlow('held_flow', {});
+    const error = (await client
+      .cancelExecution(execution_id)
+      .catch((e: unknown) => e)) as ExecutionNotRunningError;
+    expect(error).toBeInstanceOf(ExecutionNotRunningError);
+    expect(error.currentStatus).toBe('running');
+    expect(error.message).toContain('was not running yet when the cancel arrived');
+    await expect(client.cancelExecution(execution_id)).resolves.toEqual({
+      message: 'Execution cancelled successfully',
+    });
+    held.release();
+  });
+
   it('checks execution ids locally instead of letting the server answer 422', async () => {
     const spine = await startSpine();
     const client = new FlowClient({ baseUrl: spine.url });
