@@ -1,5 +1,12 @@
 // llama-orch protocol reference §14 (completion = enqueue, stream, join) and §7 (explicit cancel).
-import { AbortError, ApiError, StreamError, UplinkError } from '@uplink/core-schemas';
+import {
+  AbortError,
+  ApiError,
+  redactText,
+  redactValue,
+  StreamError,
+  UplinkError,
+} from '@uplink/core-schemas';
 import type { SseMetrics } from '@uplink/core-schemas/llama-orch';
 import { iteratorToStream } from '@uplink/http';
 import type { EnqueueResult } from './enqueue-result.js';
@@ -63,6 +70,8 @@ export interface CompletionStreamInit {
   signals: (AbortSignal | undefined)[];
   /** Called once when the result settles. */
   onSettled?: (() => void) | undefined;
+  /** Credentials to scrub from a server's error frame before it becomes an error. */
+  secrets?: (() => Iterable<string>) | undefined;
 }
 
 /**
@@ -219,7 +228,7 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
           end = event;
         } else {
           this.#terminal = true;
-          throw streamErrorFrom(event, this.taskId, this.correlationId);
+          throw streamErrorFrom(event, this.taskId, this.correlationId, this.#init.secrets?.());
         }
       }
       for (const token of orderer.flush()) {
@@ -278,13 +287,20 @@ function streamErrorFrom(
   event: TaskErrorEvent,
   taskId: string,
   correlationId: string,
+  secrets: Iterable<string> = [],
 ): StreamError {
-  return new StreamError(`Task ${taskId} failed on the server: ${event.code}: ${event.message}`, {
+  // The frame's text is the server's: it may echo a credential, which must not reach an error.
+  const list = [...secrets];
+  const message = redactText(
+    `Task ${taskId} failed on the server: ${event.code}: ${event.message}`,
+    list,
+  );
+  return new StreamError(message, {
     code: event.code,
     retriable: event.retriable,
     event: 'error',
     correlationId,
-    data: event.data,
+    data: redactValue(event.data, list),
   });
 }
 

@@ -77,6 +77,8 @@ export class OrchClient implements AsyncDisposable {
   readonly #closer = new AbortController();
   readonly #clientSignal: { signal: AbortSignal; dispose(): void };
   readonly #active = new Set<CompletionStream>();
+  /** Credentials this client sends (a token function's recent values included), for redaction. */
+  readonly #secrets = new Set<string>();
 
   constructor(options: OrchClientOptions = {}) {
     const resolved = resolveOrchClientOptions(options);
@@ -89,9 +91,10 @@ export class OrchClient implements AsyncDisposable {
     this.#clientSignal = anySignal([options.signal, this.#closer.signal]);
     const auth = combineAuth([
       options.apiKey === undefined ? undefined : header('X-API-Key', options.apiKey),
-      options.token === undefined ? undefined : bearer(options.token),
+      options.token === undefined ? undefined : bearer(this.#rememberToken(options.token)),
     ]);
     const secrets = [options.apiKey, typeof options.token === 'string' ? options.token : undefined];
+    for (const secret of secrets) if (secret) this.#secrets.add(secret);
     this.#http = createHttpClient({
       ...pickTransportOptions(options),
       baseUrl: resolved.baseUrl,
@@ -222,6 +225,7 @@ export class OrchClient implements AsyncDisposable {
         this.streamTask(taskId, { signal, correlationId, verbose: options.verbose }),
       cancel: () => this.#cancelQuietly(taskId, correlationId),
       onSettled: () => this.#active.delete(stream),
+      secrets: () => this.#secrets,
     });
     this.#active.add(stream);
     return stream;
@@ -249,6 +253,19 @@ export class OrchClient implements AsyncDisposable {
   /** Same as {@link close}, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** Wrap a token function so each value it returns is remembered for redaction (bounded). */
+  #rememberToken(
+    token: string | (() => string | Promise<string>),
+  ): string | (() => Promise<string>) {
+    if (typeof token === 'string') return token;
+    return async () => {
+      const value = await token();
+      if (this.#secrets.size >= 32) this.#secrets.delete(this.#secrets.values().next().value!);
+      this.#secrets.add(value);
+      return value;
+    };
   }
 
   #correlationFor(options: CallOptions): string {

@@ -1,0 +1,231 @@
+import { RateLimitError, TimeoutError } from '@uplink/core-schemas';
+import type { Logger } from '@uplink/http';
+import { startFakeLlamaOrch } from '@uplink/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OrchClient } from '../src/index.js';
+import {
+  frames,
+  json,
+  type ScriptedServer,
+  type ScriptReply,
+  type SeenRequest,
+  sse,
+  startScriptedServer,
+} from './scripted-server.js';
+
+// The transport settings the issue lists (timeouts, retry, fetch, logger) as OrchClient uses
+// them, and the 429 hints enqueue honours (Retry-After, X-Backoff-Ms, retry_after_ms).
+const request = { model_ref: 'sha256:abc', engine: 'llamacpp' as const, ctx: 8192, max_tokens: 2 };
+const admit = (req: SeenRequest): ScriptReply => {
+  const body = JSON.parse(req.body) as { task_id: string };
+  return json(202, {
+    task_id: body.task_id,
+    queue_position: 0,
+    predicted_start_ms: 0,
+    backoff_ms: 0,
+  });
+};
+const done = sse(frames(['started', {}], ['token', { t: 'ok', i: 0 }], ['end', {}]));
+
+let server: ScriptedServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+interface Line {
+  level: string;
+  message: string;
+  fields: Record<string, unknown> | undefined;
+}
+function recordingLogger(): { logger: Logger; lines: Line[] } {
+  const lines: Line[] = [];
+  const at =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      lines.push({ level, message, fields });
+    };
+  return {
+    lines,
+    logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
+  };
+}
+
+/** Enqueue answers 429 `first` once, then admits; the stream completes. */
+async function throttledOnce(first: ScriptReply): Promise<ScriptedServer> {
+  let posts = 0;
+  server = await startScriptedServer((req) => {
+    if (req.path === '/v1/tasks') return posts++ === 0 ? first : admit(req);
+    if (req.path.includes('/stream')) return done;
+    return { status: 204 };
+  });
+  return server;
+}
+
+const envelope = (extra: Record<string, unknown> = {}) => ({
+  code: 'ADMISSION_REJECT',
+  message: 'queue full policies applied',
+  retriable: true,
+  policy_label: 'reject',
+  ...extra,
+});
+
+describe('429 on enqueue', () => {
+  it('waits out Retry-After (seconds) alone, then retries with the same task_id', async () => {
+    const s = await throttledOnce(json(429, envelope(), { 'retry-after': '1' }));
+    const { logger, lines } = recordingLogger();
+    const client = new OrchClient({ baseUrl: s.url, logger });
+    const t0 = Date.now();
+    const result = await client.createCompletion(request);
+    expect(result.text).toBe('ok');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+    const retry = lines.find((l) => l.message === 'http retry');
+    expect(retry?.fields).toMatchObject({ delayMs: 1000, method: 'POST' });
+    const posts = s.requests.filter((r) => r.path === '/v1/tasks');
+    expect(posts).toHaveLength(2);
+    expect(JSON.parse(posts[1]!.body).task_id).toBe(JSON.parse(posts[0]!.body).task_id);
+    await client.close();
+  });
+
+  it('waits out the body retry_after_ms when no header is sent', async () => {
+    const s = await throttledOnce(json(429, envelope({ retry_after_ms: 40 })));
+    const { logger, lines } = recordingLogger();
+    const client = new OrchClient({ baseUrl: s.url, logger });
+    expect((await client.createCompletion(request)).text).toBe('ok');
+    expect(lines.find((l) => l.message === 'http retry')?.fields).toMatchObject({ delayMs: 40 });
+    await client.close();
+  });
+
+  it('gives up after maxRetries with a RateLimitError carrying the hints', async () => {
+    server = await startScriptedServer((req) =>
+      req.path === '/v1/tasks'
+        ? json(429, envelope({ retry_after_ms: 5 }), { 'x-backoff-ms': '5', 'retry-after': '0' })
+        : { status: 204 },
+    );
+    const client = new OrchClient({ baseUrl: server.url, retry: { maxRetries: 2 } });
+    const error = await client.createCompletion(request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ code: 'ADMISSION_REJECT', retriable: true });
+    expect(server.requests.filter((r) => r.path === '/v1/tasks')).toHaveLength(3);
+    // Refused for sure: nothing to cancel.
+    expect(server.requests.some((r) => r.path.endsWith('/cancel'))).toBe(false);
+    await client.close();
+  });
+});
+
+describe('timeouts', () => {
+  it('timeoutMs bounds a non-streaming call', async () => {
+    server = await startScriptedServer(() => ({ raw: () => {} }));
+    const client = new OrchClient({ baseUrl: server.url, timeoutMs: 50, retry: false });
+    const error = await client.getCapabilities().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ timeout: 'attempt' });
+    await client.close();
+  });
+
+  it('timeoutMs does not cut a stream that takes longer (only streamIdleTimeoutMs applies)', async () => {
+    const orch = await startFakeLlamaOrch({ tokensPerSecond: 50 });
+    const client = new OrchClient({ baseUrl: orch.url, apiKey: 'valid', timeoutMs: 100 });
+    try {
+      const t0 = Date.now();
+      const result = await client.createCompletion({ ...request, seed: 42, max_tokens: 12 });
+      expect(result.tokensOut).toBe(12);
+      expect(Date.now() - t0).toBeGreaterThan(150);
+    } finally {
+      await client.close();
+      await orch.close();
+    }
+  });
+
+  it('streamIdleTimeoutMs fails a silent stream with TimeoutError(idle) and cancels the task', async () => {
+    server = await startScriptedServer((req) => {
+      if (req.path === '/v1/tasks') return admit(req);
+      if (req.path.includes('/stream')) {
+        return {
+          raw: (res) => {
+            res.writeHead(200, { 'content-type': 'text/event-stream' });
+            res.write(frames(['started', {}]));
+          },
+        };
+      }
+      return { status: 204 };
+    });
+    const client = new OrchClient({ baseUrl: server.url, streamIdleTimeoutMs: 80 });
+    const stream = client.streamCompletion(request);
+    const error = await stream.finalResult().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ timeout: 'idle' });
+    expect(server.requests.some((r) => r.path === `/v1/tasks/${stream.taskId}/cancel`)).toBe(true);
+    await client.close();
+  });
+});
+
+describe('fetch, logger and secrets', () => {
+  it('uses the given fetch for every request', async () => {
+    server = await startScriptedServer((req) =>
+      req.path === '/v1/tasks' ? admit(req) : req.path.includes('/stream') ? done : { status: 204 },
+    );
+    const seen: string[] = [];
+    const client = new OrchClient({
+      baseUrl: server.url,
+      fetch: (input, init) => {
+        seen.push(input instanceof Request ? input.url : String(input));
+        return fetch(input, init);
+      },
+    });
+    await client.createCompletion(request);
+    expect(seen.map((u) => new URL(u).pathname)).toEqual([
+      '/v1/tasks',
+      expect.stringMatching(/^\/v1\/tasks\/[^/]+\/stream$/),
+    ]);
+    await client.close();
+  });
+
+  it('never writes the API key or token into logs, errors or toJSON()', async () => {
+    const apiKey = 'sk-orch-key-0123456789';
+    const token = 'tok-orch-secret-9876543210';
+    server = await startScriptedServer((req) => {
+      if (req.path === '/v1/capabilities') {
+        // A server that echoes the credentials back in its error body.
+        return json(401, { code: 'BAD_TOKEN', message: `bad key ${apiKey} and token ${token}` });
+      }
+      if (req.path === '/v1/tasks') return admit(req);
+      if (req.path.includes('/stream'))
+        return sse(frames(['started', {}], ['error', { message: `adapter saw ${token}` }]));
+      return { status: 204 };
+    });
+    const { logger, lines } = recordingLogger();
+    const client = new OrchClient({ baseUrl: server.url, apiKey, token, logger, retry: false });
+    // A token function's values are scrubbed too (v2 rotates tokens this way).
+    const rotating = new OrchClient({
+      baseUrl: server.url,
+      token: async () => token,
+      retry: false,
+    });
+    const errors = [
+      await client.getCapabilities().catch((e: unknown) => e),
+      await client.createCompletion(request).catch((e: unknown) => e),
+      await rotating.createCompletion(request).catch((e: unknown) => e),
+    ];
+    await client.close();
+    await rotating.close();
+    expect(errors.map((e) => (e as Error).name)).toEqual([
+      'AuthenticationError',
+      'StreamError',
+      'StreamError',
+    ]);
+    expect(server.requests[0]!.headers['x-api-key']).toBe(apiKey);
+    expect(lines.length).toBeGreaterThan(0);
+    const everything = JSON.stringify([
+      lines,
+      errors.map((e) => [
+        String(e),
+        (e as Error).message,
+        JSON.stringify(e),
+        String((e as Error).cause),
+      ]),
+    ]);
+    expect(everything).not.toContain(apiKey);
+    expect(everything).not.toContain(token);
+  });
+});
