@@ -128,3 +128,23 @@ describe('presigned artifact downloads', () => {
     expect((await fetch(signed)).status).toBe(403);
   });
 });
+
+describe('artifact file names', () => {
+  it('serves artifacts whose names have directories, dot segments or nothing at all', async () => {
+    const base = `${platform.url}/v1/organizations/${platform.organizationId}/orbits/${platform.orbitId}`;
+    for (const fileName of ['../evil.bin', 'dir/x.bin', '..', '.', 'a b%2F.bin', '']) {
+      const res = await fetch(`${base}/artifacts?file_name=${encodeURIComponent(fileName)}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${platform.userApiKey}` },
+        body: `bytes of ${fileName}`,
+      });
+      expect(res.status).toBe(200);
+      const artifact = (await res.json()) as { id: string; file_name: string };
+      // The wire keeps the name as given (an empty one means the default).
+      expect(artifact.file_name).toBe(fileName || 'model.luml');
+      const got = await download({}, platform.artifactDownloadUrl(artifact.id));
+      expect(got.res.status, fileName).toBe(200);
+      expect(new TextDecoder().decode(got.body)).toBe(`bytes of ${fileName}`);
+    }
+  });
+});

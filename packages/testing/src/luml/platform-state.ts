@@ -21,6 +21,16 @@ import {
 
 const TWENTY_MINUTES_MS = 20 * 60 * 1000;
 
+/**
+ * The last path segment of a file name, for the bucket key: `dir/x.bin` and `../x.bin` become
+ * `x.bin`, and a name that is empty or only dots becomes `artifact`, because a URL parser
+ * would resolve `.`/`..` segments away and the presigned URL would no longer match its key.
+ */
+function objectName(fileName: string): string {
+  const last = fileName.split(/[/\\]/u).at(-1) ?? '';
+  return /^\.*$/u.test(last) ? 'artifact' : last;
+}
+
 /** The fake platform's in-memory database. */
 export class LumlState {
   /** Orbit id -> its (single) collection id. */
@@ -275,7 +285,7 @@ export class LumlState {
       tags: input.tags === undefined ? null : input.tags,
       type: input.type ?? 'model',
       collection_id: collectionId,
-      bucket_location: `orbits/${orbitId}/${id}/${fileName}`,
+      bucket_location: `orbits/${orbitId}/${id}/${objectName(fileName)}`,
       unique_identifier: `${name ?? 'artifact'}-${id.slice(-6)}`,
       status: input.status ?? 'uploaded',
       created_by_user: 'Ada Lovelace',

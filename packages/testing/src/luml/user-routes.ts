@@ -161,8 +161,9 @@ export function userRoutes(fake: FakeContext): Route[] {
       const bytes = await readBody(ctx.req);
       const stored = state.addArtifact({
         bytes,
-        fileName: ctx.url.searchParams.get('file_name') ?? undefined,
-        name: ctx.url.searchParams.get('name') ?? undefined,
+        // An empty parameter means "not given", as for an absent one.
+        fileName: ctx.url.searchParams.get('file_name') || undefined,
+        name: ctx.url.searchParams.get('name') || undefined,
         orbitId,
       });
       sendJson(ctx.res, 200, stored.artifact);
