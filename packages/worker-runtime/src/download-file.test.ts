@@ -24,6 +24,8 @@ interface ServeOptions {
   etag?: string | null;
   disposition?: string;
   status?: number;
+  /** Answer a Range request with a part starting this many bytes later than asked (a broken server). */
+  rangeShift?: number;
 }
 
 /** A file server with Range + If-Range support that can cut the connection mid-file. */
@@ -49,7 +51,7 @@ async function serveFile(options: ServeOptions = {}) {
     let start = 0;
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     if (range?.[1] && (!req.headers['if-range'] || req.headers['if-range'] === etag)) {
-      start = Number(range[1]);
+      start = Number(range[1]) + (options.rangeShift ?? 0);
       headers['content-range'] = `bytes ${start}-${BYTES.length - 1}/${BYTES.length}`;
     }
     headers['content-length'] = String(BYTES.length - start);
@@ -114,6 +116,38 @@ describe('downloadFile', () => {
     expect(Number(requests[1]?.range?.slice(6, -1))).toBeGreaterThan(0);
     expect(requests[1]?.ifRange).toBe(ETAG);
     expect((await readFile(result.path)).equals(BYTES)).toBe(true);
+  });
+
+  it('starts again instead of appending a part the server sent from the wrong offset', async () => {
+    dir = await tempDirectory();
+    const { server, requests, cut } = await serveFile({ cutAfter: 60_000, rangeShift: 1000 });
+    const result = await downloadFile(`${server.url}/a.bin`, join(dir.path, 'out.bin'), {
+      onProgress: (p) => p.bytes >= 60_000 && cut(),
+      progressIntervalMs: 0,
+      backoff: { baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    expect(requests).toHaveLength(3);
+    expect(requests[1]?.range).toMatch(/^bytes=\d+-$/);
+    expect(requests[2]?.range).toBeUndefined();
+    expect(result).toMatchObject({ bytes: BYTES.length, sha256: SHA, resumes: 0 });
+    expect((await readFile(result.path)).equals(BYTES)).toBe(true);
+  });
+
+  it('reports a server that keeps sending the wrong part as a ConnectionError', async () => {
+    dir = await tempDirectory();
+    const target = join(dir.path, 'out.bin');
+    await writeFile(`${target}.part`, 'x');
+    const { server, cut } = await serveFile({ cutAfter: 10_000, rangeShift: 5 });
+    const error = await downloadFile(`${server.url}/a.bin`, target, {
+      onProgress: (p) => p.bytes >= 10_000 && cut(),
+      progressIntervalMs: 0,
+      maxAttempts: 2,
+      backoff: { baseDelayMs: 1, maxDelayMs: 1 },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ConnectionError' });
+    expect((error as Error).message).toMatch(
+      /expected bytes from \d+, got Content-Range "bytes \d+-/,
+    );
   });
 
   it('starts again when the server has no validator to resume against', async () => {

@@ -136,7 +136,21 @@ export async function downloadFile(
       target ??= await resolveTarget(dest, response, url);
       await mkdir(dirname(target), { recursive: true });
       const part = `${target}.part`;
-      const append = resuming && response.status === 206 && rangeStart(response) === offset;
+      const start = response.status === 206 ? rangeStart(response) : 0;
+      if (start !== 0 && !(resuming && start === offset)) {
+        // A part we did not ask for (or an unreadable Content-Range): writing it would corrupt
+        // the file. Forget the partial data and ask for the whole file next time.
+        await response.body?.cancel().catch(() => undefined);
+        const sent = response.headers.get('content-range');
+        const expected = resuming ? offset : 0;
+        offset = 0;
+        validator = undefined;
+        throw new ConnectionError(
+          `Download of ${shownUrl} failed: expected bytes from ${expected}, got ${sent ? `Content-Range "${sent.slice(0, 100)}"` : 'a 206 without Content-Range'}; starting again`,
+          { method: 'GET', url: shownUrl },
+        );
+      }
+      const append = resuming && start === offset && offset > 0;
       if (!append) offset = 0;
       totalBytes = totalFrom(response, append ? offset : 0) ?? totalBytes;
       const etag = response.headers.get('etag');
