@@ -267,7 +267,12 @@ function buildResult(
   end: TaskEndEvent | undefined,
   enqueue: EnqueueResult,
 ): CompletionResult {
-  const texts = tokens.map((t) => t.text);
+  // Chunks leave as soon as they can; a token that arrived after its gap was given up on
+  // (see TokenOrderer) left late, so the joined result re-sorts to keep strict `i` order.
+  const ordered = tokens.every((t, k) => k === 0 || tokens[k - 1]!.index < t.index)
+    ? tokens
+    : [...tokens].sort((a, b) => a.index - b.index);
+  const texts = ordered.map((t) => t.text);
   return {
     text: texts.join(''),
     tokens: texts,

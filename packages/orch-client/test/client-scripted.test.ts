@@ -163,6 +163,26 @@ describe('OrchClient over a scripted loopback server', () => {
     expect(s.requests.some((r) => r.path.endsWith('/cancel'))).toBe(false);
   });
 
+  it('keeps the result in i order when a token arrives after its gap was given up on', async () => {
+    // 300 tokens ahead of a missing index 0 overflow the orderer's hold (256), so they are
+    // released; index 0 then arrives late. The chunks show arrival, the result strict order.
+    const ahead = Array.from({ length: 300 }, (_, k): [string, unknown] => [
+      'token',
+      { t: `<${k + 1}>`, i: k + 1 },
+    ]);
+    const body = frames(['started', {}], ...ahead, ['token', { t: '<0>', i: 0 }], ['end', {}]);
+    const s = await orchServer(() => sse(body));
+    const stream = new OrchClient({ baseUrl: s.url }).streamCompletion(request);
+    const seen: number[] = [];
+    for await (const chunk of stream) if (chunk.type === 'token') seen.push(chunk.index);
+    expect(seen).toHaveLength(301);
+    expect(seen.at(-1)).toBe(0);
+    const result = await stream.finalResult();
+    expect(result.tokensOut).toBe(301);
+    expect(result.tokens.slice(0, 3)).toEqual(['<0>', '<1>', '<2>']);
+    expect(result.text.endsWith('<299><300>')).toBe(true);
+  });
+
   it('tolerates the blank line between event: and data:', async () => {
     const pact =
       'event: started\n\ndata: {"queue_position":3,"predicted_start_ms":420}\n\n\nevent: token\n\ndata: {"t":"Hello","i":0}\n\n\nevent: end\n\ndata: {"tokens_out":1,"decode_ms":100}\n\n';
