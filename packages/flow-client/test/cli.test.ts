@@ -263,6 +263,51 @@ describe('ai-spine CLI (in process, against FakeAiSpine)', () => {
     }
   });
 
+  it('exits 2 for bad settings from flags or the environment, never echoing the key', async () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['health', '--base-url', 'nope'], {}, /baseUrl: expected an absolute http\(s\) URL/],
+      [['health'], { AI_SPINE_BASE_URL: 'ftp://spine.example.com' }, /baseUrl: expected/],
+      [['flows', 'list', '--api-prefix', 'api v1'], {}, /apiPrefix: expected '' or a path/],
+      [['health'], { AI_SPINE_API_KEY: 'sk_top secret' }, /apiKey: expected printable ASCII/],
+    ];
+    for (const [argv, env, message] of cases) {
+      const result = await cli(argv, env);
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toContain('top secret');
+      noStack(result.stderr);
+    }
+  });
+
+  it('exits 130 with one line when interrupted while waiting', async () => {
+    const held = heldAgent();
+    const spine = await startSpine({ held: held.handler });
+    const env = { AI_SPINE_BASE_URL: spine.url };
+    const run = await cli(['run', 'held_flow', '--input', '{}', '--json'], env);
+    const id = JSON.parse(run.stdout).execution_id as string;
+    await held.entered;
+    const interrupt = new AbortController();
+    const stdout = capture();
+    const stderr = capture();
+    const waiting = runCli(['executions', 'wait', id, '--interval', '5'], {
+      env,
+      stdout: stdout.stream,
+      stderr: {
+        write(text: string) {
+          // Ctrl-C once the first status line is out: the wait is under way.
+          if (text.includes(' running ')) interrupt.abort(new Error('interrupted'));
+          return stderr.stream.write(text);
+        },
+      },
+      signal: interrupt.signal,
+    });
+    expect(await waiting).toBe(130);
+    expect(stderr.text).toContain(`${id} running`);
+    expect(stderr.text.endsWith('ai-spine: interrupted\n')).toBe(true);
+    noStack(stderr.text);
+    held.release();
+  });
+
   it('exits 6 when the server cannot be reached', async () => {
     const spine = await startSpine();
     const url = spine.url;

@@ -3,6 +3,7 @@ import {
   ConnectionError,
   InternalServerError,
   NotFoundError,
+  TimeoutError,
 } from '@uplink/core-schemas';
 import { startFakeAgent } from '@uplink/testing';
 import { describe, expect, it } from 'vitest';
@@ -280,6 +281,56 @@ describe('executions against FakeAiSpine with loopback agents', () => {
     await expect(client.executeFlow('credit_analysis', {})).rejects.toBeInstanceOf(ConnectionError);
     expect(spine.requests.filter((r) => r.url === '/api/v1/flows/execute')).toHaveLength(2);
     expect(spine.executions.size).toBe(0);
+  });
+
+  it('times out an execute attempt once and does not retry it', async () => {
+    const spine = await startSpine(
+      { ok: () => ({ fine: true }) },
+      { faults: { routes: { 'POST /api/v1/flows/execute': { latency: 1, latencyMs: 300 } } } },
+    );
+    const client = new FlowClient({
+      baseUrl: spine.url,
+      timeoutMs: 50,
+      retry: { maxRetries: 5, baseDelayMs: 1 },
+    });
+    const error = await client.executeFlow('ok_flow', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).timeout).toBe('attempt');
+    expect(spine.requests.filter((r) => r.url === '/api/v1/flows/execute')).toHaveLength(1);
+  });
+
+  it('retries a GET whose answer was cut mid-body, and logs attempts without the key', async () => {
+    const lines: string[] = [];
+    const record = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+      lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
+    const logger = {
+      debug: record('debug'),
+      info: record('info'),
+      warn: record('warn'),
+      error: record('error'),
+    };
+    const spine = await startSpine({ ok: () => ({ fine: true }) }, { apiKeyRequired: true });
+    const apiKey = 'sk_log-check-0123456789abcdefghij';
+    spine.addUser({ apiKey });
+    const client = new FlowClient({
+      baseUrl: spine.url,
+      apiKey,
+      logger,
+      retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 },
+    });
+    const { execution_id } = await client.executeFlow('ok_flow', {});
+    await spine.whenSettled(execution_id);
+    spine.faults.configure({ routes: { 'GET /api/v1/executions/*': { truncate: 1 } } });
+    const cut = await client.getExecution(execution_id).catch((e: unknown) => e);
+    expect(cut).toBeInstanceOf(ConnectionError);
+    expect(spine.faults.stats.truncate).toBe(3);
+    spine.faults.configure({});
+    await expect(client.getExecution(execution_id)).resolves.toMatchObject({
+      status: 'completed',
+    });
+    expect(lines.some((line) => line.startsWith('debug http retry'))).toBe(true);
+    expect(lines.join('\n')).not.toContain(apiKey);
+    expect(JSON.stringify((cut as ConnectionError).toJSON())).not.toContain(apiKey);
   });
 
   it('retries GETs on 503 and polls through transient failures while waiting', async () => {
