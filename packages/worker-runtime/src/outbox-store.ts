@@ -1,7 +1,8 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TaskStatus } from '@uplink/core-schemas/luml';
+import { type TaskStatus, TaskStatusSchema } from '@uplink/core-schemas/luml';
+import * as v from 'valibot';
 
 /** One status update waiting to be accepted by the platform. */
 export interface OutboxEntry {
@@ -53,6 +54,21 @@ export const OUTBOX_FILE_NAME = 'outbox.jsonl';
 
 type LogLine = { op: 'add'; entry: OutboxEntry } | { op: 'ack'; id: string };
 
+/** A log line as read back: anything else (hand edits, another version, a bad disk) is skipped. */
+const LogLineSchema = v.variant('op', [
+  v.object({
+    op: v.literal('add'),
+    entry: v.object({
+      id: v.pipe(v.string(), v.nonEmpty()),
+      taskId: v.pipe(v.string(), v.nonEmpty()),
+      status: TaskStatusSchema,
+      result: v.nullable(v.record(v.string(), v.unknown())),
+      enqueuedAt: v.number(),
+    }),
+  }),
+  v.object({ op: v.literal('ack'), id: v.string() }),
+]);
+
 /**
  * Keeps entries in `<stateDir>/outbox.jsonl`, an append-only log of `add` and `ack` lines that
  * is compacted on load, so task results survive a crash or restart. Each write is appended
@@ -66,11 +82,17 @@ export class FileOutboxStore implements OutboxStore {
   #writes: Promise<void> = Promise.resolve();
   #live = new Map<string, OutboxEntry>();
   #lines = 0;
+  #skipped = 0;
 
   /** @param stateDir directory for the log; created on `load()` when missing. */
   constructor(stateDir: string) {
     this.#dir = stateDir;
     this.path = join(stateDir, OUTBOX_FILE_NAME);
+  }
+
+  /** Lines the last `load()` skipped because they were not outbox entries (a torn last line excluded). */
+  get skippedLines(): number {
+    return this.#skipped;
   }
 
   /** Replay the log (ignoring a torn last line), compact it, and return the live entries. */
@@ -81,15 +103,22 @@ export class FileOutboxStore implements OutboxStore {
       throw error;
     });
     this.#live = new Map();
+    this.#skipped = 0;
     for (const raw of text.split('\n')) {
       if (!raw.trim()) continue;
-      let line: LogLine;
+      let parsed: unknown;
       try {
-        line = JSON.parse(raw) as LogLine;
+        parsed = JSON.parse(raw);
       } catch {
         continue; // torn write at a crash
       }
-      if (line.op === 'add' && line.entry?.id) this.#live.set(line.entry.id, line.entry);
+      const checked = v.safeParse(LogLineSchema, parsed);
+      if (!checked.success) {
+        this.#skipped++;
+        continue;
+      }
+      const line: LogLine = checked.output;
+      if (line.op === 'add') this.#live.set(line.entry.id, line.entry);
       else if (line.op === 'ack') this.#live.delete(line.id);
     }
     await this.#compact();

@@ -152,11 +152,38 @@ describe('Outbox', () => {
     );
     const store = new FileOutboxStore(dir.path);
     expect((await store.load()).map((e) => e.id)).toEqual(['e1']);
+    expect(store.skippedLines).toBe(0);
     expect((await readFile(path, 'utf8')).trim().split('\n')).toHaveLength(1);
     await store.remove('e1');
     await store.remove('missing');
     await store.close();
     expect(await new FileOutboxStore(dir.path).load()).toEqual([]);
+  });
+
+  it('file store skips lines that are JSON but not outbox entries, instead of crashing', async () => {
+    dir = await tempDirectory();
+    const path = join(dir.path, OUTBOX_FILE_NAME);
+    const entry = {
+      id: 'e1',
+      taskId: 't',
+      status: 'failed',
+      result: { reason: 'x' },
+      enqueuedAt: 1,
+    };
+    const lines = [
+      'null',
+      '42',
+      '"text"',
+      JSON.stringify({ op: 'add', entry: { id: 'e3' } }),
+      JSON.stringify({ op: 'add', entry: { ...entry, id: 'e4', status: 'completed' } }),
+      JSON.stringify({ op: 'rewind' }),
+      JSON.stringify({ op: 'add', entry }),
+    ];
+    await writeFile(path, `${lines.join('\n')}\n`);
+    const store = new FileOutboxStore(dir.path);
+    expect(await store.load()).toEqual([entry]);
+    expect(store.skippedLines).toBe(6);
+    await store.close();
   });
 
   it('memory store keeps entries until removed', async () => {

@@ -23,6 +23,12 @@ export async function openClientAndOutbox(
     (settings.stateDir ? new FileOutboxStore(settings.stateDir) : new MemoryOutboxStore());
   const outbox = new Outbox({ client, store, logger, backoff: options.outboxBackoff });
   await outbox.open();
+  if (store instanceof FileOutboxStore && store.skippedLines > 0) {
+    logger.warn('outbox: skipped lines of the state file that are not outbox entries', {
+      path: store.path,
+      skipped: store.skippedLines,
+    });
+  }
   return { client, ownsClient: options.client === undefined, outbox };
 }
 
