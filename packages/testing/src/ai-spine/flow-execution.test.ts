@@ -4,7 +4,7 @@ import {
   ExecutionResponseSchema,
   ExecutionResultsSchema,
 } from '@uplink/core-schemas/ai-spine';
-import { describe, expect, onTestFinished, test } from 'vitest';
+import { afterEach, describe, expect, onTestFinished, test, vi } from 'vitest';
 import {
   agentReply,
   type FakeAgentHandler,
@@ -287,6 +287,47 @@ describe('flow execution through real agents', () => {
     );
     await aborted.promise;
     expect(slow.calls).toHaveLength(1);
+  });
+});
+
+describe('the default agent timeout', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  test('is the backend fixed 30 s: a call still open at 29.999 s fails at 30 s', async () => {
+    const fake = await spine();
+    expect(fake.agentTimeoutMs).toBe(30_000);
+    const entered = deferred();
+    const slow = await agent({
+      handler: (_req, { signal }) =>
+        new Promise((_resolve, reject) => {
+          entered.resolve();
+          signal.addEventListener('abort', () => reject(new Error('aborted')));
+        }),
+    });
+    fake.registerAgent({ agent_id: 'slow', endpoint: slow.url });
+    fake.addFlow({
+      flow_id: 'slow_flow',
+      name: 'Slow',
+      description: 'one slow agent',
+      entry_point: 'step',
+      exit_points: ['step'],
+      nodes: [{ id: 'step', agent_id: 'slow', type: 'processor' }],
+    });
+    // Only the timers the runner arms are faked; sockets keep using real I/O.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const started = await execute(fake, 'slow_flow', {});
+    await vi.advanceTimersByTimeAsync(0); // the task's start delay (0 ms)
+    await entered.promise;
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(fake.executions.get(started.execution_id)?.status).toBe('running');
+    await vi.advanceTimersByTimeAsync(1);
+    const settled = await fake.whenSettled(started.execution_id);
+    expect(settled.status).toBe('failed');
+    expect(settled.error_message).toBe(
+      `ReadTimeout: no answer from ${slow.url}/execute within 30000 ms`,
+    );
   });
 });
 
