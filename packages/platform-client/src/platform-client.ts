@@ -168,7 +168,9 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
   }
 
   /** `GET /tasks[?status=]`. Without `status`, every task of this satellite. */
-  async listTasks(query: { status?: TaskStatus } & CallOptions = {}): Promise<SatelliteTask[]> {
+  async listTasks(
+    query: { status?: TaskStatus | undefined } & CallOptions = {},
+  ): Promise<SatelliteTask[]> {
     if (query.status !== undefined && !v.is(TaskStatusSchema, query.status)) {
       throw new ConfigurationError([
         {

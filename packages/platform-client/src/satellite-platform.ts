@@ -27,7 +27,7 @@ export interface PairOptions extends CallOptions {
    * Satellite slug shown in the UI.
    * @default undefined (not sent)
    */
-  slug?: string | null;
+  slug?: string | null | undefined;
 }
 
 /** Options of {@link SatellitePlatform.updateDeployment}. */
@@ -38,7 +38,7 @@ export interface UpdateDeploymentOptions extends CallOptions {
    * omitted fields. `false` sends the update as the raw body.
    * @default true
    */
-  merge?: boolean;
+  merge?: boolean | undefined;
 }
 
 /**
@@ -49,7 +49,7 @@ export interface SatellitePlatform {
   /** `POST /satellites/v1/pair`: register base URL, capabilities and slug. Idempotent. */
   pair(options: PairOptions): Promise<Satellite>;
   /** `GET /satellites/v1/tasks[?status=]`: this satellite's tasks, ordered by `scheduled_at`. */
-  listTasks(query?: { status?: TaskStatus } & CallOptions): Promise<SatelliteTask[]>;
+  listTasks(query?: { status?: TaskStatus | undefined } & CallOptions): Promise<SatelliteTask[]>;
   /** `POST /satellites/v1/tasks/{id}/status`. A null/absent `result` leaves the stored one. */
   updateTaskStatus(
     taskId: string,

@@ -303,3 +303,35 @@ describe('transport options', () => {
     expect(server.requests).toHaveLength(1);
   });
 });
+
+describe('optional arguments accept undefined (exactOptionalPropertyTypes)', () => {
+  it('treats status, slug and merge given as undefined like absent ones', async () => {
+    const f = fixture('get-deployment');
+    const server = await startRecordingServer((req) =>
+      req.path.startsWith('/satellites/v1/tasks')
+        ? { body: [] }
+        : req.path.endsWith('/pair')
+          ? { body: fixture('pair').response.body }
+          : { body: f.response.body },
+    );
+    await using client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    const maybe: { status?: 'pending' | undefined } = {};
+    await client.listTasks({ status: maybe.status });
+    await client.pair({
+      baseUrl: 'http://localhost',
+      capabilities: { monitoring: { version: 1 } },
+      slug: undefined,
+    });
+    await client.updateDeployment(DEP, { status: 'active' }, { merge: undefined });
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /satellites/v1/tasks',
+      'POST /satellites/v1/pair',
+      `GET /satellites/v1/deployments/${DEP}`,
+      `PATCH /satellites/v1/deployments/${DEP}`,
+    ]);
+    expect(server.requests[1]?.body).toEqual({
+      base_url: 'http://localhost',
+      capabilities: { monitoring: { version: 1 } },
+    });
+  });
+});

@@ -215,7 +215,9 @@ export class MockPlatformClient
   }
 
   /** @inheritdoc */
-  listTasks(query: { status?: TaskStatus } & CallOptions = {}): Promise<SatelliteTask[]> {
+  listTasks(
+    query: { status?: TaskStatus | undefined } & CallOptions = {},
+  ): Promise<SatelliteTask[]> {
     return this.run(
       'listTasks',
       [query],
