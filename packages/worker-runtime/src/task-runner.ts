@@ -1,5 +1,5 @@
 // luml-satellite-protocol §9 (dispatch), §4.3 (status bodies) and §20 (what a runtime must do)
-import { AbortError, redactText, TimeoutError } from '@uplink/core-schemas';
+import { AbortError, redactText, redactValue, TimeoutError } from '@uplink/core-schemas';
 import type { SatelliteTask } from '@uplink/core-schemas/luml';
 import { createRedactingLogger, type Logger } from '@uplink/http';
 import type { SatellitePlatform } from '@uplink/platform-client';
@@ -49,6 +49,8 @@ export async function runTask(task: SatelliteTask, deps: TaskRunnerDeps): Promis
     { taskId: task.id, taskType: task.type },
   );
   const redact = (text: string): string => redactText(text, secrets).slice(0, MAX_ERROR_CHARS);
+  const redactDetails = (details: Record<string, unknown>): Record<string, unknown> =>
+    redactValue(details, secrets);
   deps.metrics.addInFlight(1);
   let outcome: TaskOutcome = 'failed';
   try {
@@ -134,7 +136,7 @@ export async function runTask(task: SatelliteTask, deps: TaskRunnerDeps): Promis
           logger.error('onFailure hook failed', { error: describe(hookError) });
         }
       }
-      const result = failureResult(reason, redact);
+      const result = failureResult(reason, redact, redactDetails);
       logger.warn('task failed', { reason: result.reason, error: result.error });
       final = { status: 'failed', result };
     } finally {
@@ -157,6 +159,7 @@ export async function runTask(task: SatelliteTask, deps: TaskRunnerDeps): Promis
 function failureResult(
   error: unknown,
   redact: (text: string) => string,
+  redactDetails: (details: Record<string, unknown>) => Record<string, unknown>,
 ): { reason: string; error?: string } & Record<string, unknown> {
   if (error instanceof ShutdownAbort) {
     return { reason: 'shutdown', error: 'the worker stopped before the task finished' };
@@ -164,7 +167,7 @@ function failureResult(
   if (error instanceof TimeoutError) return { reason: 'timeout', error: redact(error.message) };
   if (error instanceof TaskExecutionError) {
     return {
-      ...(error.details ?? {}),
+      ...redactDetails(error.details ?? {}),
       reason: redact(error.reason),
       ...(error.error === undefined ? {} : { error: redact(error.error) }),
     };
