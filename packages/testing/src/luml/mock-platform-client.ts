@@ -31,6 +31,7 @@ import {
   checkTaskStatus,
 } from './mock-argument-checks.js';
 import { ScriptedPlatformMock } from './scripted-platform-mock.js';
+import { byScheduledAt } from './task-order.js';
 
 /** Initial state of a {@link MockPlatformClient}. */
 export interface MockPlatformClientOptions {
@@ -225,9 +226,7 @@ export class MockPlatformClient
       () =>
         [...this.tasks.values()]
           .filter((t) => query.status === undefined || t.status === query.status)
-          .sort((a, b) =>
-            a.scheduled_at < b.scheduled_at ? -1 : a.scheduled_at > b.scheduled_at ? 1 : 0,
-          )
+          .sort(byScheduledAt)
           // Copies, as a real answer is: editing one does not change the mock's state.
           .map((t) => ({ ...t })),
       () => {

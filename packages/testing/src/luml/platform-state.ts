@@ -18,6 +18,7 @@ import {
   type StoredArtifact,
   type UploadArtifactInput,
 } from './state-types.js';
+import { byScheduledAt } from './task-order.js';
 
 const TWENTY_MINUTES_MS = 20 * 60 * 1000;
 
@@ -170,11 +171,7 @@ export class LumlState {
 
   /** Tasks in `scheduled_at` order (stable: creation order breaks ties). */
   sortedTasks(filter: (task: SatelliteTask) => boolean = () => true): SatelliteTask[] {
-    return [...this.tasks.values()]
-      .filter(filter)
-      .sort((a, b) =>
-        a.scheduled_at < b.scheduled_at ? -1 : a.scheduled_at > b.scheduled_at ? 1 : 0,
-      );
+    return [...this.tasks.values()].filter(filter).sort(byScheduledAt);
   }
 
   /** Apply a task status update: any transition is accepted (reference §7.1). */

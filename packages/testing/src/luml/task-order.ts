@@ -1,0 +1,22 @@
+// luml-satellite-protocol §4.2 (tasks are listed by `scheduled_at` ascending)
+import type { SatelliteTask } from '@uplink/core-schemas/luml';
+
+/** Milliseconds since the epoch and the sub-millisecond rest (in ns) of an ISO timestamp. */
+function instant(timestamp: string): [number, number] {
+  const ms = Date.parse(timestamp);
+  const fraction = /\.(\d+)/u.exec(timestamp)?.[1] ?? '';
+  return [ms, Number(fraction.padEnd(9, '0').slice(3, 9))];
+}
+
+/**
+ * Order tasks by `scheduled_at` as the database does: by instant, not by text, so
+ * `…11.482913Z` comes after `…11.482Z` and offsets are honoured. Unparsable values fall back
+ * to text order; ties keep insertion order (the sort is stable).
+ */
+export function byScheduledAt(a: SatelliteTask, b: SatelliteTask): number {
+  const [ams, ans] = instant(a.scheduled_at);
+  const [bms, bns] = instant(b.scheduled_at);
+  if (Number.isNaN(ams) || Number.isNaN(bms))
+    return a.scheduled_at < b.scheduled_at ? -1 : a.scheduled_at > b.scheduled_at ? 1 : 0;
+  return ams - bms || ans - bns;
+}
