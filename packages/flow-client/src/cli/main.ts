@@ -6,6 +6,15 @@ import { runCli } from './run-cli.js';
 const interrupt = new AbortController();
 process.once('SIGINT', () => interrupt.abort(new Error('interrupted')));
 
+// A reader that went away (`ai-spine flows list | head -1`) makes the next write fail with
+// EPIPE; without a listener Node prints a stack trace. Stop quietly instead.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    interrupt.abort(error);
+    process.exit(error.code === 'EPIPE' ? (process.exitCode ?? EXIT_CODES.ok) : EXIT_CODES.error);
+  });
+}
+
 runCli(process.argv.slice(2), {
   env: process.env,
   stdout: process.stdout,
