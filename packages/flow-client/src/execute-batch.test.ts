@@ -41,6 +41,23 @@ describe('runBatch', () => {
     );
   });
 
+  it('rejects a non-array with InvalidArgumentError and fails non-object items alone', async () => {
+    await expect(runBatch(undefined as never, async () => 1)).rejects.toThrow(
+      'Invalid argument: items: expected an array of {flowId, input} items, received undefined',
+    );
+    await expect(runBatch('abc' as never, async () => 1)).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    const results = await runBatch([null, items(1)[0]] as never, async () => 1);
+    expect(results[1]).toMatchObject({ ok: true, value: 1 });
+    const bad = results[0];
+    if (!bad || bad.ok) throw new Error('expected item 0 to fail');
+    expect(bad.error).toBeInstanceOf(InvalidArgumentError);
+    expect((bad.error as Error).message).toBe(
+      'Invalid argument: items[0]: expected a {flowId, input} object, received null',
+    );
+  });
+
   it('gives every item AbortError when the signal is already aborted', async () => {
     let started = 0;
     const results = await runBatch(

@@ -69,6 +69,14 @@ export async function runBatch<T>(
       { setting: 'concurrency', message: `expected an integer >= 1, received ${concurrency}` },
     ]);
   }
+  if (!Array.isArray(items)) {
+    throw new InvalidArgumentError([
+      {
+        setting: 'items',
+        message: `expected an array of {flowId, input} items, received ${items === null ? 'null' : typeof items}`,
+      },
+    ]);
+  }
   const stop = new AbortController();
   const forward = (): void => stop.abort(options.signal?.reason);
   if (options.signal?.aborted) forward();
@@ -107,6 +115,15 @@ export async function runBatch<T>(
       running++;
       let outcome: BatchResult<T>;
       try {
+        // A hole or a non-object item fails alone, with a typed error naming its index.
+        if (typeof item !== 'object' || item === null) {
+          throw new InvalidArgumentError([
+            {
+              setting: `items[${index}]`,
+              message: `expected a {flowId, input} object, received ${item === null ? 'null' : typeof item}`,
+            },
+          ]);
+        }
         outcome = { index, item, ok: true, value: await task(item, stop.signal) };
       } catch (error) {
         outcome = { index, item, ok: false, error };
