@@ -240,6 +240,16 @@ function check() {
   if (manifest.generated_by !== 'proof-bundle')
     problems.push('manifest.generated_by is not "proof-bundle"');
   if (manifest.summary?.success !== true) problems.push('the recorded test run did not pass');
+  for (const key of ['run_id', 'created_at', 'git_sha', 'sdk', 'summary', 'fixtures', 'tests']) {
+    if (manifest[key] === undefined) problems.push(`manifest.${key} is missing`);
+  }
+  // A release bumps the version: a bundle made for another version no longer proves this one.
+  const sdk = JSON.parse(readFileSync(join(root, 'packages/orch-client/package.json'), 'utf8'));
+  if (manifest.sdk?.name !== sdk.name || manifest.sdk?.version !== sdk.version) {
+    problems.push(
+      `manifest.sdk is ${manifest.sdk?.name}@${manifest.sdk?.version}, the package is ${sdk.name}@${sdk.version}`,
+    );
+  }
   const verify = (path, expected, what) => {
     const abs = join(root, path);
     if (!existsSync(abs)) problems.push(`${what} ${path} is listed but missing`);
@@ -249,7 +259,11 @@ function check() {
     verify(f.path, f.sha256, 'fixture');
     if (f.copy) verify(f.copy, f.sha256, 'fixture copy');
   }
-  for (const t of manifest.tests ?? []) verify(t.file, t.sha256, 'test file');
+  for (const t of manifest.tests ?? []) {
+    verify(t.file, t.sha256, 'test file');
+    // Every hashed test file must have run and passed, or the bundle claims more than it shows.
+    if (t.status !== 'pass') problems.push(`test file ${t.file} is recorded as ${t.status}`);
+  }
   const listedFixtures = new Set((manifest.fixtures ?? []).map((f) => f.path));
   for (const path of fixtureFiles()) {
     if (!listedFixtures.has(path)) problems.push(`fixture ${path} is not in the manifest`);
