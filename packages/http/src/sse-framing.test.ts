@@ -6,7 +6,59 @@ const run = (...chunks: string[]) => {
   return chunks.map((c) => framing.transform(c)).join('');
 };
 
+/** The rule, written plainly over the whole text: the reference the chunked rewrite must match. */
+function reference(text: string): string {
+  let block = 'empty';
+  let out = '';
+  for (const [, line = '', end = ''] of text.matchAll(/([^\r\n]*)(\r\n|\r|\n|$)/g)) {
+    if (line === '' && end === '') break;
+    if (line === '') {
+      if (block === 'event') continue;
+      block = 'empty';
+    } else if (/^data(?::|$)/.test(line)) block = 'data';
+    else if (/^event(?::|$)/.test(line) && block !== 'data') block = 'event';
+    out += line + end;
+  }
+  return out;
+}
+
+/** Deterministic PRNG (mulberry32) for reproducible chunkings. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 describe('TolerantFraming', () => {
+  it('matches the plain rule for random chunkings of mixed streams', () => {
+    const parts = [
+      'event: token\ndata: {"t":"a"}\n\n',
+      'event: started\n\ndata: {}\n\n',
+      'event: end\r\n\r\ndata: {}\r\n\r\n',
+      ': keep-alive\n\n',
+      'data: x\nevent: late\n\n',
+      'id: 7\nevent: e\r\rdata: 1\r\r',
+      'event\n\ndata\n\n',
+      'eventual: 1\n\ndata: 2\n\n',
+    ];
+    const random = seeded(42);
+    for (let round = 0; round < 300; round++) {
+      let body = '';
+      for (let k = 0; k < 12; k++) body += parts[Math.floor(random() * parts.length)];
+      const chunks: string[] = [];
+      for (let i = 0; i < body.length; ) {
+        const size = 1 + Math.floor(random() * (round % 3 === 0 ? 4 : 40));
+        chunks.push(body.slice(i, i + size));
+        i += size;
+      }
+      expect(run(...chunks), `round ${round}`).toBe(reference(body));
+    }
+  });
+
   it('passes standard streams through unchanged', () => {
     const body = 'event: a\ndata: 1\n\n: comment\n\ndata: 2\nevent: b\n\nid: 3\n\n';
     expect(run(body)).toBe(body);

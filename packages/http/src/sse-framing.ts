@@ -63,27 +63,46 @@ export class TolerantFraming {
   /** ... and that CR terminated a dropped blank line, so its LF is dropped too. */
   #pendingCrDropped = false;
 
+  /** Where the last `#scan` stopped (the chunk's length unless it stopped early). */
+  #stopped = 0;
+
   /** Rewrite one decoded chunk; returns the text to feed the parser. */
   transform(chunk: string): string {
-    if (
-      this.#lineLength === 0 &&
-      !this.#pendingCr &&
-      this.#block !== EVENT_ONLY &&
-      chunk.indexOf('\r') === -1 &&
-      !MAYBE_EVENT_THEN_BLANK.test(chunk)
-    ) {
+    if (this.#lineLength === 0 && !this.#pendingCr && this.#block !== EVENT_ONLY) {
+      return this.#fromLineStart(chunk);
+    }
+    // The chunk starts mid-line (most chunks: the network splits at arbitrary bytes) or just
+    // after an `event:` line. Finish that with the exact scanner, then the rest of the chunk
+    // starts on a clean line and can take the fast path.
+    const head = this.#scan(chunk, true);
+    const stop = this.#stopped;
+    if (stop >= chunk.length) return head;
+    const rest = chunk.slice(stop);
+    const tail = this.#fromLineStart(rest);
+    // Only drops rewrite the text, so equal lengths mean nothing was dropped.
+    if (head.length === stop && tail.length === rest.length) return chunk;
+    return head + tail;
+  }
+
+  /** A chunk that starts a line, outside an `event:`-only block. */
+  #fromLineStart(chunk: string): string {
+    if (chunk.indexOf('\r') === -1 && !MAYBE_EVENT_THEN_BLANK.test(chunk)) {
       // Fast path: nothing to drop in this chunk, so only the state at its end matters, and
       // that depends only on the block still open after the last blank line.
       const lastBlank = chunk.lastIndexOf('\n\n');
       if (lastBlank !== -1) this.#block = EMPTY;
-      this.#scan(chunk, lastBlank === -1 ? 0 : lastBlank + 2);
+      this.#scan(chunk, false, lastBlank === -1 ? 0 : lastBlank + 2);
       return chunk;
     }
-    return this.#scan(chunk, 0);
+    return this.#scan(chunk, false);
   }
 
-  /** The line-by-line state machine from `start`; drops the blank lines the rule covers. */
-  #scan(chunk: string, start: number): string {
+  /**
+   * The line-by-line state machine from `start`; drops the blank lines the rule covers and
+   * returns the text of `chunk[0, #stopped)`. With `untilClean` it stops after the first line
+   * that leaves a clean state (no partial line, no pending CR, not an `event:`-only block).
+   */
+  #scan(chunk: string, untilClean: boolean, start = 0): string {
     const length = chunk.length;
     let i = start;
     let out: string[] | undefined;
@@ -99,6 +118,7 @@ export class TolerantFraming {
       }
       this.#pendingCrDropped = false;
     }
+    let stopped = length;
     const hasCr = chunk.indexOf('\r', i) !== -1;
     while (i < length) {
       let end = chunk.indexOf('\n', i);
@@ -136,9 +156,14 @@ export class TolerantFraming {
       this.#head = '';
       this.#lineLength = 0;
       i = end + terminatorLength;
+      if (untilClean && this.#block !== EVENT_ONLY && !this.#pendingCr) {
+        stopped = i;
+        break;
+      }
     }
-    if (!out) return chunk;
-    out.push(chunk.slice(segmentStart));
+    this.#stopped = stopped;
+    if (!out) return stopped === length ? chunk : chunk.slice(0, stopped);
+    out.push(chunk.slice(segmentStart, stopped));
     return out.join('');
   }
 }
