@@ -197,6 +197,8 @@ describe('artifacts and secrets', () => {
     const r = await call('GET', `/satellites/v1/artifacts/${artifactId}`);
     expect(Object.keys(r.body).sort()).toEqual(['artifact', 'url']);
     expect(r.body.artifact.id).toBe(artifactId);
+    // The real platform never stores a null manifest; the fake fills in a minimal one.
+    expect(r.body.artifact.manifest).toMatchObject({ variant: 'pyfunc', producer_tags: [] });
     expect(r.body.url).toContain(`${platform.url}/luml-artifacts/`);
     const old = await call('GET', `/satellites/v1/model_artifacts/${artifactId}`);
     expect(old.body.model).toEqual(old.body.artifact);

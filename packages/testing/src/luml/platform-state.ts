@@ -32,6 +32,23 @@ function objectName(fileName: string): string {
   return /^\.*$/u.test(last) ? 'artifact' : last;
 }
 
+/** A minimal legacy manifest (reference §5.6): the real platform never stores a null one. */
+function defaultManifest(name: string | null): Record<string, unknown> {
+  return {
+    variant: 'pyfunc',
+    name,
+    version: '1',
+    description: null,
+    producer_name: 'uplink-fake',
+    producer_version: '0.0.0',
+    producer_tags: [],
+    inputs: [],
+    outputs: [],
+    dynamic_attributes: [],
+    env_vars: [],
+  };
+}
+
 /** The fake platform's in-memory database. */
 export class LumlState {
   /** Orbit id -> its (single) collection id. */
@@ -288,7 +305,7 @@ export class LumlState {
       created_by_user: 'Ada Lovelace',
       created_at: created.toISOString(),
       updated_at: null,
-      manifest: input.manifest === undefined ? null : input.manifest,
+      manifest: input.manifest === undefined ? defaultManifest(name) : input.manifest,
     };
     const stored: StoredArtifact = {
       artifact,

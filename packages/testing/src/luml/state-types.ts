@@ -90,6 +90,11 @@ export interface UploadArtifactInput {
   name?: string | null | undefined;
   description?: string | null | undefined;
   tags?: string[] | null | undefined;
+  /**
+   * The artifact's manifest. Non-null on the real platform, so a minimal legacy `pyfunc`
+   * manifest is filled in when absent; pass `null` to test a reader's tolerance.
+   * @default { variant: 'pyfunc', producer_name: 'uplink-fake', ... }
+   */
   manifest?: Record<string, unknown> | null | undefined;
   /** @default 'model' */
   type?: string | undefined;
