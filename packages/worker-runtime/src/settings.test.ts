@@ -114,4 +114,48 @@ describe('loadSettings', () => {
       /concurrency: expected a whole number/,
     );
   });
+
+  it('checks typed overrides too, listing every problem without the token', () => {
+    const error = (() => {
+      try {
+        loadSettings(
+          {},
+          {
+            token: 'dfssat_bad token',
+            platformUrl: 'ftp://example.com',
+            pollIntervalMs: -1,
+            healthPort: 70_000,
+            healthHost: ' ',
+            taskTimeoutMs: 0,
+            readyMaxAgeMs: Number.NaN,
+            concurrency: 0,
+            slug: null,
+            stateDir: null,
+          },
+        );
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const problems = (error as ConfigurationError).problems.map((p) => p.setting);
+    expect(problems.sort()).toEqual([
+      'concurrency',
+      'healthHost',
+      'healthPort',
+      'platformUrl',
+      'pollIntervalMs',
+      'readyMaxAgeMs',
+      'taskTimeoutMs',
+      'token',
+    ]);
+    expect((error as Error).message).toContain(
+      'platformUrl: expected an http(s) URL (got "ftp://example.com")',
+    );
+    expect((error as Error).message).toContain(
+      'healthPort: expected a port number 0-65535 (got 70000)',
+    );
+    expect((error as Error).message).not.toContain('bad token');
+    expect(loadSettings({}, { token: TOKEN, slug: null, taskTimeoutMs: null }).slug).toBeNull();
+  });
 });

@@ -255,9 +255,7 @@ export function loadSettings(
       message: 'is required (or SATELLITE_TOKEN): the satellite key shown once when it was created',
     });
   }
-  if (!Number.isInteger(merged.concurrency) || merged.concurrency < 1) {
-    problems.push({ setting: 'concurrency', message: 'expected a whole number ≥ 1' });
-  }
+  problems.push(...checkOverrides(stripUndefined(overrides)));
   if (problems.length > 0) throw new ConfigurationError(problems);
   return {
     ...merged,
@@ -266,6 +264,54 @@ export function loadSettings(
     platformUrl: merged.platformUrl.replace(/\/+$/, ''),
     readyMaxAgeMs: merged.readyMaxAgeMs ?? Math.max(3 * merged.pollIntervalMs, 30_000),
   };
+}
+
+const isUrl = (value: unknown): boolean =>
+  typeof value === 'string' && v.safeParse(UrlSchema, value).success;
+const isMs = (min: number) => (value: unknown) =>
+  typeof value === 'number' && Number.isFinite(value) && value >= min;
+const isPort = (value: unknown): boolean =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535;
+const isText = (value: unknown): boolean => typeof value === 'string' && value.trim() !== '';
+
+/** What typed overrides must hold (the environment is checked by {@link SPECS}). */
+const OVERRIDE_CHECKS: { [K in keyof WorkerSettings]: [(value: unknown) => boolean, string] } = {
+  token: [
+    (value) => isText(value) && !/\s/.test(value as string),
+    'expected a satellite key without spaces',
+  ],
+  platformUrl: [isUrl, 'expected an http(s) URL'],
+  baseUrl: [isUrl, 'expected an http(s) URL'],
+  pollIntervalMs: [isMs(0), 'expected milliseconds ≥ 0'],
+  pollBackoffMaxMs: [isMs(0), 'expected milliseconds ≥ 0'],
+  healthPort: [isPort, 'expected a port number 0-65535'],
+  healthHost: [isText, 'expected a host name or IP address'],
+  healthEnabled: [(value) => typeof value === 'boolean', 'expected a boolean'],
+  modelServerPort: [isPort, 'expected a port number 0-65535'],
+  slug: [(value) => value === null || isText(value), 'expected a non-empty string or null'],
+  concurrency: [
+    (value) => Number.isInteger(value) && (value as number) >= 1,
+    'expected a whole number ≥ 1',
+  ],
+  stateDir: [(value) => value === null || isText(value), 'expected a directory path or null'],
+  shutdownGraceMs: [isMs(0), 'expected milliseconds ≥ 0'],
+  taskTimeoutMs: [(value) => value === null || isMs(1)(value), 'expected milliseconds ≥ 1 or null'],
+  readyMaxAgeMs: [isMs(1), 'expected milliseconds ≥ 1'],
+};
+
+/** Problems of typed overrides; the secret token's value is never shown. */
+function checkOverrides(overrides: SettingsOverrides): ConfigurationProblem[] {
+  const problems: ConfigurationProblem[] = [];
+  for (const [key, value] of Object.entries(overrides) as [keyof WorkerSettings, unknown][]) {
+    const check = OVERRIDE_CHECKS[key];
+    if (!check || check[0](value)) continue;
+    const shown =
+      key === 'token'
+        ? ''
+        : ` (got ${truncate(typeof value === 'string' ? JSON.stringify(value) : String(value))})`;
+    problems.push({ setting: key, message: `${check[1]}${shown}` });
+  }
+  return problems;
 }
 
 function truncate(value: string): string {
