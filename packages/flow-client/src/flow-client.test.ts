@@ -107,6 +107,18 @@ describe('FlowClient error mapping over real HTTP', () => {
     await expect(wrong.client.listFlows()).rejects.toBeInstanceOf(ResponseValidationError);
   });
 
+  it('names the field at fault in a bad list, wrapped or bare', async () => {
+    const flows = await answering(200, JSON.stringify({ flows: [{ flow_id: 'x' }], count: 1 }));
+    const flowError = await flows.client.listFlows().catch((e: unknown) => e);
+    expect(flowError).toBeInstanceOf(ResponseValidationError);
+    expect((flowError as Error).message).toMatch(/flows\.0\.name/);
+    expect((flowError as Error).message).not.toContain('Object | Array');
+    const agents = await answering(200, JSON.stringify([{ ...agent, agent_type: 'custom' }]));
+    const agentError = await agents.client.listAgents().catch((e: unknown) => e);
+    expect(agentError).toBeInstanceOf(ResponseValidationError);
+    expect((agentError as Error).message).toMatch(/0\.agent_type/);
+  });
+
   it('accepts plain arrays for lists', async () => {
     const flow = { flow_id: 'f', name: 'F', description: '', nodes: [], entry_point: 'x' };
     const flows = await answering(200, JSON.stringify([flow]));

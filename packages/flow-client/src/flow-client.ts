@@ -3,6 +3,7 @@ import { NotFoundError } from '@uplink/core-schemas';
 import {
   type AgentInfo,
   AgentInfoSchema,
+  type AgentList,
   AgentListSchema,
   type CancelExecutionResponse,
   CancelExecutionResponseSchema,
@@ -12,6 +13,7 @@ import {
   ExecutionResponseSchema,
   type FlowDefinition,
   FlowDefinitionSchema,
+  type FlowList,
   FlowListSchema,
   type Health,
   HealthSchema,
@@ -50,9 +52,19 @@ export interface ExecuteOptions extends CallOptions {
   priority?: number | undefined;
 }
 
-// Lists arrive wrapped ({flows, count}); older or proxied servers may send a bare array.
-const FlowsSchema = v.union([FlowListSchema, v.array(FlowDefinitionSchema)]);
-const AgentsSchema = v.union([AgentListSchema, v.array(AgentInfoSchema)]);
+// Lists arrive wrapped ({flows, count}); older or proxied servers may send a bare array. The
+// branch is chosen by shape rather than with v.union, so a bad list names the field at fault
+// instead of "expected (Object | Array), received Object".
+const FlowArraySchema = v.array(FlowDefinitionSchema);
+const AgentArraySchema = v.array(AgentInfoSchema);
+const FlowsSchema = v.lazy(
+  (input): v.GenericSchema<unknown, FlowList | FlowDefinition[]> =>
+    Array.isArray(input) ? FlowArraySchema : FlowListSchema,
+);
+const AgentsSchema = v.lazy(
+  (input): v.GenericSchema<unknown, AgentList | AgentInfo[]> =>
+    Array.isArray(input) ? AgentArraySchema : AgentListSchema,
+);
 
 /**
  * A client for the AI Spine API: flow executions, flows, agents and the system routes.
