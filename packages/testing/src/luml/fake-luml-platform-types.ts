@@ -61,14 +61,16 @@ export interface FakeLumlPlatformOptions {
 
 /** Input of {@link FakeLumlPlatform.createSatellite}. */
 export interface CreateSatelliteInput {
-  name?: string | null;
-  description?: string | null;
+  /** @default null */
+  name?: string | null | undefined;
+  /** @default null */
+  description?: string | null | undefined;
   /** @default the fake's orbit */
-  orbitId?: string;
+  orbitId?: string | undefined;
   /** @default a random UUID */
-  id?: string;
+  id?: string | undefined;
   /** The `dfssat_` key to accept. @default a fresh key */
-  token?: string;
+  token?: string | undefined;
 }
 
 /** Input of {@link FakeLumlPlatform.createDeployment}. */

@@ -44,14 +44,23 @@ export interface StoredArtifact {
 export interface CreateDeploymentInput {
   /** @default a random UUID */
   id?: string | undefined;
+  /** The satellite that will receive the `deploy` task. */
   satelliteId: string;
+  /** An artifact of the satellite's orbit (`uploadArtifact`). */
   artifactId: string;
+  /** Deployment name (≤ 100 chars on the real platform). */
   name: string;
+  /** @default null */
   description?: string | null | undefined;
+  /** Form-spec answers (`satellite_parameters`). @default {} */
   satelliteParameters?: Record<string, boolean | number | string> | undefined;
+  /** Plain env values (`env_variables`). @default {} */
   envVariables?: Record<string, string> | undefined;
+  /** Env name -> orbit secret id (`env_variables_secrets`). @default {} */
   envVariablesSecrets?: Record<string, string> | undefined;
+  /** Attribute name -> orbit secret id (`dynamic_attributes_secrets`). @default {} */
   dynamicAttributesSecrets?: Record<string, string> | undefined;
+  /** @default null */
   tags?: string[] | null | undefined;
   /** Who created it (`created_by_user`). @default 'Ada Lovelace' */
   createdByUser?: string | null | undefined;
@@ -69,10 +78,13 @@ export interface CreateDeploymentInput {
 export interface EnqueueTaskInput {
   /** @default a random UUID */
   id?: string | undefined;
+  /** The satellite whose queue receives the task. */
   satelliteId: string;
   /** Any string: the platform creates `deploy`/`undeploy`, tests may try others. */
   type: string;
+  /** @default {} */
   payload?: Record<string, unknown> | undefined;
+  /** @default 'pending' */
   status?: TaskStatus | undefined;
   /** ISO timestamp; tasks are listed in `scheduled_at` order. @default now */
   scheduledAt?: string | undefined;
@@ -88,7 +100,9 @@ export interface UploadArtifactInput {
   fileName?: string | undefined;
   /** @default the file name without extension */
   name?: string | null | undefined;
+  /** @default null */
   description?: string | null | undefined;
+  /** @default null */
   tags?: string[] | null | undefined;
   /**
    * The artifact's manifest. Non-null on the real platform, so a minimal legacy `pyfunc`
@@ -108,8 +122,11 @@ export interface UploadArtifactInput {
 export interface CreateSecretInput {
   /** @default a random UUID */
   id?: string | undefined;
+  /** Secret name, e.g. `OPENAI_API_KEY` (what `getSecretByName` looks for). */
   name: string;
+  /** Plaintext value; the API returns it decrypted. */
   value: string;
+  /** @default null */
   tags?: string[] | null | undefined;
   /** @default the fake's orbit */
   orbitId?: string | undefined;
