@@ -85,6 +85,13 @@ export function openTaskStream(init: OpenTaskStreamInit): TaskStream {
       return error;
     }
     const response = await sse.response.catch(() => undefined);
+    if (response && response.body === null) {
+      // A runtime that cannot stream response bodies (reference §16, browser) hands back none.
+      return new StreamError(
+        `The stream of task ${init.taskId} has no readable body: this runtime cannot stream response bodies`,
+        { correlationId: init.correlationId, code: 'unsupported' },
+      );
+    }
     const type = response?.headers.get('content-type') ?? '';
     const options = {
       correlationId: init.correlationId,

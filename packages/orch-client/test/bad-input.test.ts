@@ -129,6 +129,41 @@ describe('bad stream bodies', () => {
   });
 });
 
+describe('a runtime that cannot stream response bodies', () => {
+  it('fails the stream with StreamError(unsupported) saying so, and cancels the task', async () => {
+    const sent: string[] = [];
+    const client = new OrchClient({
+      baseUrl: 'http://127.0.0.1:9',
+      retry: false,
+      // A fetch whose responses carry no body stream, as some runtimes do.
+      fetch: async (input) => {
+        const req = input instanceof Request ? input : new Request(input);
+        sent.push(new URL(req.url).pathname);
+        if (req.method === 'POST' && req.url.endsWith('/v1/tasks')) {
+          const { task_id } = (await req.json()) as { task_id: string };
+          const admission = { task_id, queue_position: 0, predicted_start_ms: 0, backoff_ms: 0 };
+          return new Response(JSON.stringify(admission), {
+            status: 202,
+            headers: { 'content-type': 'application/json' },
+          });
+        }
+        const type = req.url.includes('/stream') ? 'text/event-stream' : 'text/plain';
+        return new Response(null, {
+          status: req.url.includes('/stream') ? 200 : 204,
+          headers: { 'content-type': type },
+        });
+      },
+    });
+    const stream = client.streamCompletion(request);
+    const error = await stream.finalResult().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({ code: 'unsupported' });
+    expect((error as Error).message).toMatch(/cannot stream response bodies/);
+    expect(sent.at(-1)).toBe(`/v1/tasks/${stream.taskId}/cancel`);
+    await client.close();
+  });
+});
+
 describe('bad admission bodies', () => {
   // An unreadable 202 may still mean the task was admitted, so it is canceled; an error
   // status proves it was not.
