@@ -255,11 +255,16 @@ describe('OrchClient over a scripted loopback server', () => {
   });
 
   it('breaking out of the loop closes the stream and sends POST …/cancel', async () => {
+    let closed!: () => void;
+    const streamClosed = new Promise<void>((resolve) => {
+      closed = resolve;
+    });
     const s = await orchServer(() => ({
       raw: (res) => {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write(frames(['started', {}], ['token', { t: 'a', i: 0 }]));
-        // Never ends on its own: only the client's cancel/close stops it.
+        // Never ends on its own: only the client closing the connection stops it.
+        res.on('close', closed);
       },
     }));
     const client = new OrchClient({ baseUrl: s.url });
@@ -271,6 +276,37 @@ describe('OrchClient over a scripted loopback server', () => {
     expect(cancels).toHaveLength(1);
     expect(cancels[0]!.headers['x-correlation-id']).toBe(stream.correlationId);
     await expect(stream.finalResult()).rejects.toBeInstanceOf(AbortError);
+    // The HTTP stream was closed too (this would hang if the connection stayed open).
+    await streamClosed;
+  });
+
+  it('streamTask stops on its signal with AbortError and closes the connection', async () => {
+    let closed!: () => void;
+    const streamClosed = new Promise<void>((resolve) => {
+      closed = resolve;
+    });
+    const s = await orchServer(() => ({
+      raw: (res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(frames(['started', {}], ['token', { t: 'a', i: 0 }]));
+        res.on('close', closed);
+      },
+    }));
+    const client = new OrchClient({ baseUrl: s.url });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const run = (async () => {
+      for await (const event of client.streamTask('t-9', { signal: controller.signal })) {
+        seen.push(event.type);
+        if (event.type === 'token') controller.abort();
+      }
+    })();
+    await expect(run).rejects.toBeInstanceOf(AbortError);
+    expect(seen).toEqual(['started', 'token']);
+    await streamClosed;
+    // The low-level stream never cancels on its own.
+    expect(s.requests.some((r) => r.path.endsWith('/cancel'))).toBe(false);
+    await client.close();
   });
 
   it('abort() and the caller signal cancel on the server; textStream and readable streams work', async () => {
