@@ -304,8 +304,28 @@ describe('ai-spine CLI (in process, against FakeAiSpine)', () => {
     });
     expect(await waiting).toBe(130);
     expect(stderr.text).toContain(`${id} running`);
-    expect(stderr.text.endsWith('ai-spine: interrupted\n')).toBe(true);
+    expect(stderr.text).toContain(
+      `ai-spine: interrupted; execution ${id} keeps running on the server (resume with: ai-spine executions wait ${id})\n`,
+    );
     noStack(stderr.text);
+
+    // With --json the error object carries the id too.
+    const again = new AbortController();
+    const jsonOut = capture();
+    const jsonRun = runCli(['executions', 'wait', id, '--interval', '5', '--json'], {
+      env,
+      stdout: jsonOut.stream,
+      stderr: capture().stream,
+      signal: again.signal,
+      fetch: async (input, init) => {
+        again.abort(new Error('interrupted')); // Ctrl-C during the first poll
+        return fetch(input, init);
+      },
+    });
+    expect(await jsonRun).toBe(130);
+    expect(JSON.parse(jsonOut.text)).toEqual({
+      error: expect.objectContaining({ name: 'WaitInterruptedError', executionId: id }),
+    });
     held.release();
   });
 

@@ -24,3 +24,13 @@ export class ExecutionEndedError extends Error {
     super(message);
   }
 }
+
+/** Ctrl-C while waiting: the CLI stops, the run does not. Exit code 130. */
+export class WaitInterruptedError extends Error {
+  override name = 'WaitInterruptedError';
+  constructor(readonly executionId: string) {
+    super(
+      `interrupted; execution ${executionId} keeps running on the server (resume with: ai-spine executions wait ${executionId})`,
+    );
+  }
+}

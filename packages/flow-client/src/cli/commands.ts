@@ -1,7 +1,7 @@
 import type { ExecutionContext } from '@uplink/core-schemas/ai-spine';
 import type { FlowClient } from '../flow-client.js';
 import type { AgentConfig } from '../types.js';
-import { type CliContext, ExecutionEndedError } from './cli-context.js';
+import { type CliContext, ExecutionEndedError, WaitInterruptedError } from './cli-context.js';
 import { EXIT_CODES } from './help.js';
 import { createStatusLine, printTable, printValue } from './output.js';
 import {
@@ -43,6 +43,9 @@ async function waitAndReport(
       signal: context.signal,
       onProgress: quiet ? undefined : (e, p) => status.update(e, p.elapsedMs),
     });
+  } catch (error) {
+    if (context.signal?.aborted) throw new WaitInterruptedError(executionId);
+    throw error;
   } finally {
     status.clear();
   }

@@ -9,7 +9,7 @@ import {
 import { ExecutionError, WaitTimeoutError } from '../errors.js';
 import { FlowClient } from '../flow-client.js';
 import { FLOW_CLIENT_VERSION } from '../version.js';
-import { type CliContext, ExecutionEndedError } from './cli-context.js';
+import { type CliContext, ExecutionEndedError, WaitInterruptedError } from './cli-context.js';
 import { runCommand } from './commands.js';
 import { EXIT_CODES, HELP } from './help.js';
 import { type CommandLine, parseCommandLine, UsageError } from './parse-command-line.js';
@@ -22,6 +22,7 @@ export function exitCodeFor(error: unknown, signal?: AbortSignal): number {
   }
   if (error instanceof NotFoundError) return EXIT_CODES.notFound;
   if (error instanceof WaitTimeoutError) return EXIT_CODES.timeout;
+  if (error instanceof WaitInterruptedError) return EXIT_CODES.interrupted;
   if (error instanceof AbortError && signal?.aborted) return EXIT_CODES.interrupted;
   if (error instanceof ConnectionError || error instanceof TimeoutError)
     return EXIT_CODES.connection;
@@ -31,7 +32,11 @@ export function exitCodeFor(error: unknown, signal?: AbortSignal): number {
 function errorJson(error: unknown): Record<string, unknown> {
   if (isUplinkError(error)) return error.toJSON();
   const err = error as Error;
-  return { name: err?.name ?? 'Error', message: err?.message ?? String(error) };
+  return {
+    name: err?.name ?? 'Error',
+    message: err?.message ?? String(error),
+    ...(error instanceof WaitInterruptedError ? { executionId: error.executionId } : {}),
+  };
 }
 
 /** Run the CLI and resolve with its exit code. Never throws and never prints a stack trace. */
@@ -60,7 +65,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   } catch (error) {
     const code = exitCodeFor(error, context.signal);
     const message =
-      code === EXIT_CODES.interrupted
+      code === EXIT_CODES.interrupted && !(error instanceof WaitInterruptedError)
         ? 'interrupted'
         : ((error as Error)?.message ?? String(error));
     context.stderr.write(`ai-spine: ${message}\n`);
