@@ -350,6 +350,20 @@ describe('OrchClient over a scripted loopback server', () => {
     expect(() => c.textStream).toThrow(/already being consumed/);
   });
 
+  it('sends nothing until the stream is consumed; finalResult() alone consumes it', async () => {
+    const s = await orchServer(() =>
+      sse(frames(['started', {}], ['token', { t: 'z', i: 0 }], ['end', {}])),
+    );
+    const client = new OrchClient({ baseUrl: s.url });
+    const stream = client.streamCompletion(request);
+    // A full request/response round trip on the same server: the completion has sent nothing.
+    await client.getSession('s-lazy').catch(() => undefined);
+    expect(s.requests.map((r) => r.path)).toEqual(['/v1/sessions/s-lazy']);
+    expect((await stream.finalResult()).text).toBe('z');
+    expect(s.requests.map((r) => r.path.split('/').at(-1))).toEqual(['s-lazy', 'tasks', 'stream']);
+    await client.close();
+  });
+
   it('an already aborted signal fails fast without any request', async () => {
     const s = await orchServer(() => sse(''));
     const stream = new OrchClient({ baseUrl: s.url }).streamCompletion(request, {
