@@ -1,3 +1,4 @@
+// AI Spine protocol reference, section 11 (batch processing from the SDK plan).
 import { AbortError } from '@uplink/core-schemas';
 import { InvalidArgumentError } from './errors.js';
 import type { CallOptions } from './types.js';
@@ -9,9 +10,9 @@ export interface BatchItem {
   flowId: string;
   /** The flow's `input_data`. */
   input: Record<string, unknown>;
-  /** Sent as the execution's `metadata`. */
+  /** Sent as the execution's `metadata`. @default {} (the server's default) */
   metadata?: Record<string, unknown> | undefined;
-  /** Sent as the execution's `priority` (0..10; stored, never enforced by the server). */
+  /** Sent as the execution's `priority` (0..10; stored, never enforced by the server). @default 0 */
   priority?: number | undefined;
 }
 

@@ -11,6 +11,13 @@ import * as api from '../src/index.js';
 const root = resolve(import.meta.dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
+describe('FLOW_CLIENT_VERSION', () => {
+  it('matches package.json (the User-Agent and `ai-spine --version` report it)', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(api.FLOW_CLIENT_VERSION).toBe(pkg.version);
+  });
+});
+
 describe('packages/flow-client/README.md', () => {
   it('names every runtime export', () => {
     const names = Object.keys(api);
