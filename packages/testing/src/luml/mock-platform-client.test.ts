@@ -200,5 +200,9 @@ describe('MockPlatformClient', () => {
     expect(mock.calls('listDeployments')).toHaveLength(1);
     await mock[Symbol.asyncDispose]();
     expect(mock.closed).toBe(true);
+    await mock.close();
+    mock.respond('listTasks', []);
+    await expect(mock.listTasks()).rejects.toBeInstanceOf(AbortError);
+    expect(mock.calls('listTasks')).toHaveLength(1);
   });
 });

@@ -383,9 +383,13 @@ export class MockPlatformClient
     );
   }
 
-  /** Mark the mock closed. Idempotent. */
+  /** Mark the mock closed: later calls reject with `AbortError`, as the real client's do. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
+  }
+
+  protected isClosed(): boolean {
+    return this.closed;
   }
 
   /** Same as {@link close}. */

@@ -84,8 +84,11 @@ export abstract class ScriptedPlatformMock {
     this.expectCalled(method, 0);
   }
 
+  /** Whether `close()` was called (then every call rejects with `AbortError`). */
+  protected abstract isClosed(): boolean;
+
   /**
-   * Record the call, honour an aborted signal, run `check` (the argument checks the real
+   * Record the call, refuse it after `close()`, honour an aborted signal, run `check` (the argument checks the real
    * client makes before sending anything, so scripted answers cannot hide a call the real
    * client would refuse), then answer scripted or with `fallback`.
    */
@@ -97,6 +100,8 @@ export abstract class ScriptedPlatformMock {
     check?: () => void,
   ): Promise<Awaited<ReturnType<Fn<M>>>> {
     this.log.push({ method, args } as MockCall);
+    // As PlatformClient: a closed client fails every later call with AbortError.
+    if (this.isClosed()) throw new AbortError(`${method} called after close()`);
     checkSignal(options);
     check?.();
     const queued = this.once.get(method);
