@@ -18,13 +18,20 @@ export interface OrchClientOptions extends TransportOptions {
    * @default 'v1'
    */
   apiVersion?: ApiVersion | undefined;
-  /** Sent as `X-API-Key` (v1 auth). Never logged. */
+  /**
+   * Sent as `X-API-Key` (v1 auth). Never logged.
+   * @default undefined (no `X-API-Key` header)
+   */
   apiKey?: string | undefined;
-  /** Sent as `Authorization: Bearer` (v2 auth); a function is called per attempt. Never logged. */
+  /**
+   * Sent as `Authorization: Bearer` (v2 auth); a function is called per attempt. Never logged.
+   * @default undefined (no `Authorization` header)
+   */
   token?: string | (() => string | Promise<string>) | undefined;
   /**
    * `X-Correlation-Id` sent on every request. When absent, each call gets a new UUID (a
    * completion uses one id for its enqueue, stream and cancel).
+   * @default undefined (a new UUID per call)
    */
   correlationId?: string | undefined;
   /**
