@@ -2,6 +2,7 @@
 import { ResponseValidationError, redactText, StreamError } from '@uplink/core-schemas';
 import type { EventSourceMessage } from 'eventsource-parser';
 import * as v from 'valibot';
+import { compileFastCheck, FAIL, type FastCheck } from './fast-validate.js';
 import type { SSEEventSchemas, SSEMessage, SSEOptions } from './sse-types.js';
 import { truncate } from './summarise-body.js';
 import { scrubIssues } from './validate-response.js';
@@ -23,12 +24,37 @@ export function createMessageDecoder<E extends SSEEventSchemas>(
   options: SSEOptions<E>,
 ): MessageDecoder<E> {
   const config = v.getGlobalConfig();
-  const events = options.events;
+  // Own keys only: an event named "toString" or "constructor" must not find Object.prototype's.
+  const events = new Map<string, v.GenericSchema>(Object.entries(options.events ?? {}));
   const drop = options.unknownEvents === 'drop';
+  // Streams repeat a few names: remember the last lookup (names are fresh strings per event).
+  let lastName: string | undefined;
+  let lastSchema: v.GenericSchema | undefined;
+  let lastFast: FastCheck | undefined;
+  /** Compiled checks per schema (`null`: not compilable, valibot runs every time). */
+  const fastChecks = new Map<v.GenericSchema, FastCheck | null>();
   const secrets = (): string[] =>
     [...(options.secrets?.() ?? [])].filter((s): s is string => typeof s === 'string');
   return (name, event, lastEventId) => {
-    const schema = events?.[name];
+    let schema: v.GenericSchema | undefined;
+    let fast: FastCheck | undefined;
+    if (name === lastName) {
+      schema = lastSchema;
+      fast = lastFast;
+    } else {
+      schema = events.get(name);
+      if (schema) {
+        let compiled = fastChecks.get(schema);
+        if (compiled === undefined) {
+          compiled = compileFastCheck(schema) ?? null;
+          fastChecks.set(schema, compiled);
+        }
+        fast = compiled ?? undefined;
+      }
+      lastName = name;
+      lastSchema = schema;
+      lastFast = fast;
+    }
     if (!schema) {
       if (drop) return undefined;
       let data: unknown = event.data;
@@ -50,6 +76,10 @@ export function createMessageDecoder<E extends SSEEventSchemas>(
         lastEventId,
         url: options.url,
       });
+    }
+    if (fast) {
+      const data = fast(json);
+      if (data !== FAIL) return { event: name, data, id: event.id } as SSEMessage<E>;
     }
     // `~run` with a config made once: v.safeParse would build both per event.
     const dataset = schema['~run']({ value: json }, config);

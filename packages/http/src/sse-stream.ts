@@ -48,9 +48,12 @@ class SSEStreamImpl<E extends SSEEventSchemas>
   /** Parsed events not yet handed out; `#head` is the next one. */
   #buffer: SSEMessage<E>[] = [];
   #head = 0;
-  /** Raw events from the parser, converted after each chunk. */
-  #raw: EventSourceMessage[] = [];
+  /** The last event name seen and whether it is terminal (names repeat; lookups are not free). */
+  #lastName: string | undefined;
+  #lastIsTerminal = false;
   #oversized = false;
+  /** A bad event (malformed JSON, schema mismatch): thrown once the events before it are out. */
+  #failure: unknown = undefined;
   #ended = false;
   #finished = false;
   #reconnects = 0;
@@ -119,6 +122,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     try {
       while (this.#head >= this.#buffer.length) {
         if (this.#ended) {
+          if (this.#failure !== undefined) throw this.#failure;
           this.#finish();
           return DONE;
         }
@@ -175,7 +179,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
         decoder: new TextDecoder(),
         framing: new TolerantFraming(),
         parser: createParser({
-          onEvent: (event) => this.#raw.push(event),
+          onEvent: (event) => this.#onEvent(event),
           onError: (error) => {
             if (error.type === 'max-buffer-size-exceeded') this.#oversized = true;
           },
@@ -213,25 +217,34 @@ class SSEStreamImpl<E extends SSEEventSchemas>
         url: this.#options.url,
       });
     }
-    const raw = this.#raw;
-    if (raw.length > 0) {
-      const hasTerminal = this.#terminal.size > 0;
-      for (let k = 0; k < raw.length; k++) {
-        const event = raw[k] as EventSourceMessage;
-        if (event.id !== undefined) this.#lastEventId = event.id;
-        const name = event.event ?? this.#options.defaultEvent ?? 'message';
-        const message = this.#decode(name, event, this.#lastEventId);
-        if (message) this.#buffer.push(message);
-        if (hasTerminal && this.#terminal.has(name)) {
-          // Anything after the terminal event (llama-orch sends `end {}` after `error`) is ignored.
-          this.#raw = [];
-          this.#ended = true;
-          return;
-        }
-      }
-      this.#raw = [];
-    }
+    // After a terminal event the rest of the body is ignored.
+    if (this.#ended) return;
     if (chunk.done) return this.#endOfBody(undefined);
+  }
+
+  /**
+   * Decode one event as the parser completes it. A bad event ends the stream: its error is
+   * thrown after the events before it have been handed out. Anything after a terminal event (llama-orch sends `end {}` after `error`) is
+   * ignored.
+   */
+  #onEvent(event: EventSourceMessage): void {
+    if (this.#ended) return;
+    if (event.id !== undefined) this.#lastEventId = event.id;
+    const name = event.event ?? this.#options.defaultEvent ?? 'message';
+    let message: SSEMessage<E> | undefined;
+    try {
+      message = this.#decode(name, event, this.#lastEventId);
+    } catch (error) {
+      this.#failure = error;
+      this.#ended = true;
+      return;
+    }
+    if (message) this.#buffer.push(message);
+    if (name !== this.#lastName) {
+      this.#lastName = name;
+      this.#lastIsTerminal = this.#terminal.has(name);
+    }
+    if (this.#lastIsTerminal) this.#ended = true;
   }
 
   /** The body ended or dropped: a normal end, a reconnect, or `StreamError('truncated')`. */

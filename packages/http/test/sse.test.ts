@@ -89,6 +89,42 @@ describe('streamSSE framing', () => {
     expect(out).toEqual(['end']);
   });
 
+  it('passes events named like Object.prototype members untyped instead of crashing', async () => {
+    const body =
+      'event: toString\ndata: "x"\n\nevent: constructor\ndata: 1\n\nevent: end\ndata: {}\n\n';
+    const out: unknown[] = [];
+    const stream = streamSSE(async () => chunked([new TextEncoder().encode(body)]), {
+      events,
+      terminal: ['end'],
+    });
+    for await (const m of stream) out.push([m.event, m.data]);
+    expect(out).toEqual([
+      ['toString', 'x'],
+      ['constructor', 1],
+      ['end', {}],
+    ]);
+  });
+
+  it('validates events that change shape mid-stream (the fast check falls back to the schema)', async () => {
+    const body =
+      'event: token\ndata: {"t":"a","i":0}\n\nevent: token\ndata: {"i":1,"t":"b","x":2}\n\n' +
+      'event: token\ndata: {"t":"c"}\n\nevent: end\ndata: {}\n\n';
+    const out: unknown[] = [];
+    const stream = streamSSE(async () => chunked([new TextEncoder().encode(body)]), {
+      events,
+      terminal: ['end'],
+    });
+    const error = await (async () => {
+      for await (const m of stream) out.push(m.data);
+    })().catch((e: unknown) => e);
+    expect(out).toEqual([
+      { t: 'a', i: 0 },
+      { i: 1, t: 'b' },
+    ]);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as Error).message).toContain('i');
+  });
+
   it('uses defaultEvent for nameless data (llama-orch: token)', async () => {
     const body = 'data: {"t":"a","i":0}\n\nevent: end\ndata: {}\n\n';
     const stream = streamSSE(async () => chunked([new TextEncoder().encode(body)]), {

@@ -1,0 +1,64 @@
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { compileFastCheck, FAIL } from './fast-validate.js';
+
+const schemas = {
+  token: v.object({ t: v.string(), i: v.number() }),
+  loose: v.looseObject({ a: v.optional(v.string()), b: v.nullable(v.boolean()), c: v.unknown() }),
+  nested: v.object({ inner: v.looseObject({ n: v.number() }), list: v.any() }),
+};
+
+const inputs: unknown[] = [
+  { t: 'x', i: 1 },
+  { i: 1, t: 'x', extra: true },
+  { t: 'x' },
+  { t: 1, i: 1 },
+  { t: 'x', i: Number.NaN },
+  null,
+  'text',
+  [1, 2],
+  { a: 'x', b: null, c: [1], z: 1, constructor: 2 },
+  { b: true },
+  { a: undefined, b: false, c: null },
+  { a: 1, b: true },
+  { b: 'no' },
+  { inner: { n: 1, more: 'm' }, list: [1], drop: 1 },
+  { inner: { n: '1' }, list: 1 },
+  { inner: null, list: 1 },
+  JSON.parse('{"__proto__": {"x": 1}, "b": true, "q": 2}'),
+  JSON.parse('{"a": "x", "b": true, "c": 1, "prototype": 1, "y": 2}'),
+  JSON.parse('{"b": true, "a": "x", "c": 1}'),
+  JSON.parse('{"inner": {"n": 1}, "list": [1]}'),
+  JSON.parse('{"list": [1], "inner": {"n": 1}}'),
+  Object.create({ t: 'inherited', i: 1 }),
+];
+
+describe('compileFastCheck', () => {
+  for (const [name, schema] of Object.entries(schemas)) {
+    it(`${name}: same output as valibot for accepted values, FAIL for every rejected one`, () => {
+      const fast = compileFastCheck(schema);
+      expect(fast).toBeTypeOf('function');
+      for (const input of inputs) {
+        const expected = v.safeParse(schema, input);
+        const got = fast?.(input);
+        if (expected.success) {
+          expect(got).toStrictEqual(expected.output);
+          expect(JSON.stringify(got)).toBe(JSON.stringify(expected.output));
+          expect(Object.keys(got as object)).toEqual(Object.keys(expected.output as object));
+        } else {
+          expect(got).toBe(FAIL);
+        }
+      }
+    });
+  }
+
+  it('does not compile wrapped, defaulted or unsupported schemas', () => {
+    expect(compileFastCheck(v.pipe(v.string(), v.minLength(2)))).toBeUndefined();
+    expect(compileFastCheck(v.object({ s: v.pipe(v.string(), v.trim()) }))).toBeUndefined();
+    expect(compileFastCheck(v.optional(v.string(), 'default'))).toBeUndefined();
+    expect(compileFastCheck(v.fallback(v.string(), 'x'))).toBeUndefined();
+    expect(compileFastCheck(v.union([v.string(), v.number()]))).toBeUndefined();
+    expect(compileFastCheck(v.object({ n: v.picklist(['a']) }))).toBeUndefined();
+    expect(compileFastCheck(v.nullable(v.array(v.string())))).toBeUndefined();
+  });
+});
