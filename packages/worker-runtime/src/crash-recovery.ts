@@ -1,5 +1,5 @@
 // luml-satellite-protocol §7.1 and §18.5 (no claim, lease or crash recovery on the platform)
-import type { SatelliteTask } from '@uplink/core-schemas/luml';
+import type { SatelliteTask, TaskStatus } from '@uplink/core-schemas/luml';
 import type { Logger } from '@uplink/http';
 import type { SatellitePlatform } from '@uplink/platform-client';
 import type { HandlerRegistry } from './handler-registry.js';
@@ -9,11 +9,15 @@ import { retry } from './retry.js';
 /** The result reported for a task a previous process left `running`. */
 export const WORKER_RESTARTED_RESULT = { reason: 'worker restarted' } as const;
 
+const isTerminal = (status: TaskStatus): boolean => status === 'done' || status === 'failed';
+
 /**
- * Resolve this satellite's tasks left `running` by a previous process: those with updates
- * still in the outbox are left to it; idempotent handlers run theirs again (`rerun`); every
- * other one is failed with `{reason: 'worker restarted'}`. Listing is retried a few times and
- * then skipped with a warning, so a flaky platform cannot block startup.
+ * Resolve this satellite's tasks a previous process left unfinished: those listed `running`,
+ * and those whose outbox entries (kept in a file store) end with `running`, whose update may
+ * never have reached the platform (so they may still be listed `pending`). A task whose outbox
+ * entries already hold its `done`/`failed` is left to the outbox. Idempotent handlers run theirs
+ * again (`rerun`); every other one is failed with `{reason: 'worker restarted'}`. Listing is
+ * retried a few times and then skipped with a warning, so a flaky platform cannot block startup.
  */
 export async function recoverInterruptedTasks(init: {
   client: SatellitePlatform;
@@ -22,20 +26,36 @@ export async function recoverInterruptedTasks(init: {
   logger: Logger;
   signal: AbortSignal;
   rerun: (task: SatelliteTask) => void;
+  /** Backoff between listing attempts (5 at most). */
+  backoff?: { baseDelayMs?: number; maxDelayMs?: number } | undefined;
 }): Promise<void> {
   const { client, outbox, registry, logger, signal } = init;
-  const running = await retry((_a, s) => client.listTasks({ status: 'running', signal: s }), {
-    maxAttempts: 5,
-    signal,
-  }).catch((error: unknown) => {
-    if (signal.aborted) throw error;
-    logger.warn('could not list running tasks for recovery; skipping it', {
-      error: error instanceof Error ? error.message : String(error),
+  const resumed = outbox.resumedTasks;
+  const interruptedInOutbox = [...resumed].filter(([, statuses]) => !statuses.some(isTerminal));
+  const list = async (status: TaskStatus): Promise<SatelliteTask[]> =>
+    retry((_a, s) => client.listTasks({ status, signal: s }), {
+      maxAttempts: 5,
+      backoff: init.backoff,
+      signal,
+    }).catch((error: unknown) => {
+      if (signal.aborted) throw error;
+      logger.warn(`could not list ${status} tasks for recovery; skipping it`, {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return [] as SatelliteTask[];
     });
-    return [] as SatelliteTask[];
-  });
-  for (const task of running) {
-    if (task.status !== 'running' || outbox.hasTask(task.id)) continue;
+  const candidates = [...(await list('running'))];
+  // Only needed when a `running` update may still be undelivered (the task then shows `pending`).
+  if (interruptedInOutbox.length > 0) candidates.push(...(await list('pending')));
+  const handled = new Set<string>();
+  for (const task of candidates) {
+    if (handled.has(task.id)) continue;
+    handled.add(task.id);
+    const statuses = resumed.get(task.id);
+    const interrupted = statuses
+      ? !statuses.some(isTerminal) && (task.status === 'running' || task.status === 'pending')
+      : task.status === 'running' && !outbox.hasTask(task.id);
+    if (!interrupted) continue;
     const fields = { taskId: task.id, taskType: task.type };
     if (registry.get(task.type)?.idempotent) {
       logger.info('re-running a task left running by a previous process', fields);

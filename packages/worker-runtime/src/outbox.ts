@@ -50,6 +50,7 @@ export class Outbox {
   #controller = new AbortController();
   #pending = 0;
   #opened = false;
+  #resumed = new Map<string, TaskStatus[]>();
 
   constructor(options: OutboxOptions) {
     this.#client = options.client;
@@ -64,6 +65,12 @@ export class Outbox {
     this.#opened = true;
     this.#controller = new AbortController();
     const entries = await this.#store.load();
+    this.#resumed = new Map();
+    for (const entry of entries) {
+      const statuses = this.#resumed.get(entry.taskId) ?? [];
+      statuses.push(entry.status);
+      this.#resumed.set(entry.taskId, statuses);
+    }
     for (const entry of entries) this.#schedule(entry);
     if (entries.length > 0) {
       this.#logger.info('outbox: resuming updates left by a previous run', {
@@ -94,6 +101,15 @@ export class Outbox {
   /** Whether an update for this task is still waiting (so the task must not be started again). */
   hasTask(taskId: string): boolean {
     return this.#queues.has(taskId);
+  }
+
+  /**
+   * What the store held for each task when {@link open} loaded it (statuses in order), whether
+   * delivered since or not. Crash recovery uses it: a task whose entries end without `done` or
+   * `failed` was interrupted by the crash, even if its `running` update never reached the platform.
+   */
+  get resumedTasks(): ReadonlyMap<string, readonly TaskStatus[]> {
+    return this.#resumed;
   }
 
   /** Task ids with updates still waiting. */

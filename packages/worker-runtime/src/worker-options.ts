@@ -73,7 +73,8 @@ export interface WorkerOptions {
    */
   outboxFlushMs?: number | undefined;
   /**
-   * Backoff of pairing retries (transient errors only; retried until `stop()`).
+   * Backoff of pairing retries (transient errors only; retried until `stop()`), also used
+   * between the (at most 5) attempts to list tasks for crash recovery.
    * @default { baseDelayMs: 1000, maxDelayMs: 60000 }
    */
   pairBackoff?: { baseDelayMs?: number; maxDelayMs?: number } | undefined;

@@ -200,6 +200,7 @@ export class Worker implements AsyncDisposable {
         logger: this.#logger,
         signal,
         rerun: (task) => void this.#loop?.run(task),
+        backoff: this.#options.pairBackoff,
       });
       if (signal.aborted) return;
       this.#machine.transition('running');

@@ -107,7 +107,11 @@ describe('worker process: signals and crash recovery (child process via tsx)', (
     });
     await first.waitForLine(new RegExp(`^started ${rerun.id}$`));
     await first.waitForLine(new RegExp(`^started ${stuck.id}$`));
-    await expectEventually(() => acceptedStatuses(platform, rerun.id).includes('running'));
+    await expectEventually(
+      () =>
+        acceptedStatuses(platform, rerun.id).includes('running') &&
+        acceptedStatuses(platform, stuck.id).includes('running'),
+    );
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe(137);
     await expectEventually(
