@@ -411,6 +411,65 @@ describe('sessions, pools, metrics, faults', () => {
     expect((await enqueue(task('f'))).status).toBe(202);
   });
 
+  it('keeps a catalog: create, read, state, verify, delete, and 404 {"error"} for misses', async () => {
+    await start();
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${fake.url}${path}`, {
+        method,
+        headers: V1,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    expect((await call('POST', '/v1/catalog/models', { id: 'm1' })).status).toBe(422);
+    expect(
+      (await call('POST', '/v1/catalog/models', { id: 'm1', digest: 'sha256:1' })).status,
+    ).toBe(201);
+    expect(await (await call('GET', '/v2/catalog/models/m1')).json()).toEqual({
+      id: 'm1',
+      digest: 'sha256:1',
+    });
+    expect((await call('POST', '/v1/catalog/models/m1/state', { state: 'Gone' })).status).toBe(422);
+    expect((await call('POST', '/v1/catalog/models/m1/state', { state: 'Retired' })).status).toBe(
+      202,
+    );
+    expect(fake.catalog.get('m1')?.state).toBe('Retired');
+    expect(await (await call('POST', '/v1/catalog/models/m1/verify', {})).json()).toEqual({
+      status: 'started',
+    });
+    expect((await call('DELETE', '/v1/catalog/models/m1')).status).toBe(204);
+    for (const [method, path, body] of [
+      ['GET', '/v1/catalog/models/m1', undefined],
+      ['DELETE', '/v1/catalog/models/m1', undefined],
+      ['POST', '/v1/catalog/models/m1/verify', {}],
+      ['POST', '/v1/catalog/models/m1/state', { state: 'Active' }],
+    ] as const) {
+      const res = await call(method, path, body);
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(await res.json()).toEqual({ error: 'not found' });
+    }
+  });
+
+  it('stores artifacts under the sha256 of the document, kind "doc" in the answer', async () => {
+    await start();
+    const post = (body: string) =>
+      fetch(`${fake.url}/v1/artifacts`, { method: 'POST', headers: V1, body });
+    expect((await post(JSON.stringify({ kind: 'essay', content: 'x' }))).status).toBe(422);
+    expect((await post(JSON.stringify([1]))).status).toBe(422);
+    expect((await post('{"kind":')).status).toBe(400);
+    const doc = { kind: 'trace', content: { steps: 3 } };
+    const created = await post(JSON.stringify(doc));
+    expect(created.status).toBe(201);
+    const { id, kind } = (await created.json()) as { id: string; kind: string };
+    expect(kind).toBe('doc');
+    expect(id).toBe(`sha256:${createHash('sha256').update(JSON.stringify(doc)).digest('hex')}`);
+    const got = await fetch(`${fake.url}/v1/artifacts/${id}`, { headers: V1 });
+    expect(await got.json()).toEqual(doc);
+    const missing = await fetch(`${fake.url}/v1/artifacts/sha256:00`, { headers: V1 });
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toBe('');
+    fake.reset();
+    expect(fake.artifacts.size).toBe(0);
+  });
+
   it('forgets everything on reset()', async () => {
     await start();
     await enqueue(task('z'));

@@ -5,6 +5,15 @@ import { createFaultInjector } from '../fault-injection.js';
 import { startServer } from '../start-server.js';
 import { AdmissionQueue } from './admission.js';
 import {
+  createArtifact,
+  createCatalogModel,
+  deleteCatalogModel,
+  getArtifact,
+  getCatalogModel,
+  setCatalogModelState,
+  verifyCatalogModel,
+} from './catalog-artifacts.js';
+import {
   deleteSession,
   drainPool,
   getPoolHealth,
@@ -23,7 +32,7 @@ import { CAPABILITIES_BODY, type FakeLlamaOrchState } from './state.js';
 export interface FakeLlamaOrch extends FakeLlamaOrchState, AsyncDisposable {
   /** Base URL, `http://127.0.0.1:<port>`. */
   readonly url: string;
-  /** Forget tasks, sessions, pools, cancels, transcripts and empty the queue (a restart). */
+  /** Forget tasks, sessions, pools, cancels, transcripts, catalog, artifacts; empty the queue (a restart). */
   reset(): void;
   /** Stop the server, closing open streams. Idempotent. */
   close(): Promise<void>;
@@ -75,14 +84,16 @@ const ROUTES: Route[] = [
   route('POST', '/pools/{id}/reload', BOTH, reloadPool),
   route('POST', '/pools/{id}/purge', ['v2'], (_s, req, res) => purgePool(req, res)),
   route('POST', '/workers/register', BOTH, (s, req, res) => registerWorker(s, req, res)),
-  // The fake keeps no catalog or artifact store: lookups miss like upstream on a fresh server (§10).
-  route('GET', '/catalog/models/{id}', BOTH, (_s, _q, res) =>
-    sendJson(res, 404, { error: 'not found' }),
+  // Catalog and artifacts (§10, outside M1): in-memory stores, empty on a fresh server.
+  route('POST', '/catalog/models', BOTH, (s, req, res) => createCatalogModel(s, req, res)),
+  route('GET', '/catalog/models/{id}', BOTH, (s, _q, res, r) => getCatalogModel(s, res, r)),
+  route('DELETE', '/catalog/models/{id}', BOTH, (s, _q, res, r) => deleteCatalogModel(s, res, r)),
+  route('POST', '/catalog/models/{id}/verify', BOTH, (s, _q, res, r) =>
+    verifyCatalogModel(s, res, r),
   ),
-  route('DELETE', '/catalog/models/{id}', BOTH, (_s, _q, res) =>
-    sendJson(res, 404, { error: 'not found' }),
-  ),
-  route('GET', '/artifacts/{id}', BOTH, (_s, _q, res) => sendEmpty(res, 404)),
+  route('POST', '/catalog/models/{id}/state', BOTH, setCatalogModelState),
+  route('POST', '/artifacts', BOTH, (s, req, res) => createArtifact(s, req, res)),
+  route('GET', '/artifacts/{id}', BOTH, (s, _q, res, r) => getArtifact(s, res, r)),
 ];
 
 /** Check auth per route family (§3.1); answers and returns false when refused. */
@@ -134,6 +145,8 @@ export async function startFakeLlamaOrch(
     pools: new Map(),
     canceled: new Set(),
     transcripts: new Map(),
+    catalog: new Map(),
+    artifacts: new Map(),
     calls: {},
     requests: [],
     workerBound: false,
@@ -189,6 +202,8 @@ export async function startFakeLlamaOrch(
     state.pools.clear();
     state.canceled.clear();
     state.transcripts.clear();
+    state.catalog.clear();
+    state.artifacts.clear();
     state.workerBound = false;
   };
   const fake = state as FakeLlamaOrch;

@@ -21,6 +21,8 @@ interface Fixture {
       registerWorker?: boolean;
       cancel?: string;
       drain?: string;
+      /** Further requests to make first (v1 auth, JSON bodies), each expecting a 2xx. */
+      requests?: { method: string; path: string; body?: unknown }[];
     };
   };
   request: { method: string; path: string; headers: Record<string, string>; body: unknown };
@@ -69,6 +71,14 @@ async function setUp(fake: FakeLlamaOrch, setup: Fixture['meta']['setup']): Prom
   if (setup.cancel) expect((await post(`/v1/tasks/${setup.cancel}/cancel`, {})).status).toBe(204);
   if (setup.drain) {
     expect((await post(`/v1/pools/${setup.drain}/drain`, { deadline_ms: 1 })).status).toBe(202);
+  }
+  for (const step of setup.requests ?? []) {
+    const res = await fetch(`${fake.url}${step.path}`, {
+      method: step.method,
+      headers: V1,
+      ...(step.body === undefined ? {} : { body: JSON.stringify(step.body) }),
+    });
+    expect(res.ok, `${step.method} ${step.path}`).toBe(true);
   }
 }
 

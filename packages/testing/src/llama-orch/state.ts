@@ -84,6 +84,10 @@ export interface FakeLlamaOrchState {
   readonly canceled: Set<string>;
   /** Frames of every completed stream, by task id (the server's transcript artifact). */
   readonly transcripts: Map<string, TranscriptFrame[]>;
+  /** Catalog entries by model id, as created (plus `state` once set) (§10). */
+  readonly catalog: Map<string, Record<string, unknown>>;
+  /** Stored artifact documents by id (`sha256:<hex>`) (§10). */
+  readonly artifacts: Map<string, unknown>;
   /** Calls per route, keyed `"METHOD /v1/tasks/{id}/stream"`. */
   readonly calls: Record<string, number>;
   /** Every request received, in order. */
