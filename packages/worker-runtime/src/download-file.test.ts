@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { AbortError, NotFoundError } from '@uplink/core-schemas';
+import { AbortError, ConfigurationError, NotFoundError } from '@uplink/core-schemas';
 import { startServer } from '@uplink/testing/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DownloadProgress, downloadFile } from './download-file.js';
@@ -246,6 +246,15 @@ describe('downloadFile', () => {
     await expect(
       downloadFile(`${server.url}/file.bin`, undefined, { signal: controller.signal }),
     ).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it('refuses a malformed or non-HTTP URL at once with ConfigurationError', async () => {
+    for (const bad of ['not a url', 'file:///etc/passwd', '/relative/path']) {
+      const error = await downloadFile(bad, '/tmp/never-written').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toMatch(/url: expected an absolute http\(s\) URL/);
+    }
+    await expect(downloadFile('file:///x', '/tmp/x')).rejects.toThrow(/got a file: URL/);
   });
 
   it('turns a refused connection into ConnectionError after retries', async () => {

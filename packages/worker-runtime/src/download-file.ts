@@ -2,7 +2,12 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AbortError, ConnectionError, createApiError } from '@uplink/core-schemas';
+import {
+  AbortError,
+  ConfigurationError,
+  ConnectionError,
+  createApiError,
+} from '@uplink/core-schemas';
 import { sleep } from '@uplink/http';
 import { describeUrl, resolveTarget } from './download-target.js';
 import { DownloadError } from './errors.js';
@@ -83,6 +88,7 @@ export async function downloadFile(
   dest?: string,
   options: DownloadFileOptions = {},
 ): Promise<DownloadResult> {
+  assertHttpUrl(url);
   const doFetch = options.fetch ?? globalThis.fetch;
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
   const resume = options.resume ?? true;
@@ -244,6 +250,24 @@ export async function downloadFile(
         options.signal,
       );
     }
+  }
+}
+
+/** A malformed or non-HTTP URL is a caller error: fail at once instead of retrying it. */
+function assertHttpUrl(url: string): void {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new ConfigurationError([
+      {
+        setting: 'url',
+        message: `expected an absolute http(s) URL${protocol ? ` (got a ${protocol} URL)` : ''}`,
+      },
+    ]);
   }
 }
 
