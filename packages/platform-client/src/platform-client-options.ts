@@ -68,17 +68,52 @@ export interface ResolvedPlatformSettings {
   secretTtlMs: number;
 }
 
-function ttl(
-  value: number | false | undefined,
-  setting: string,
-  problems: ConfigurationProblem[],
-): number {
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const kindOf = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+
+/**
+ * Type checks for callers without TypeScript: each wrong shape is a problem in the one
+ * {@link ConfigurationError}, never a TypeError later. Values are described by kind only
+ * (a misplaced token must not be echoed).
+ */
+function checkShapes(options: PlatformClientOptions, problems: ConfigurationProblem[]): void {
+  const expect = (setting: string, ok: boolean, expected: string, value: unknown): void => {
+    if (!ok) problems.push({ setting, message: `expected ${expected}, got ${kindOf(value)}` });
+  };
+  const { token, platformUrl, env, cache, logger, headers } = options as Record<string, unknown>;
+  if (token !== undefined) expect('token', typeof token === 'string', 'a string', token);
+  if (platformUrl !== undefined)
+    expect('platformUrl', typeof platformUrl === 'string', 'a URL string', platformUrl);
+  if (env !== undefined) expect('env', isObject(env), 'an object of strings', env);
+  if (cache !== undefined)
+    expect('cache', isObject(cache), '{ inferenceAccessTtlMs?, secretTtlMs? }', cache);
+  if (logger !== undefined)
+    expect(
+      'logger',
+      isObject(logger) &&
+        ['debug', 'info', 'warn', 'error'].every((level) => typeof logger[level] === 'function'),
+      'a Logger with debug, info, warn and error functions',
+      logger,
+    );
+  if (headers !== undefined)
+    expect(
+      'headers',
+      isObject(headers) && Object.values(headers).every((value) => typeof value === 'string'),
+      'an object of header strings',
+      headers,
+    );
+}
+
+function ttl(value: unknown, setting: string, problems: ConfigurationProblem[]): number {
   if (value === undefined) return 60_000;
   if (value === false) return 0;
-  if (!Number.isFinite(value) || value < 0) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     problems.push({
       setting,
-      message: `expected a number of milliseconds >= 0 or false, got ${value}`,
+      message: `expected a number of milliseconds >= 0 or false, got ${typeof value === 'number' ? value : kindOf(value)}`,
     });
     return 0;
   }
@@ -89,12 +124,19 @@ function ttl(
  * Apply environment fallbacks and validate every setting, reporting all problems in one
  * {@link ConfigurationError}. Messages never contain the token.
  */
-export function resolvePlatformSettings(options: PlatformClientOptions): ResolvedPlatformSettings {
-  const env = options.env ?? readProcessEnv();
+export function resolvePlatformSettings(
+  input: PlatformClientOptions | null | undefined,
+): ResolvedPlatformSettings {
+  const options: PlatformClientOptions = input ?? {};
   const problems: ConfigurationProblem[] = [];
+  checkShapes(options, problems);
+  const env = isObject(options.env) ? options.env : readProcessEnv();
 
-  const token = (options.token ?? firstEnv(env, TOKEN_ENV_VARS)?.value ?? '').trim();
-  if (!token) {
+  const explicitToken = typeof options.token === 'string' ? options.token : undefined;
+  const token = (explicitToken ?? firstEnv(env, TOKEN_ENV_VARS)?.value ?? '').trim();
+  if (options.token !== undefined && typeof options.token !== 'string') {
+    // Reported by checkShapes; do not also call it missing.
+  } else if (!token) {
     problems.push({
       setting: 'token',
       message: `missing satellite token: pass \`token\` or set ${TOKEN_ENV_VARS.join(' or ')}`,
@@ -103,7 +145,12 @@ export function resolvePlatformSettings(options: PlatformClientOptions): Resolve
     problems.push({ setting: 'token', message: 'the token contains whitespace' });
   }
 
-  const rawUrl = options.platformUrl ?? firstEnv(env, PLATFORM_URL_ENV_VARS)?.value;
+  const rawUrl =
+    typeof options.platformUrl === 'string'
+      ? options.platformUrl
+      : options.platformUrl === undefined
+        ? firstEnv(env, PLATFORM_URL_ENV_VARS)?.value
+        : undefined;
   let platformUrl = DEFAULT_PLATFORM_URL;
   if (rawUrl !== undefined) {
     const text = rawUrl.trim();
@@ -127,19 +174,23 @@ export function resolvePlatformSettings(options: PlatformClientOptions): Resolve
     ['timeoutMs', options.timeoutMs],
     ['totalTimeoutMs', options.totalTimeoutMs],
   ] as const) {
-    if (value !== undefined && (!Number.isFinite(value) || value <= 0)) {
+    if (
+      value !== undefined &&
+      (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    ) {
       problems.push({
         setting,
-        message: `expected a positive number of milliseconds, got ${value}`,
+        message: `expected a positive number of milliseconds, got ${typeof value === 'number' ? value : kindOf(value)}`,
       });
     }
   }
+  const cache = isObject(options.cache) ? options.cache : {};
   const inferenceAccessTtlMs = ttl(
-    options.cache?.inferenceAccessTtlMs,
+    cache.inferenceAccessTtlMs,
     'cache.inferenceAccessTtlMs',
     problems,
   );
-  const secretTtlMs = ttl(options.cache?.secretTtlMs, 'cache.secretTtlMs', problems);
+  const secretTtlMs = ttl(cache.secretTtlMs, 'cache.secretTtlMs', problems);
 
   if (problems.length > 0) throw new ConfigurationError(problems);
 

@@ -112,7 +112,9 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
   readonly #secrets: TtlCache<OrbitSecret> | undefined;
 
   /** @throws {ConfigurationError} listing every bad or missing setting (the token is never shown). */
-  constructor(options: PlatformClientOptions = {}) {
+  constructor(input: PlatformClientOptions = {}) {
+    // `null` from a JS caller means "no options", like undefined.
+    const options: PlatformClientOptions = input ?? {};
     const settings = resolvePlatformSettings(options);
     const { token } = settings;
     this.platformUrl = settings.platformUrl;

@@ -17,7 +17,9 @@ export function firstEnv(
   names: readonly string[],
 ): { name: string; value: string } | undefined {
   for (const name of names) {
-    const value = env[name]?.trim();
+    const raw: unknown = env[name];
+    // Only strings count: a JS caller's `{ SATELLITE_TOKEN: 5 }` is "not set", not a crash.
+    const value = typeof raw === 'string' ? raw.trim() : undefined;
     if (value) return { name, value };
   }
   return undefined;

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '@uplink/core-schemas';
 import { describe, expect, it } from 'vitest';
+import { PlatformClient } from '../src/index.js';
 import { DEFAULT_PLATFORM_URL, resolvePlatformSettings } from '../src/platform-client-options.js';
 import { firstEnv, readProcessEnv } from '../src/read-env.js';
 
@@ -112,6 +113,46 @@ describe('resolvePlatformSettings', () => {
     ]);
     expect(error.message).not.toContain('dfssat_has');
     expect(JSON.stringify(error.toJSON())).not.toContain('dfssat_has');
+  });
+
+  it('turns wrong types from JS callers into problems, never a TypeError', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ token: 12345678 }, 'token'],
+      [{ token: TOKEN, platformUrl: 42 }, 'platformUrl'],
+      [{ token: TOKEN, env: null }, 'env'],
+      [{ token: TOKEN, cache: 'off' }, 'cache'],
+      [{ token: TOKEN, cache: { secretTtlMs: '5' } }, 'cache.secretTtlMs'],
+      [{ token: TOKEN, timeoutMs: '100' }, 'timeoutMs'],
+      [{ token: TOKEN, logger: console.log }, 'logger'],
+      [{ token: TOKEN, headers: 'x-trace: 1' }, 'headers'],
+      [{ token: TOKEN, headers: { 'x-n': 1 } }, 'headers'],
+    ];
+    for (const [options, setting] of cases) {
+      const error = configError(() => resolvePlatformSettings({ env: {}, ...options } as never));
+      expect(error.problems.map((p) => p.setting)).toEqual([setting]);
+      expect(error.message).toMatch(/expected .*, got /);
+    }
+    // A token of the wrong type is described, never echoed.
+    const wrong = configError(() => resolvePlatformSettings({ token: ['dfssat_secret'] } as never));
+    expect(wrong.message).toContain('got an array');
+    expect(wrong.message).not.toContain('dfssat_secret');
+  });
+
+  it('treats null options as none and non-string env values as unset', async () => {
+    // Reads the process environment: a ConfigurationError without a token there, else a client.
+    let outcome: unknown;
+    try {
+      outcome = new PlatformClient(null as never);
+    } catch (error) {
+      outcome = error;
+    }
+    expect(outcome instanceof PlatformClient || outcome instanceof ConfigurationError).toBe(true);
+    if (outcome instanceof PlatformClient) await outcome.close();
+    const settings = resolvePlatformSettings({
+      env: { LUML_SATELLITE_TOKEN: 5, SATELLITE_TOKEN: TOKEN, PLATFORM_URL: {} } as never,
+    });
+    expect(settings.token).toBe(TOKEN);
+    expect(settings.platformUrl).toBe(DEFAULT_PLATFORM_URL);
   });
 
   it('rejects a platform URL that does not parse', () => {
