@@ -282,6 +282,29 @@ describe('streams', () => {
     expect(text).toContain('"tokens_out":1');
   });
 
+  it('default stream: a cancel during the pause after token 0 gives exactly one token, no metrics (§13.3)', async () => {
+    await start();
+    // No admission record: the server's default "Hello world" stream, which pauses 30 ms
+    // after token 0 and checks the cancel set before token 1.
+    const res = await fetch(`${fake.url}/v1/tasks/never-admitted/stream`, { headers: V1 });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    for (let guard = 0; guard < 100 && !text.includes('"i":0'); guard++) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    fake.canceled.add('never-admitted');
+    for (let guard = 0; guard < 100; guard++) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    expect(events(text)).toEqual(['started', 'token', 'end']);
+    expect(fake.canceled.has('never-admitted')).toBe(false);
+  });
+
   it('paces tokens with timers when tokensPerSecond is set', async () => {
     await start({ tokensPerSecond: 100 });
     await enqueue(task('p', { max_tokens: 6 }));
