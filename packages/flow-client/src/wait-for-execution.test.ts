@@ -116,6 +116,19 @@ describe('waitForExecution loop', () => {
     await expect(waitForExecution(fatal.get, ID)).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it('backs off from 250 ms after failures even with intervalMs 0, so a down host is not hammered', async () => {
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    const refused = new ConnectionError('connection refused');
+    const { get, calls } = scripted(refused, refused, refused, 'running', 'completed');
+    const done = waitForExecution(get, ID, { intervalMs: 0 });
+    await vi.runAllTimersAsync();
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+    const gaps = calls.slice(1).map((t, i) => t - calls[i]!);
+    // Three failures: 250, then growing; a success resets to back-to-back polling.
+    expect(gaps).toEqual([250, 499, 999, 0]);
+    random.mockRestore();
+  });
+
   it('grows the interval with backoff, capped by maxIntervalMs', async () => {
     const random = vi.spyOn(Math, 'random').mockReturnValue(0.999);
     const { get, calls } = scripted('running', 'running', 'running', 'running', 'completed');

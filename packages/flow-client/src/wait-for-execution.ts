@@ -22,7 +22,8 @@ export interface WaitOptions extends CallOptions {
    */
   timeoutMs?: number | undefined;
   /**
-   * Delay between polls (the last one is clamped to the time left). `0` polls back to back.
+   * Delay between polls (the last one is clamped to the time left). `0` polls back to back;
+   * after a transient failure the next poll still waits at least 250 ms, growing with backoff.
    * @default 2000
    */
   intervalMs?: number | undefined;
@@ -44,6 +45,7 @@ export interface WaitOptions extends CallOptions {
 }
 
 const DEFAULT_MAX_INTERVAL_MS = 30_000;
+const MIN_FAILURE_DELAY_MS = 250;
 const MAX_TIMER_MS = 2_147_483_647;
 
 /** An error worth polling through: the server or network may recover before the deadline. */
@@ -118,11 +120,17 @@ export async function waitForExecution(
         if (!isTransient(error)) throw error;
         failures++;
         const hint = error instanceof ApiError ? error.retryAfterMs : undefined;
+        // Failures back off from at least MIN_FAILURE_DELAY_MS even with `intervalMs: 0`: a
+        // refused connection fails at once, and polling it back to back would hammer the host.
+        const base = Math.max(intervalMs, MIN_FAILURE_DELAY_MS);
         await pause(
           hint ??
             Math.max(
-              intervalMs,
-              computeBackoff(failures - 1, { baseDelayMs: intervalMs, maxDelayMs: maxIntervalMs }),
+              base,
+              computeBackoff(failures - 1, {
+                baseDelayMs: base,
+                maxDelayMs: Math.max(maxIntervalMs, base),
+              }),
             ),
         );
         continue;
