@@ -84,6 +84,12 @@ function scrubApiError(error: unknown, secret: string): unknown {
   });
 }
 
+/** An argument of the wrong type (from a JS caller), described by kind only, never echoed. */
+function notAn(setting: string, expected: string, value: unknown): ConfigurationError {
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+  return new ConfigurationError([{ setting, message: `expected ${expected}, got ${kind}` }]);
+}
+
 /** A path segment from a caller-supplied id, escaped so it cannot change the route. */
 const seg = (id: string): string => encodeURIComponent(id);
 
@@ -153,6 +159,7 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
 
   /** `POST /pair`. Idempotent on the platform, so it is retried like a read. */
   async pair(options: PairOptions): Promise<Satellite> {
+    if (typeof options?.baseUrl !== 'string') throw notAn('pair.base_url', 'a URL string', options);
     const body = {
       base_url: options.baseUrl.trim().replace(/\/+$/u, ''),
       capabilities: options.capabilities,
@@ -205,6 +212,12 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
         },
       ]);
     }
+    if (
+      result !== undefined &&
+      result !== null &&
+      (typeof result !== 'object' || Array.isArray(result))
+    )
+      throw notAn('result', 'an object, null or nothing', result);
     return this.#call('POST', `/tasks/${seg(taskId)}/status`, SatelliteTaskSchema, {
       body: result === undefined ? { status } : { status, result },
       signal: options.signal,
@@ -235,6 +248,8 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
     update: DeploymentUpdate,
     options: UpdateDeploymentOptions = {},
   ): Promise<Deployment> {
+    if (typeof update !== 'object' || update === null)
+      throw notAn('update', 'an object with `status`', update);
     const defined = Object.fromEntries(
       Object.entries(update).filter(([, value]) => value !== undefined),
     );
@@ -331,11 +346,12 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
    * `POST /deployments/inference-access`: may this user key (`dfs_…`) call this satellite's
    * deployments? Cached per key (60 s by default, `cache.inferenceAccessTtlMs`), so a revoked
    * key may keep working that long. An empty key, or one longer than the platform's 255
-   * characters (which it would reject with a 422 echoing the key), is `false` without a call.
+   * characters (which it would reject with a 422 echoing the key), or anything that is not a
+   * string, is `false` without a call.
    * The key is scrubbed from any error, as the token is.
    */
   async authorizeInferenceAccess(apiKey: string, options: CallOptions = {}): Promise<boolean> {
-    if (!apiKey || apiKey.length > MAX_API_KEY_LENGTH) return false;
+    if (typeof apiKey !== 'string' || !apiKey || apiKey.length > MAX_API_KEY_LENGTH) return false;
     const load = async () => {
       try {
         const { authorized } = await this.#call(

@@ -268,6 +268,24 @@ describe('PlatformClient input checks (no request is sent)', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('refuses arguments of the wrong type from JS callers with ConfigurationError', async () => {
+    const { client, server } = await clientFor({ body: {} });
+    const cases: [Promise<unknown>, string][] = [
+      [client.pair(undefined as never), 'pair.base_url'],
+      [client.pair({ baseUrl: 8080, capabilities: { monitoring: {} } } as never), 'pair.base_url'],
+      [client.updateDeployment(DEP, null as never), 'update'],
+      [client.updateTaskStatus(TASK, 'done', 'ok' as never), 'result'],
+      [client.updateTaskStatus(TASK, 'done', ['ok'] as never), 'result'],
+    ];
+    for (const [call, setting] of cases) {
+      const error = (await failure(call)) as ConfigurationError;
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error.problems[0]?.setting).toBe(setting);
+    }
+    expect(await client.authorizeInferenceAccess(42 as never)).toBe(false);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('escapes ids so they cannot change the route', async () => {
     const f = fixture('get-deployment');
     const { client, server } = await clientFor({ body: f.response.body });

@@ -39,6 +39,10 @@ const is = (schema: Checkable, value: unknown): boolean =>
 
 /** `pair`: an http(s) base URL and a non-empty map keyed by `deploy`/`monitoring`. */
 export function checkPair(options: PairOptions): void {
+  if (typeof options?.baseUrl !== 'string')
+    throw new ConfigurationError([
+      { setting: 'pair.base_url', message: 'expected a URL string, got something else' },
+    ]);
   const body = {
     base_url: options.baseUrl.trim().replace(/\/+$/u, ''),
     capabilities: options.capabilities,
@@ -71,6 +75,10 @@ export function checkDeploymentStatus(status: unknown): void {
 
 /** A deployment PATCH body: `status` required (the wire answers 500 without it), known fields only. */
 export function checkDeploymentUpdate(update: object): void {
+  if (typeof update !== 'object' || update === null)
+    throw new ConfigurationError([
+      { setting: 'update', message: 'expected an object with `status`' },
+    ]);
   const defined = Object.fromEntries(
     Object.entries(update).filter(([, value]) => value !== undefined),
   );

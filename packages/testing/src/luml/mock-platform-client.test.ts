@@ -151,6 +151,8 @@ describe('MockPlatformClient', () => {
       mock.pair({ baseUrl: 'localhost', capabilities: { monitoring: { version: 1 } } }),
       'pair.base_url',
     );
+    await refused(mock.pair(undefined as never), 'pair.base_url');
+    await refused(mock.updateDeployment(deployment.id, null as never), 'update');
     await refused(mock.listTasks({ status: 'completed' as never }), 'status');
     await refused(mock.updateTaskStatus(task.id, 'completed' as never), 'status');
     await refused(mock.updateDeployment(deployment.id, { tags: ['x'] } as never), 'update.status');
@@ -159,8 +161,8 @@ describe('MockPlatformClient', () => {
     mock.expectTaskStatus(task.id, 'pending');
     mock.expectDeploymentStatus(deployment.id, 'active');
     expect(mock.deployments.get(deployment.id)?.tags).toEqual(['prod']);
-    mock.expectCalled('pair', 2);
-    mock.expectCalled('updateDeployment', 1);
+    mock.expectCalled('pair', 3);
+    mock.expectCalled('updateDeployment', 2);
   });
 
   it('treats an undefined update field as not named, and lists copies', async () => {
