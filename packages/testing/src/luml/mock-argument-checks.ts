@@ -62,6 +62,18 @@ export function checkTaskStatus(status: unknown): void {
     ]);
 }
 
+/** A task result: an object, null or nothing (the wire body's `result`). */
+export function checkTaskResult(result: unknown): void {
+  if (
+    result !== undefined &&
+    result !== null &&
+    (typeof result !== 'object' || Array.isArray(result))
+  )
+    throw new ConfigurationError([
+      { setting: 'result', message: 'expected an object, null or nothing' },
+    ]);
+}
+
 /** A deployment status. */
 export function checkDeploymentStatus(status: unknown): void {
   if (!is(DeploymentStatusSchema, status))
