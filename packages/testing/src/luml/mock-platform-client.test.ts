@@ -155,6 +155,7 @@ describe('MockPlatformClient', () => {
     await refused(mock.updateDeployment(deployment.id, null as never), 'update');
     await refused(mock.listTasks({ status: 'completed' as never }), 'status');
     await refused(mock.updateTaskStatus(task.id, 'completed' as never), 'status');
+    await refused(mock.updateTaskStatus(task.id, 'done', 'ok' as never), 'result');
     await refused(mock.updateDeployment(deployment.id, { tags: ['x'] } as never), 'update.status');
     await refused(mock.updateDeploymentStatus(deployment.id, 'deleted' as never), 'status');
     // Nothing changed, and every refused call was still recorded.

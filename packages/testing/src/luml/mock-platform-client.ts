@@ -28,6 +28,7 @@ import {
   checkDeploymentStatus,
   checkDeploymentUpdate,
   checkPair,
+  checkTaskResult,
   checkTaskStatus,
 } from './mock-argument-checks.js';
 import { ScriptedPlatformMock } from './scripted-platform-mock.js';
@@ -256,7 +257,10 @@ export class MockPlatformClient
         task.updated_at = at;
         return { ...task };
       },
-      () => checkTaskStatus(status),
+      () => {
+        checkTaskStatus(status);
+        checkTaskResult(result);
+      },
     );
   }
 
