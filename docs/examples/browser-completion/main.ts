@@ -22,7 +22,11 @@ async function run(): Promise<void> {
     prompt: 'Write a haiku about GPUs',
   });
   // Stopping closes the stream and cancels the task on the server (POST …/cancel).
-  stop.onclick = () => void stream.abort();
+  let stopped = false;
+  stop.onclick = () => {
+    stopped = true;
+    void stream.abort();
+  };
   status.textContent = 'streaming';
   try {
     for await (const chunk of stream) {
@@ -36,8 +40,13 @@ async function run(): Promise<void> {
     status.textContent = `done: ${result.tokensOut} tokens, decode ${result.decodeMs ?? '?'} ms`;
     document.body.dataset.status = 'done';
   } catch (error) {
-    status.textContent = `failed: ${error instanceof Error ? error.message : String(error)}`;
-    document.body.dataset.status = 'error';
+    // Stop aborts the stream: that is the user's choice, not a failure.
+    status.textContent = stopped
+      ? `stopped after ${output.childElementCount} tokens (task canceled on the server)`
+      : `failed: ${error instanceof Error ? error.message : String(error)}`;
+    document.body.dataset.status = stopped ? 'stopped' : 'error';
+  } finally {
+    stop.disabled = true;
   }
 }
 

@@ -79,6 +79,20 @@ describe('browser build of the streaming-completion page', () => {
       // The page went cross-origin: a preflight was answered, then enqueue and stream ran.
       expect(orch.requests.map((r) => r.method)).toContain('OPTIONS');
       expect(orch.calls['GET /v1/tasks/{id}/stream']).toBe(1);
+
+      // Stop mid-stream: the page aborts, and the browser sends POST …/cancel (CORS preflighted).
+      orch.tokensPerSecond = 20;
+      await tab.goto(`${page.url}/?orch=${encodeURIComponent(orch.url)}&seed=7&tokens=200`);
+      await tab.locator('#output .token').first().waitFor({ timeout: 20_000 });
+      await tab.click('#stop');
+      await tab.waitForFunction(() => document.body.dataset.status !== undefined, undefined, {
+        timeout: 20_000,
+      });
+      expect(await tab.evaluate(() => document.body.dataset.status)).toBe('stopped');
+      expect(await tab.locator('#status').textContent()).toContain('canceled on the server');
+      expect(orch.calls['POST /v1/tasks/{id}/cancel']).toBe(1);
+      expect(await tab.locator('#output .token').count()).toBeLessThan(200);
+      expect(errors).toEqual([]);
     } finally {
       await browser?.close();
       await page.close();
