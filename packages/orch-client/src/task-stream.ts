@@ -43,7 +43,8 @@ export interface OpenTaskStreamInit {
 /**
  * Open `GET …/stream` (v2 `…/events`) and normalise its frames. The first `end` or `error`
  * ends the iteration (frames after it are ignored); a body that ends before either throws
- * `StreamError('truncated')`.
+ * `StreamError('truncated')`, or `'malformed'` when the 200 was not `text/event-stream`, or
+ * `'unsupported'` when the runtime gave no body to stream.
  */
 export function openTaskStream(init: OpenTaskStreamInit): TaskStream {
   const sse: SSEStream<typeof SSE_EVENT_SCHEMAS> = init.http.streamSSE(init.path, {
