@@ -26,4 +26,20 @@ describe('vitest fixtures', () => {
     expect(res.status).toBe(200);
     expect(fakePlatform.satellites.map((s) => s.id)).toEqual([fakeSatellite.satellite.id]);
   });
+
+  // The two tests below run in order (vitest runs a file's tests sequentially).
+  let leftover: { url: string; mock: { closed: boolean } } | undefined;
+  test('records a fake and a mock to check their cleanup', async ({
+    fakePlatform,
+    mockPlatformClient,
+  }) => {
+    leftover = { url: fakePlatform.url, mock: mockPlatformClient };
+    expect((await fetch(`${fakePlatform.url}/satellites/v1/tasks`)).status).toBe(401);
+  });
+
+  test('closed the previous test’s fake and mock', async () => {
+    expect(leftover).toBeDefined();
+    await expect(fetch(`${leftover!.url}/satellites/v1/tasks`)).rejects.toThrow();
+    expect(leftover!.mock.closed).toBe(true);
+  });
 });
