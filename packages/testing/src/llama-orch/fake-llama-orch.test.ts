@@ -1,5 +1,6 @@
 // llama-orch protocol reference §3, §5, §7, §9: behaviour of FakeLlamaOrch over real HTTP.
 import { createHash } from 'node:crypto';
+import { ConfigurationError } from '@uplink/core-schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeLlamaOrch, startFakeLlamaOrch } from './fake-llama-orch.js';
 import type { FakeLlamaOrchOptions } from './options.js';
@@ -500,6 +501,29 @@ describe('sessions, pools, metrics, faults', () => {
     expect(fake.tasks.size).toBe(0);
     expect(fake.queue.size).toBe(0);
     expect(fake.sessions.size).toBe(0);
+  });
+
+  it('refuses settings it cannot work with, listing every problem', async () => {
+    const error = await startFakeLlamaOrch({
+      queueCapacity: -1,
+      tokensPerSecond: Number.NaN,
+      maxStreamTokens: 1.5,
+      apiVersion: 'v3' as never,
+      admissionPolicy: 'lifo' as never,
+      apiKey: '',
+      port: -2,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).problems.map((p) => p.setting).sort()).toEqual([
+      'admissionPolicy',
+      'apiKey',
+      'apiVersion',
+      'maxStreamTokens',
+      'port',
+      'queueCapacity',
+      'tokensPerSecond',
+    ]);
+    expect((error as Error).message).toMatch(/queueCapacity: expected a whole number >= 0, got -1/);
   });
 
   it('supports await using', async () => {

@@ -25,7 +25,12 @@ import {
 } from './control-plane.js';
 import { cancelTask, enqueueTask, type RouteContext, streamTask } from './data-plane.js';
 import { answerPreflight, applyCors, sendEmpty, sendJson } from './http-io.js';
-import { DEFAULT_ENGINE_VERSIONS, type FakeLlamaOrchOptions, resolveQuirks } from './options.js';
+import {
+  checkFakeOptions,
+  DEFAULT_ENGINE_VERSIONS,
+  type FakeLlamaOrchOptions,
+  resolveQuirks,
+} from './options.js';
 import { CAPABILITIES_BODY, type FakeLlamaOrchState } from './state.js';
 
 /** A running fake llama-orch server. State is live and may be changed between requests. */
@@ -129,6 +134,7 @@ function authorize(
 export async function startFakeLlamaOrch(
   options: FakeLlamaOrchOptions = {},
 ): Promise<FakeLlamaOrch> {
+  checkFakeOptions(options);
   const apiVersion = options.apiVersion ?? 'both';
   const queueCapacity = options.queueCapacity ?? 8;
   const state: FakeLlamaOrchState = {

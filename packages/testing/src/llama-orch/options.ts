@@ -1,4 +1,5 @@
 // llama-orch protocol reference §1 (contract vs server: the fake defaults to the contract form).
+import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
 import type { FaultInjectorOptions } from '../fault-injection.js';
 
 /** Upstream server behaviours that differ from the contract; each is off unless asked for. */
@@ -113,3 +114,37 @@ export const DEFAULT_ENGINE_VERSIONS: Readonly<Record<string, string>> = Object.
   tgi: 'v2.3.0',
   triton: 'v1.0.0',
 });
+
+/** Check the settings a fake cannot work with; every problem is listed in one {@link ConfigurationError}. */
+export function checkFakeOptions(options: FakeLlamaOrchOptions): void {
+  const problems: ConfigurationProblem[] = [];
+  const count = (setting: string, value: number | undefined, what: string): void => {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
+      problems.push({ setting, message: `expected ${what}, got ${String(value)}` });
+    }
+  };
+  const oneOf = (setting: string, value: unknown, allowed: readonly string[]): void => {
+    if (value !== undefined && !allowed.includes(value as string)) {
+      problems.push({
+        setting,
+        message: `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${String(value)}`,
+      });
+    }
+  };
+  oneOf('apiVersion', options.apiVersion, ['v1', 'v2', 'both']);
+  oneOf('admissionPolicy', options.admissionPolicy, ['reject', 'drop-lru']);
+  count('queueCapacity', options.queueCapacity, 'a whole number >= 0');
+  count('maxStreamTokens', options.maxStreamTokens, 'a whole number >= 0');
+  count('port', options.port, 'a port number (0 for any free port)');
+  const tps = options.tokensPerSecond;
+  if (tps !== undefined && !(Number.isFinite(tps) && tps >= 0)) {
+    problems.push({
+      setting: 'tokensPerSecond',
+      message: `expected a finite number >= 0 (0 is unpaced), got ${String(tps)}`,
+    });
+  }
+  if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || !options.apiKey)) {
+    problems.push({ setting: 'apiKey', message: 'expected a non-empty string' });
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+}
