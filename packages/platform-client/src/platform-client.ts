@@ -180,17 +180,17 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
   async listTasks(
     query: { status?: TaskStatus | undefined } & CallOptions = {},
   ): Promise<SatelliteTask[]> {
-    if (query.status !== undefined && !v.is(TaskStatusSchema, query.status)) {
+    if (query?.status !== undefined && !v.is(TaskStatusSchema, query?.status)) {
       throw new ConfigurationError([
         {
           setting: 'status',
-          message: `expected one of ${TaskStatusSchema.options.join(', ')}, got "${query.status}"`,
+          message: `expected one of ${TaskStatusSchema.options.join(', ')}, got "${query?.status}"`,
         },
       ]);
     }
     return this.#call('GET', '/tasks', TaskListSchema, {
-      query: { status: query.status },
-      signal: query.signal,
+      query: { status: query?.status },
+      signal: query?.signal,
     });
   }
 
@@ -220,19 +220,19 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
       throw notAn('result', 'an object, null or nothing', result);
     return this.#call('POST', `/tasks/${seg(taskId)}/status`, SatelliteTaskSchema, {
       body: result === undefined ? { status } : { status, result },
-      signal: options.signal,
+      signal: options?.signal,
     });
   }
 
   /** `GET /deployments`: every deployment of this satellite, any status. */
   async listDeployments(options: CallOptions = {}): Promise<Deployment[]> {
-    return this.#call('GET', '/deployments', DeploymentListSchema, { signal: options.signal });
+    return this.#call('GET', '/deployments', DeploymentListSchema, { signal: options?.signal });
   }
 
   /** `GET /deployments/{id}`. `inference_url` stays relative; see `resolveInferenceUrl`. */
   async getDeployment(id: string, options: CallOptions = {}): Promise<Deployment> {
     return this.#call('GET', `/deployments/${seg(id)}`, DeploymentSchema, {
-      signal: options.signal,
+      signal: options?.signal,
     });
   }
 
@@ -256,7 +256,7 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
     const checked = v.safeParse(DeploymentUpdateSchema, defined);
     if (!checked.success) throw invalid('update', checked.issues);
     let body: Record<string, unknown> = checked.output;
-    if (options.merge !== false) {
+    if (options?.merge !== false) {
       const current = await this.getDeployment(id, options);
       body = { status: checked.output.status };
       for (const field of PATCHED_FIELDS) {
@@ -267,7 +267,7 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
       body,
       // A full-body PATCH sets state; repeating it converges to the same row.
       idempotent: true,
-      signal: options.signal,
+      signal: options?.signal,
     });
   }
 
@@ -288,7 +288,7 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
     return this.#call('PATCH', `/deployments/${seg(id)}/status`, DeploymentSchema, {
       body: { status },
       idempotent: true,
-      signal: options.signal,
+      signal: options?.signal,
     });
   }
 
@@ -297,13 +297,13 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
    * `deletion_pending`; otherwise it is a `ConflictError` carrying the server's message.
    */
   async deleteDeployment(id: string, options: CallOptions = {}): Promise<void> {
-    await this.#call('DELETE', `/deployments/${seg(id)}`, null, { signal: options.signal });
+    await this.#call('DELETE', `/deployments/${seg(id)}`, null, { signal: options?.signal });
   }
 
   /** `GET /artifacts/{id}`: `{artifact, url}` (the key is `artifact`, not `model`). */
   async getArtifact(id: string, options: CallOptions = {}): Promise<ArtifactWithUrl> {
     return this.#call('GET', `/artifacts/${seg(id)}`, ArtifactWithUrlSchema, {
-      signal: options.signal,
+      signal: options?.signal,
     });
   }
 
@@ -313,20 +313,20 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
       'GET',
       `/artifacts/${seg(id)}/download-url`,
       DownloadUrlSchema,
-      { signal: options.signal },
+      { signal: options?.signal },
     );
     return url;
   }
 
   /** `GET /secrets`: the orbit's secrets with decrypted values. Not cached. */
   async listSecrets(options: CallOptions = {}): Promise<OrbitSecret[]> {
-    return this.#call('GET', '/secrets', SecretListSchema, { signal: options.signal });
+    return this.#call('GET', '/secrets', SecretListSchema, { signal: options?.signal });
   }
 
   /** `GET /secrets/{id}`, cached per id (60 s by default, `cache.secretTtlMs`). */
   async getSecret(id: string, options: CallOptions = {}): Promise<OrbitSecret> {
     const load = () =>
-      this.#call('GET', `/secrets/${seg(id)}`, OrbitSecretSchema, { signal: options.signal });
+      this.#call('GET', `/secrets/${seg(id)}`, OrbitSecretSchema, { signal: options?.signal });
     return this.#secrets ? this.#secrets.get(id, load) : load();
   }
 
@@ -359,7 +359,7 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
           '/deployments/inference-access',
           InferenceAccessResponseSchema,
           // A read-only check, safe to repeat.
-          { body: { api_key: apiKey }, idempotent: true, signal: options.signal },
+          { body: { api_key: apiKey }, idempotent: true, signal: options?.signal },
         );
         return authorized;
       } catch (error) {

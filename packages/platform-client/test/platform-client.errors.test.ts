@@ -286,6 +286,16 @@ describe('PlatformClient input checks (no request is sent)', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('treats null call options like absent ones', async () => {
+    const { client, server } = await clientFor({ body: [] });
+    expect(await client.listTasks(null as never)).toEqual([]);
+    expect(await client.listDeployments(null as never)).toEqual([]);
+    expect(server.requests.map((r) => r.path)).toEqual([
+      '/satellites/v1/tasks',
+      '/satellites/v1/deployments',
+    ]);
+  });
+
   it('escapes ids so they cannot change the route', async () => {
     const f = fixture('get-deployment');
     const { client, server } = await clientFor({ body: f.response.body });

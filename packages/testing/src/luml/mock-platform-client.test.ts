@@ -27,6 +27,7 @@ describe('MockPlatformClient', () => {
     const early = mock.addTask({ scheduled_at: '2026-08-17T14:00:00.000Z', status: 'done' });
     expect((await platform.listTasks()).map((t) => t.id)).toEqual([early.id, late.id]);
     expect((await platform.listTasks({ status: 'pending' })).map((t) => t.id)).toEqual([late.id]);
+    expect(await platform.listTasks(null as never)).toHaveLength(2);
 
     const running = await platform.updateTaskStatus(late.id, 'running');
     expect(running.started_at).not.toBeNull();

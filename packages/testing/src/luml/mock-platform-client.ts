@@ -226,12 +226,12 @@ export class MockPlatformClient
       query,
       () =>
         [...this.tasks.values()]
-          .filter((t) => query.status === undefined || t.status === query.status)
+          .filter((t) => query?.status === undefined || t.status === query?.status)
           .sort(byScheduledAt)
           // Copies, as a real answer is: editing one does not change the mock's state.
           .map((t) => ({ ...t })),
       () => {
-        if (query.status !== undefined) checkTaskStatus(query.status);
+        if (query?.status !== undefined) checkTaskStatus(query?.status);
       },
     );
   }
