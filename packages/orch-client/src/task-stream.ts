@@ -61,20 +61,55 @@ export function openTaskStream(init: OpenTaskStreamInit): TaskStream {
   // Nobody may ever await it; keep a rejected response from becoming an unhandled rejection.
   sse.response.catch(() => {});
 
-  async function* iterate(): AsyncGenerator<TaskEvent, void, undefined> {
-    try {
-      for await (const message of sse) {
-        const events = normaliseFrame(message.event, message.data);
-        for (const event of events) {
-          yield event;
-          // Stop at the first terminal frame; leaving the loop closes the HTTP stream.
-          if (event.type === 'end' || event.type === 'error') return;
-        }
+  /**
+   * A hand-written iterator rather than an async generator: each event costs one promise hop
+   * on top of the SSE stream's, not a generator's several (see the throughput benchmark).
+   */
+  function iterate(): AsyncIterator<TaskEvent> {
+    const messages = sse[Symbol.asyncIterator]();
+    const buffer: TaskEvent[] = [];
+    let finished = false;
+    const close = async (): Promise<IteratorReturnResult<undefined>> => {
+      if (!finished) {
+        finished = true;
+        buffer.length = 0;
+        await messages.return?.();
       }
-    } catch (error) {
-      throw await explainTruncation(error);
-    }
-    throw await explainTruncation(undefined);
+      return { done: true, value: undefined };
+    };
+    const fill = async (): Promise<IteratorResult<TaskEvent>> => {
+      try {
+        while (buffer.length === 0) {
+          const next = await messages.next();
+          if (next.done) throw await explainTruncation(undefined);
+          for (const event of normaliseFrame(next.value.event, next.value.data)) {
+            buffer.push(event);
+            // Stop at the first terminal frame: later frames are ignored, the HTTP stream closed.
+            if (event.type === 'end' || event.type === 'error') {
+              finished = true;
+              await messages.return?.();
+              break;
+            }
+          }
+        }
+      } catch (error) {
+        finished = true;
+        throw await explainTruncation(error);
+      }
+      return { done: false, value: buffer.shift()! };
+    };
+    return {
+      next: () => {
+        if (buffer.length > 0) return Promise.resolve({ done: false, value: buffer.shift()! });
+        if (finished) return Promise.resolve({ done: true, value: undefined });
+        return fill();
+      },
+      return: close,
+      throw: async (error?: unknown) => {
+        await close();
+        throw error;
+      },
+    };
   }
 
   /**
