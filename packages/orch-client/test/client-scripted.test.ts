@@ -364,6 +364,25 @@ describe('OrchClient over a scripted loopback server', () => {
     await client.close();
   });
 
+  it('cancelling a readable stream while a read is pending cancels the task', async () => {
+    const s = await orchServer(() => ({
+      raw: (res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(frames(['started', {}]));
+      },
+    }));
+    const client = new OrchClient({ baseUrl: s.url });
+    const stream = client.streamCompletion(request);
+    const reader = stream.toReadableStream().getReader();
+    expect((await reader.read()).value).toMatchObject({ type: 'started' });
+    const pending = reader.read();
+    await reader.cancel();
+    await expect(pending).resolves.toMatchObject({ done: true });
+    await expect(stream.finalResult()).rejects.toBeInstanceOf(AbortError);
+    expect(s.requests.some((r) => r.path === `/v1/tasks/${stream.taskId}/cancel`)).toBe(true);
+    await client.close();
+  });
+
   it('an already aborted signal fails fast without any request', async () => {
     const s = await orchServer(() => sse(''));
     const stream = new OrchClient({ baseUrl: s.url }).streamCompletion(request, {
