@@ -1,3 +1,5 @@
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DeploymentTaskPayloadSchema } from '@uplink/core-schemas/luml';
 import type { Logger } from '@uplink/http';
 import { describe, expect, it, vi } from 'vitest';
@@ -34,6 +36,7 @@ describe('TaskContext: logger, secrets and failure details', () => {
       payload: { deployment_id: crypto.randomUUID() },
     });
     const { logger, records } = capturingLogger();
+    let tempDir = '';
     const worker = createWorker(
       platform,
       token,
@@ -46,6 +49,8 @@ describe('TaskContext: logger, secrets and failure details', () => {
             expect(await ctx.getSecret(secret.id)).toBe(value);
             expect(ctx.settings.token).toBe(token);
             expect(ctx.task.id).toBe(task.id);
+            tempDir = await ctx.tempDirectory();
+            await writeFile(join(tempDir, 'scratch.bin'), 'partial work');
             ctx.logger.info(`calling upstream with ${value}`, { header: `Bearer ${value}` });
             throw new TaskExecutionError('upstream refused', {
               error: `key ${value} was rejected`,
@@ -69,6 +74,7 @@ describe('TaskContext: logger, secrets and failure details', () => {
       nested: { list: ['[REDACTED]'] },
       attempts: 2,
     });
+    await expect(stat(tempDir)).rejects.toThrow(); // removed although the task failed
     const handlerLine = records.find((r) => r.message.startsWith('calling upstream'));
     expect(handlerLine).toMatchObject({
       level: 'info',
