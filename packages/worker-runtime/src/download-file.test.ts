@@ -202,10 +202,22 @@ describe('downloadFile', () => {
       downloadFile(`${encoded.server.url}/a/..%2F..%2Fescape`, `${dir.path}/`),
     ).rejects.toBeInstanceOf(DownloadError);
     expect(await readdir(dir.path)).toEqual([]);
-    for (const bad of ['', '.', '..', 'a/b', 'a\\b', '/abs', 'C:evil', 'x\0y']) {
+    for (const bad of [
+      '',
+      '.',
+      '..',
+      'a/b',
+      'a\\b',
+      '/abs',
+      'C:evil',
+      'x\0y',
+      'a\r\nb',
+      'é'.repeat(128),
+    ]) {
       expect(() => assertSafeFileName(bad)).toThrow(DownloadError);
     }
     expect(assertSafeFileName('model.luml')).toBe('model.luml');
+    expect(assertSafeFileName('é'.repeat(127))).toBe('é'.repeat(127));
   });
 
   it('uses a Content-Disposition name (RFC 5987 form first) inside an existing directory', async () => {

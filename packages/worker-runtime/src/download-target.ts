@@ -5,7 +5,8 @@ import { DownloadError } from './errors.js';
 
 /**
  * Check a file name chosen by a server (or taken from a URL) before joining it to a directory.
- * @throws DownloadError `unsafe_file_name` for empty names, `.`/`..`, separators, NUL or absolute paths.
+ * @throws DownloadError `unsafe_file_name` for empty names, `.`/`..`, separators, control
+ *   characters, absolute paths, or names longer than 255 bytes.
  */
 export function assertSafeFileName(name: string): string {
   if (
@@ -14,14 +15,26 @@ export function assertSafeFileName(name: string): string {
     name === '..' ||
     /[/\\\0]/.test(name) ||
     isAbsolute(name) ||
-    /^[a-zA-Z]:/.test(name)
+    /^[a-zA-Z]:/.test(name) ||
+    // Longer than a file name may be on common file systems (ENAMETOOLONG otherwise).
+    new TextEncoder().encode(name).length > 255 ||
+    // Control characters (CR, LF, ESC …) have no business in a file name and confuse logs.
+    hasControlCharacter(name)
   ) {
     throw new DownloadError(
-      `Refusing file name ${JSON.stringify(name.slice(0, 100))}: expected a plain file name without path separators or ".."`,
+      `Refusing file name ${JSON.stringify(name.slice(0, 100))}: expected a plain file name (at most 255 bytes) without path separators, control characters or ".."`,
       { code: 'unsafe_file_name' },
     );
   }
   return name;
+}
+
+function hasControlCharacter(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 export async function resolveTarget(
