@@ -1,61 +1,24 @@
 // llama-orch protocol reference §14 (completion = enqueue, stream, join) and §7 (explicit cancel).
-import {
-  AbortError,
-  ApiError,
-  redactText,
-  redactValue,
-  StreamError,
-  UplinkError,
-} from '@uplink/core-schemas';
+import { AbortError, ApiError, UplinkError } from '@uplink/core-schemas';
 import type { SseMetrics } from '@uplink/core-schemas/llama-orch';
 import { iteratorToStream } from '@uplink/http';
+import {
+  abortError,
+  buildResult,
+  type CompletionChunk,
+  type CompletionResult,
+  streamErrorFrom,
+} from './completion-result.js';
 import type { EnqueueResult } from './enqueue-result.js';
-import type {
-  TaskEndEvent,
-  TaskErrorEvent,
-  TaskMetricsEvent,
-  TaskStartedEvent,
-  TaskTokenEvent,
-} from './task-events.js';
+import type { TaskEndEvent, TaskEvent, TaskTokenEvent } from './task-events.js';
 import type { TaskStream } from './task-stream.js';
 import { TokenOrderer } from './token-orderer.js';
 
-/** `started`, with the ids of the task it belongs to. */
-export interface CompletionStartedChunk extends TaskStartedEvent {
-  /** The task id (generated when the request had none). */
-  taskId: string;
-  /** The correlation id used for the enqueue, the stream and any cancel. */
-  correlationId: string;
-}
-
-/** One chunk of a {@link CompletionStream}: `started`, then tokens in `i` order with `metrics` between. */
-export type CompletionChunk = CompletionStartedChunk | TaskTokenEvent | TaskMetricsEvent;
-
-/** The joined result of a completion. */
-export interface CompletionResult {
-  /** All token texts joined in `i` order. */
-  text: string;
-  /** The token texts in `i` order, duplicates dropped. */
-  tokens: string[];
-  /** Tokens counted by the client (trust this, not the server's `tokens_out`). */
-  tokensOut: number;
-  /** `tokens_out` as the server reported it, when it did. */
-  reportedTokensOut: number | undefined;
-  /** Decode time from `end` (`decode_ms` or `decode_time_ms`), when sent. */
-  decodeMs: number | undefined;
-  /** The last `metrics` frame, when any arrived. */
-  metrics: SseMetrics | undefined;
-  /** The correlation id of the enqueue, the stream and any cancel. */
-  correlationId: string;
-  /** The task id. */
-  taskId: string;
-  /** The session id. */
-  sessionId: string;
-  /** True when the server ended the stream with `end {"canceled": true}`. */
-  canceled: boolean;
-  /** The admission (enqueue) result, with its budget headers. */
-  enqueue: EnqueueResult;
-}
+export type {
+  CompletionChunk,
+  CompletionResult,
+  CompletionStartedChunk,
+} from './completion-result.js';
 
 /** What a {@link CompletionStream} needs from the client. */
 export interface CompletionStreamInit {
@@ -92,7 +55,7 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
   #resolve!: (result: CompletionResult) => void;
   #reject!: (error: unknown) => void;
   #settled = false;
-  #iterator: AsyncGenerator<CompletionChunk, void, undefined> | undefined;
+  #iterator: AsyncIterator<CompletionChunk> | undefined;
   #enqueueStarted = false;
   #admissionFailed = false;
   #terminal = false;
@@ -136,7 +99,7 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
             if (next.value.type === 'token') yield next.value.text;
           }
         } finally {
-          await iterator.return();
+          await iterator.return?.();
         }
       },
     };
@@ -176,7 +139,7 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
     return this.#cancelIfNeeded();
   }
 
-  #claim(): AsyncGenerator<CompletionChunk, void, undefined> {
+  #claim(): AsyncIterator<CompletionChunk> {
     if (this.#iterator) {
       throw new UplinkError(
         'This CompletionStream is already being consumed; iterate it, its textStream or its readable stream once',
@@ -192,64 +155,134 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
     return this.#cancel;
   }
 
-  async *#run(): AsyncGenerator<CompletionChunk, void, undefined> {
+  /**
+   * The one run of this completion, as a hand-written iterator rather than an async generator,
+   * for two behaviours a generator cannot give: `return()` while a step waits on a silent
+   * server aborts that step (a generator queues the return behind it, forever), and `return()`
+   * before the first `next()` still settles the result (a generator skips its `finally`).
+   * Phases: `idle` (nothing sent), `open` (enqueued, streaming), `drained` (the stream ended;
+   * `pending` holds the last tokens), `done` (settled).
+   */
+  #run(): AsyncIterator<CompletionChunk> {
     const signal = this.#controller.signal;
     const orderer = new TokenOrderer();
     const tokens: TaskTokenEvent[] = [];
+    const pending: CompletionChunk[] = [];
     let metrics: SseMetrics | undefined;
     let end: TaskEndEvent | undefined;
     let enqueue: EnqueueResult | undefined;
-    let failure: unknown;
-    try {
-      if (signal.aborted) throw abortError(signal.reason);
-      this.#enqueueStarted = true;
-      try {
-        enqueue = await this.#init.enqueue(signal);
-      } catch (error) {
-        // Only an HTTP error status proves the task was not admitted. After a timeout, a lost
-        // connection or an unreadable 202 it may have been, so it is canceled like any other.
-        this.#admissionFailed = !signal.aborted && error instanceof ApiError;
-        throw error;
-      }
-      const stream = this.#init.openStream(signal);
-      for await (const event of stream) {
-        if (event.type === 'started') {
-          yield { ...event, taskId: this.taskId, correlationId: this.correlationId };
-        } else if (event.type === 'token') {
-          for (const token of orderer.push(event)) {
-            tokens.push(token);
-            yield token;
-          }
-        } else if (event.type === 'metrics') {
-          metrics = event.metrics;
-          yield event;
-        } else if (event.type === 'end') {
-          this.#terminal = true;
-          end = event;
-        } else {
-          this.#terminal = true;
-          throw streamErrorFrom(event, this.taskId, this.correlationId, this.#init.secrets?.());
-        }
-      }
-      for (const token of orderer.flush()) {
-        tokens.push(token);
-        yield token;
-      }
-      this.#settle(() => this.#resolve(buildResult(this, tokens, metrics, end, enqueue!)));
-    } catch (error) {
-      failure = signal.aborted ? abortError(signal.reason, error) : error;
-      throw failure;
-    } finally {
+    let events: AsyncIterator<TaskEvent> | undefined;
+    let phase: 'idle' | 'open' | 'drained' | 'done' = 'idle';
+    let busy: Promise<unknown> | undefined;
+    const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+    // Left early (break, abort, a failure): the server keeps generating unless told. The
+    // cancel completes before the result settles, so a caller sees a finished cleanup.
+    const finish = async (failure: unknown): Promise<void> => {
+      phase = 'done';
+      pending.length = 0;
       for (const unlink of this.#unlink.splice(0)) unlink();
-      // Left early (break, abort, a stream failure): the server keeps generating unless told.
-      // The cancel completes before the result settles, so a caller sees a finished cleanup.
+      await events?.return?.()?.catch(() => {});
       if (!this.#terminal) {
         if (!signal.aborted) this.#controller.abort();
         await this.#cancelIfNeeded();
       }
       const error = failure ?? new AbortError('The completion was closed before it finished');
       this.#settle(() => this.#reject(error));
-    }
+    };
+    const deliver = (): IteratorResult<CompletionChunk> => {
+      const value = pending.shift();
+      if (value) return { done: false, value };
+      if (phase === 'drained') {
+        phase = 'done';
+        for (const unlink of this.#unlink.splice(0)) unlink();
+        this.#settle(() => this.#resolve(buildResult(this, tokens, metrics, end, enqueue!)));
+      }
+      return DONE;
+    };
+    const accept = (event: TaskEvent): void => {
+      if (event.type === 'started') {
+        pending.push({ ...event, taskId: this.taskId, correlationId: this.correlationId });
+      } else if (event.type === 'token') {
+        for (const token of orderer.push(event)) {
+          tokens.push(token);
+          pending.push(token);
+        }
+      } else if (event.type === 'metrics') {
+        metrics = event.metrics;
+        pending.push(event);
+      } else if (event.type === 'end') {
+        this.#terminal = true;
+        end = event;
+      } else {
+        this.#terminal = true;
+        throw streamErrorFrom(event, this.taskId, this.correlationId, this.#init.secrets?.());
+      }
+    };
+    const step = async (): Promise<IteratorResult<CompletionChunk>> => {
+      try {
+        if (phase === 'idle') {
+          phase = 'open';
+          if (signal.aborted) throw abortError(signal.reason);
+          this.#enqueueStarted = true;
+          try {
+            enqueue = await this.#init.enqueue(signal);
+          } catch (error) {
+            // Only an HTTP error status proves the task was not admitted. After a timeout, a
+            // lost connection or an unreadable 202 it may have been, so it is canceled too.
+            this.#admissionFailed = !signal.aborted && error instanceof ApiError;
+            throw error;
+          }
+          events = this.#init.openStream(signal)[Symbol.asyncIterator]();
+        }
+        while (pending.length === 0 && phase === 'open') {
+          const next = await events!.next();
+          if (next.done) {
+            for (const token of orderer.flush()) {
+              tokens.push(token);
+              pending.push(token);
+            }
+            phase = 'drained';
+          } else {
+            accept(next.value);
+          }
+        }
+      } catch (error) {
+        const failure = signal.aborted ? abortError(signal.reason, error) : error;
+        await finish(failure);
+        throw failure;
+      }
+      return deliver();
+    };
+    const iterator: AsyncIterator<CompletionChunk> = {
+      next: () => {
+        if (pending.length > 0 || phase === 'drained') return Promise.resolve(deliver());
+        if (phase === 'done') return Promise.resolve(DONE);
+        // One step at a time; a caller that does not wait for a chunk waits behind it here.
+        if (busy) return busy.then(iterator.next, iterator.next);
+        const run = step();
+        busy = run;
+        const clear = () => {
+          if (busy === run) busy = undefined;
+        };
+        run.then(clear, clear);
+        return run;
+      },
+      return: async () => {
+        // A step waiting on the network would never finish on a silent server: abort it.
+        if (busy) {
+          if (!signal.aborted) this.#controller.abort();
+          await busy.catch(() => {});
+        }
+        if (phase !== 'done') await finish(undefined);
+        return DONE;
+      },
+      throw: async (error?: unknown) => {
+        await iterator.return!();
+        throw error;
+      },
+    };
+    return iterator;
   }
 
   #settle(action: () => void): void {
@@ -258,59 +291,4 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
     action();
     this.#init.onSettled?.();
   }
-}
-
-function buildResult(
-  stream: CompletionStream,
-  tokens: TaskTokenEvent[],
-  metrics: SseMetrics | undefined,
-  end: TaskEndEvent | undefined,
-  enqueue: EnqueueResult,
-): CompletionResult {
-  // Chunks leave as soon as they can; a token that arrived after its gap was given up on
-  // (see TokenOrderer) left late, so the joined result re-sorts to keep strict `i` order.
-  const ordered = tokens.every((t, k) => k === 0 || tokens[k - 1]!.index < t.index)
-    ? tokens
-    : [...tokens].sort((a, b) => a.index - b.index);
-  const texts = ordered.map((t) => t.text);
-  return {
-    text: texts.join(''),
-    tokens: texts,
-    tokensOut: texts.length,
-    reportedTokensOut: end?.tokensOut,
-    decodeMs: end?.decodeMs,
-    metrics,
-    correlationId: stream.correlationId,
-    taskId: stream.taskId,
-    sessionId: enqueue.sessionId,
-    canceled: end?.canceled ?? false,
-    enqueue,
-  };
-}
-
-function streamErrorFrom(
-  event: TaskErrorEvent,
-  taskId: string,
-  correlationId: string,
-  secrets: Iterable<string> = [],
-): StreamError {
-  // The frame's text is the server's: it may echo a credential, which must not reach an error.
-  const list = [...secrets];
-  const message = redactText(
-    `Task ${taskId} failed on the server: ${event.code}: ${event.message}`,
-    list,
-  );
-  return new StreamError(message, {
-    code: event.code,
-    retriable: event.retriable,
-    event: 'error',
-    correlationId,
-    data: redactValue(event.data, list),
-  });
-}
-
-function abortError(reason: unknown, cause?: unknown): AbortError {
-  const message =
-    reason instanceof Error && reason.message ? reason.message : 'The completion was aborted';
-  return new AbortError(message, { cause: cause ?? reason });
 }

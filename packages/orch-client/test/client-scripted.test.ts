@@ -383,6 +383,16 @@ describe('OrchClient over a scripted loopback server', () => {
     await client.close();
   });
 
+  it('a readable stream cancelled before any read settles the result and sends nothing', async () => {
+    const s = await orchServer(() => sse(''));
+    const client = new OrchClient({ baseUrl: s.url });
+    const stream = client.streamCompletion(request);
+    await stream.toReadableStream().cancel();
+    await expect(stream.finalResult()).rejects.toBeInstanceOf(AbortError);
+    expect(s.requests).toHaveLength(0);
+    await client.close();
+  });
+
   it('an already aborted signal fails fast without any request', async () => {
     const s = await orchServer(() => sse(''));
     const stream = new OrchClient({ baseUrl: s.url }).streamCompletion(request, {

@@ -1,0 +1,106 @@
+// llama-orch protocol reference §14 (the joined result of a completion) and §6.3 (error frames).
+import { AbortError, redactText, redactValue, StreamError } from '@uplink/core-schemas';
+import type { SseMetrics } from '@uplink/core-schemas/llama-orch';
+import type { EnqueueResult } from './enqueue-result.js';
+import type {
+  TaskEndEvent,
+  TaskErrorEvent,
+  TaskMetricsEvent,
+  TaskStartedEvent,
+  TaskTokenEvent,
+} from './task-events.js';
+
+/** `started`, with the ids of the task it belongs to. */
+export interface CompletionStartedChunk extends TaskStartedEvent {
+  /** The task id (generated when the request had none). */
+  taskId: string;
+  /** The correlation id used for the enqueue, the stream and any cancel. */
+  correlationId: string;
+}
+
+/** One chunk of a {@link CompletionStream}: `started`, then tokens in `i` order with `metrics` between. */
+export type CompletionChunk = CompletionStartedChunk | TaskTokenEvent | TaskMetricsEvent;
+
+/** The joined result of a completion. */
+export interface CompletionResult {
+  /** All token texts joined in `i` order. */
+  text: string;
+  /** The token texts in `i` order, duplicates dropped. */
+  tokens: string[];
+  /** Tokens counted by the client (trust this, not the server's `tokens_out`). */
+  tokensOut: number;
+  /** `tokens_out` as the server reported it, when it did. */
+  reportedTokensOut: number | undefined;
+  /** Decode time from `end` (`decode_ms` or `decode_time_ms`), when sent. */
+  decodeMs: number | undefined;
+  /** The last `metrics` frame, when any arrived. */
+  metrics: SseMetrics | undefined;
+  /** The correlation id of the enqueue, the stream and any cancel. */
+  correlationId: string;
+  /** The task id. */
+  taskId: string;
+  /** The session id. */
+  sessionId: string;
+  /** True when the server ended the stream with `end {"canceled": true}`. */
+  canceled: boolean;
+  /** The admission (enqueue) result, with its budget headers. */
+  enqueue: EnqueueResult;
+}
+
+/** Join a finished completion's tokens (strict `i` order) with what its frames reported. */
+export function buildResult(
+  stream: { readonly taskId: string; readonly correlationId: string },
+  tokens: TaskTokenEvent[],
+  metrics: SseMetrics | undefined,
+  end: TaskEndEvent | undefined,
+  enqueue: EnqueueResult,
+): CompletionResult {
+  // Chunks leave as soon as they can; a token that arrived after its gap was given up on
+  // (see TokenOrderer) left late, so the joined result re-sorts to keep strict `i` order.
+  const ordered = tokens.every((t, k) => k === 0 || tokens[k - 1]!.index < t.index)
+    ? tokens
+    : [...tokens].sort((a, b) => a.index - b.index);
+  const texts = ordered.map((t) => t.text);
+  return {
+    text: texts.join(''),
+    tokens: texts,
+    tokensOut: texts.length,
+    reportedTokensOut: end?.tokensOut,
+    decodeMs: end?.decodeMs,
+    metrics,
+    correlationId: stream.correlationId,
+    taskId: stream.taskId,
+    sessionId: enqueue.sessionId,
+    canceled: end?.canceled ?? false,
+    enqueue,
+  };
+}
+
+/** The `StreamError` for a server `error` frame, with the client's credentials scrubbed. */
+export function streamErrorFrom(
+  event: TaskErrorEvent,
+  taskId: string,
+  correlationId: string,
+  secrets: Iterable<string> = [],
+): StreamError {
+  // The frame's text is the server's: it may echo a credential, which must not reach an error.
+  const list = [...secrets];
+  const message = redactText(
+    `Task ${taskId} failed on the server: ${event.code}: ${event.message}`,
+    list,
+  );
+  return new StreamError(message, {
+    code: event.code,
+    retriable: event.retriable,
+    event: 'error',
+    correlationId,
+    data: redactValue(event.data, list),
+  });
+}
+
+/** The `AbortError` a completion fails with once aborted, keeping the reason's message. */
+export function abortError(reason: unknown, cause?: unknown): AbortError {
+  const message =
+    reason instanceof Error && reason.message ? reason.message : 'The completion was aborted';
+  return new AbortError(message, { cause: cause ?? reason });
+}
