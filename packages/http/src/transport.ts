@@ -2,6 +2,7 @@
 import { isUplinkError, redactUrl, type UplinkError } from '@uplink/core-schemas';
 import { ATTEMPT_TIMEOUT, CallErrors, CLIENT_CLOSED, TOTAL_TIMEOUT } from './call-errors.js';
 import { CallSignals } from './call-signals.js';
+import { validateRequestOptions } from './client-options.js';
 import { encodeBody } from './encode-body.js';
 import { errorFromResponse } from './error-from-response.js';
 import type { HttpClientOptions, RequestOptions } from './http-types.js';
@@ -88,6 +89,14 @@ export class Transport {
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 30_000;
     const totalTimeoutMs = this.#options.totalTimeoutMs;
     const deadline = totalTimeoutMs === undefined ? undefined : Date.now() + totalTimeoutMs;
+    if (
+      options.timeoutMs !== undefined ||
+      options.retry !== undefined ||
+      options.headers !== undefined ||
+      options.signal !== undefined
+    ) {
+      validateRequestOptions(options);
+    }
     const body = encodeBody(options.body);
 
     const call = new CallSignals([this.#options.signal, options.signal, options.streamSignal]);

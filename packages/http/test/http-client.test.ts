@@ -167,6 +167,57 @@ describe('createHttpClient: requests', () => {
     expect(() => createHttpClient({ baseUrl: 'http://x', retry: 3 as never })).toThrow(/retry/);
   });
 
+  it('rejects bad auth, logger, headers, signal, sdk, userAgent and secrets at construction', () => {
+    let error: unknown;
+    try {
+      createHttpClient({
+        baseUrl: 'http://x',
+        auth: 'Bearer sk-live-secret' as never,
+        logger: { debug() {} } as never,
+        headers: { 'x-api-key': 42 as never },
+        signal: {} as never,
+        sdk: { name: 'x' } as never,
+        userAgent: 7 as never,
+        secrets: ['ok', 1] as never,
+        retry: { statuses: [200, 'x'] as never },
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const problems = (error as ConfigurationError).problems;
+    expect(problems.map((p) => p.setting)).toEqual([
+      'retry.statuses',
+      'headers.x-api-key',
+      'auth',
+      'logger',
+      'signal',
+      'userAgent',
+      'sdk',
+      'secrets',
+    ]);
+    expect(JSON.stringify((error as ConfigurationError).toJSON())).not.toContain('sk-live-secret');
+    expect(problems[1]?.message).not.toContain('42');
+  });
+
+  it('rejects bad per-call settings with ConfigurationError, before any request', async () => {
+    const { fetch, requests } = scriptedFetch(jsonResponse(200, {}));
+    const client = createHttpClient({ baseUrl: 'http://h.test', fetch });
+    await expect(client.get('/x', null, { timeoutMs: Number.NaN })).rejects.toThrow(
+      /timeoutMs: expected a positive number of milliseconds, got NaN/,
+    );
+    await expect(client.get('/x', null, { retry: { baseDelayMs: -1 } })).rejects.toBeInstanceOf(
+      ConfigurationError,
+    );
+    await expect(client.get('/x', null, { signal: 'no' as never })).rejects.toThrow(/AbortSignal/);
+    await expect(client.get('/x', null, { headers: { a: undefined as never } })).rejects.toThrow(
+      /headers\.a/,
+    );
+    expect(requests).toHaveLength(0);
+    await client.get('/x', null, { timeoutMs: 5, retry: false, headers: { a: 'b' } });
+    expect(requests).toHaveLength(1);
+  });
+
   it('rejects a body JSON cannot encode with ConfigurationError, before any request', async () => {
     const { fetch, requests } = scriptedFetch(jsonResponse(200, {}));
     const client = createHttpClient({ baseUrl: 'http://h.test', fetch });
