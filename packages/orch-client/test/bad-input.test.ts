@@ -56,7 +56,16 @@ const streamCases: [string, ScriptReply, new (...args: never[]) => Error, RegExp
       body: '<html><body>login</body></html>',
     },
     StreamError,
-    /was not an event stream: expected Content-Type text\/event-stream, received text\/html/,
+    // Said by @uplink/http (a 2xx HTML or JSON answer) or by the task stream (a body that was
+    // no stream): either way the expected and the received content types are named.
+    /text\/event-stream\b.*text\/html/,
+    'malformed',
+  ],
+  [
+    'a plain-text 200 that holds no events',
+    { status: 200, headers: { 'content-type': 'text/plain' }, body: 'OK\n' },
+    StreamError,
+    /was not an event stream: expected Content-Type text\/event-stream, received text\/plain/,
     'malformed',
   ],
   [
