@@ -13,6 +13,8 @@ import { silentLogger } from './logger.js';
 import { sleep } from './sleep.js';
 import { TolerantFraming } from './sse-framing.js';
 import { createMessageDecoder, type MessageDecoder } from './sse-message.js';
+import { validateSSEOptions } from './sse-options.js';
+import { checkEventStream } from './sse-response-check.js';
 import type { SSEEventSchemas, SSEMessage, SSEOpen, SSEOptions, SSEStream } from './sse-types.js';
 
 /** Abort reasons set by the stream itself. */
@@ -70,6 +72,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
   };
 
   constructor(open: SSEOpen, options: SSEOptions<E>) {
+    validateSSEOptions(options);
     this.#open = open;
     this.#options = options;
     this.#terminal = new Set(options.terminal ?? []);
@@ -165,6 +168,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
       throw this.#mapFailure(error);
     }
     if (!response.ok) throw await errorFromResponse(response, { url: this.#options.url });
+    await checkEventStream(response, this.#options);
     return response;
   }
 

@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import {
   AbortError,
+  ConfigurationError,
   NotFoundError,
   ResponseValidationError,
   StreamError,
@@ -155,6 +156,88 @@ describe('streamSSE failures', () => {
     expect(error).toBeInstanceOf(StreamError);
     expect((error as StreamError).code).toBe('truncated');
     expect((error as Error).message).toContain('before a terminal event (end)');
+  });
+
+  it('raises StreamError(malformed) for a 200 HTML page or JSON answer instead of an empty stream', async () => {
+    const { url } = await scriptedServer(
+      {
+        status: 200,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        raw: `<html><head><title>Sign in - Corp Proxy</title></head><body>${'x'.repeat(9000)}</body></html>`,
+      },
+      { status: 200, body: { detail: 'use POST for tok-secret-123' } },
+    );
+    const client = createHttpClient({ baseUrl: url, secrets: ['tok-secret-123'] });
+    const html = await client
+      .streamSSE('/events', { events, terminal: ['end'] })
+      [Symbol.asyncIterator]()
+      .next()
+      .catch((e: unknown) => e);
+    expect(html).toBeInstanceOf(StreamError);
+    expect((html as StreamError).code).toBe('malformed');
+    expect((html as Error).message).toBe(
+      'Expected an event stream (Content-Type text/event-stream), but the server sent text/html; charset=utf-8: HTML page: Sign in - Corp Proxy',
+    );
+    const json = client.streamSSE('/events', { events });
+    await expect(json.response).rejects.toThrow(/server sent application\/json: "\{"detail"/);
+    const error = await json[Symbol.asyncIterator]()
+      .next()
+      .catch((e: unknown) => e);
+    expect(String((error as Error).message)).not.toContain('tok-secret-123');
+    expect(JSON.stringify((error as StreamError).toJSON())).not.toContain('tok-secret-123');
+    await client.close();
+  });
+
+  it('parses bodies without a content type or with text/plain (lenient servers)', async () => {
+    const body = enc('data: 1\n\n');
+    const plain = streamSSE(async () =>
+      chunked([body], { headers: { 'content-type': 'text/plain' } }),
+    );
+    const out: unknown[] = [];
+    for await (const m of plain) out.push(m.data);
+    expect(out).toEqual([1]);
+  });
+
+  it('rejects bad stream settings with one ConfigurationError, when the stream is created', () => {
+    const open = async () => chunked([]);
+    let error: unknown;
+    try {
+      streamSSE(open, {
+        events: { token: 'not a schema' as never },
+        terminal: 'end' as never,
+        idleTimeoutMs: Number.NaN,
+        maxEventBytes: -1,
+        unknownEvents: 'keep' as never,
+        reconnect: { maxAttempts: 1.5 },
+        defaultEvent: 3 as never,
+        signal: {} as never,
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).problems.map((p) => p.setting)).toEqual([
+      'events.token',
+      'terminal',
+      'idleTimeoutMs',
+      'maxEventBytes',
+      'unknownEvents',
+      'reconnect.maxAttempts',
+      'defaultEvent',
+      'signal',
+    ]);
+    expect(() => streamSSE(open, { reconnect: { maxAttempts: 1, delayMs: -5 } })).toThrow(
+      /reconnect\.delayMs/,
+    );
+    expect(() => streamSSE(open, { events: [] as never })).toThrow(/events/);
+    expect(() =>
+      streamSSE(open, {
+        idleTimeoutMs: 0,
+        maxEventBytes: 10,
+        reconnect: false,
+        unknownEvents: 'drop',
+      }),
+    ).not.toThrow();
   });
 
   it('raises StreamError(truncated) for an empty body or none', async () => {
