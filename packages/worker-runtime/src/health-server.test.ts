@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@uplink/core-schemas';
 import { describe, expect, it } from 'vitest';
 import { type Readiness, startHealthServer } from './health-server.js';
 import { WorkerMetrics } from './metrics.js';
@@ -57,6 +58,31 @@ describe('startHealthServer', () => {
     expect((await fetch(`${server.url}/readyz`)).status).toBe(500);
     await server.close();
     await server.close();
+  });
+});
+
+describe('startHealthServer bind failures', () => {
+  const options = { readiness: (): Readiness => ({ ready: true }), metrics: () => '' };
+
+  it('reports a port in use as a ConfigurationError naming LUML_HEALTH_PORT', async () => {
+    await using first = await startHealthServer({ ...options, port: 0, host: '127.0.0.1' });
+    const error = await startHealthServer({
+      ...options,
+      port: first.port,
+      host: '127.0.0.1',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).problems[0]?.setting).toBe('LUML_HEALTH_PORT');
+    expect((error as Error).message).toContain(`port ${first.port} is already in use`);
+  });
+
+  it('reports a host that is not an address of this machine as a ConfigurationError', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to a local interface.
+    const error = await startHealthServer({ ...options, port: 0, host: '192.0.2.1' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).problems[0]?.setting).toBe('LUML_HEALTH_HOST');
   });
 });
 

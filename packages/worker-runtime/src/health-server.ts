@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { ConfigurationError } from '@uplink/core-schemas';
 
 /** What `/readyz` answers: ready, or the reason it is not. */
 export type Readiness = { ready: true } | { ready: false; reason: string };
@@ -73,15 +74,18 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
+  const port = options.port ?? 8000;
+  const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8000, options.host ?? '0.0.0.0', () => {
-      server.off('error', reject);
+    const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, host, port));
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
       resolve();
     });
   });
-  const { port, address } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
+  const bound = server.address() as AddressInfo;
+  const shownHost = bound.address.includes(':') ? `[${bound.address}]` : bound.address;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
@@ -90,5 +94,51 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     });
     return closing;
   };
-  return { url: `http://${host}:${port}`, port, close, [Symbol.asyncDispose]: close };
+  return {
+    url: `http://${shownHost}:${bound.port}`,
+    port: bound.port,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** A bind failure is a settings problem: say which setting to change. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host}:${port}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new ConfigurationError(
+        [
+          {
+            setting: 'LUML_HEALTH_PORT',
+            message: `port ${port} is already in use on ${host}; choose another port (or 0 for a free one)`,
+          },
+        ],
+        { cause: error },
+      );
+    case 'EACCES':
+      return new ConfigurationError(
+        [
+          {
+            setting: 'LUML_HEALTH_PORT',
+            message: `not allowed to listen on ${where}; ports below 1024 need privileges`,
+          },
+        ],
+        { cause: error },
+      );
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConfigurationError(
+        [
+          {
+            setting: 'LUML_HEALTH_HOST',
+            message: `cannot listen on ${JSON.stringify(host)}: not an address of this machine`,
+          },
+        ],
+        { cause: error },
+      );
+    default:
+      return error;
+  }
 }
