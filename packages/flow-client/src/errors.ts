@@ -17,6 +17,7 @@ import type { ExecutionContext } from '@uplink/core-schemas/ai-spine';
  * (reference section 4.1). `status` is the HTTP status the server really sent (200 for that quirk).
  */
 export class FlowNotFoundError extends NotFoundError {
+  static override readonly errorName: string = 'FlowNotFoundError';
   /** The flow id that was asked for. */
   readonly flowId: string;
   constructor(message: string, init: ApiErrorInit & { flowId: string }) {
@@ -45,6 +46,7 @@ export interface ExecutionErrorInit extends UplinkErrorOptions {
  * reports execution failures inside a 200 body.
  */
 export class ExecutionError extends UplinkError {
+  static override readonly errorName: string = 'ExecutionError';
   /** The execution id (the all-zero UUID when the run never started). */
   readonly executionId: string;
   /** The flow that was executed, when known. */
@@ -71,6 +73,7 @@ export class ExecutionError extends UplinkError {
  * `currentStatus` is what a follow-up GET showed.
  */
 export class ExecutionNotRunningError extends NotFoundError {
+  static override readonly errorName: string = 'ExecutionNotRunningError';
   /** The execution id. */
   readonly executionId: string;
   /** The status a GET showed right after the refused cancel. */
@@ -91,6 +94,7 @@ export class ExecutionNotRunningError extends NotFoundError {
  * Retrying cannot help; fix the request. `field` names the offending key when the server did.
  */
 export class ServerValidationError extends InternalServerError {
+  static override readonly errorName: string = 'ServerValidationError';
   /** The request field the server complained about, when it named one. */
   readonly field: string | undefined;
   constructor(message: string, init: ApiErrorInit & { field?: string | undefined }) {
@@ -105,6 +109,7 @@ export class ServerValidationError extends InternalServerError {
  * problem at once in `problems`.
  */
 export class InvalidArgumentError extends ConfigurationError {
+  static override readonly errorName: string = 'InvalidArgumentError';
   constructor(problems: ConfigurationProblem[], options: UplinkErrorOptions = {}) {
     super(problems, options);
     const lines = problems.map((p) => `${p.setting}: ${p.message}`);
@@ -120,6 +125,7 @@ export class InvalidArgumentError extends ConfigurationError {
  * last execution seen, so the caller can keep waiting or cancel.
  */
 export class WaitTimeoutError extends TimeoutError {
+  static override readonly errorName: string = 'WaitTimeoutError';
   /** The execution that was being waited for. */
   readonly executionId: string;
   /** The last execution seen before time ran out, if any poll succeeded. */

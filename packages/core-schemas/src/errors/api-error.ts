@@ -26,6 +26,7 @@ export interface ApiErrorInit extends UplinkErrorOptions {
 
 /** A non-2xx HTTP response. Subclasses exist per status family; see {@link createApiError}. */
 export class ApiError extends UplinkError {
+  static override readonly errorName: string = 'ApiError';
   /** HTTP status code. */
   readonly status: number;
   /** Machine-readable error code from the server, when it sent one. */
@@ -63,21 +64,37 @@ export class ApiError extends UplinkError {
 }
 
 /** HTTP 400. */
-export class BadRequestError extends ApiError {}
+export class BadRequestError extends ApiError {
+  static override readonly errorName: string = 'BadRequestError';
+}
 /** HTTP 401: the credential is missing or invalid. */
-export class AuthenticationError extends ApiError {}
+export class AuthenticationError extends ApiError {
+  static override readonly errorName: string = 'AuthenticationError';
+}
 /** HTTP 403: the credential is valid but not allowed here. */
-export class PermissionDeniedError extends ApiError {}
+export class PermissionDeniedError extends ApiError {
+  static override readonly errorName: string = 'PermissionDeniedError';
+}
 /** HTTP 404. */
-export class NotFoundError extends ApiError {}
+export class NotFoundError extends ApiError {
+  static override readonly errorName: string = 'NotFoundError';
+}
 /** HTTP 409: the resource is not in a state that allows the request. */
-export class ConflictError extends ApiError {}
+export class ConflictError extends ApiError {
+  static override readonly errorName: string = 'ConflictError';
+}
 /** HTTP 422: the server rejected the request body or parameters. */
-export class UnprocessableEntityError extends ApiError {}
+export class UnprocessableEntityError extends ApiError {
+  static override readonly errorName: string = 'UnprocessableEntityError';
+}
 /** HTTP 429. `retryAfterMs` carries the server's hint when it gave one. */
-export class RateLimitError extends ApiError {}
+export class RateLimitError extends ApiError {
+  static override readonly errorName: string = 'RateLimitError';
+}
 /** HTTP 5xx. */
-export class InternalServerError extends ApiError {}
+export class InternalServerError extends ApiError {
+  static override readonly errorName: string = 'InternalServerError';
+}
 
 /** Build the subclass of {@link ApiError} that matches the status. */
 export function createApiError(message: string, init: ApiErrorInit): ApiError {

@@ -10,6 +10,7 @@ export interface ConfigurationProblem {
 
 /** Settings or options are invalid. Lists every problem at once, so one fix round suffices. */
 export class ConfigurationError extends UplinkError {
+  static override readonly errorName: string = 'ConfigurationError';
   /** Every problem found. */
   readonly problems: ConfigurationProblem[];
 

@@ -44,6 +44,7 @@ export function summariseIssues(issues: readonly BaseIssue<unknown>[]): Validati
  * first bad path and what was expected there, so the mismatch can be fixed from the log line.
  */
 export class ResponseValidationError extends UplinkError {
+  static override readonly errorName: string = 'ResponseValidationError';
   /** Every mismatch found, with its path. */
   readonly problems: ValidationProblem[];
   /** The path of the first mismatch (`''` for the root). */

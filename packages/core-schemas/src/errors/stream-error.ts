@@ -32,6 +32,7 @@ export interface StreamErrorInit extends UplinkErrorOptions {
 
 /** An SSE or body stream failed: an error event, a truncated or broken stream, an oversized event. */
 export class StreamError extends UplinkError {
+  static override readonly errorName: string = 'StreamError';
   /** Why the stream failed. */
   readonly code: StreamErrorCode;
   /** Whether retrying could help, when the server said. */

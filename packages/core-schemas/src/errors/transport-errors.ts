@@ -10,6 +10,7 @@ export interface RequestContext extends UplinkErrorOptions {
 
 /** The request never got a response: DNS, refused or reset connection, TLS, a dropped socket. */
 export class ConnectionError extends UplinkError {
+  static override readonly errorName: string = 'ConnectionError';
   /** HTTP method. */
   readonly method: string | undefined;
   /** Redacted request URL. */
@@ -26,6 +27,7 @@ export type TimeoutKind = 'attempt' | 'total' | 'idle' | 'wait';
 
 /** A timeout fired. `timeout` says which one, `timeoutMs` its configured length. */
 export class TimeoutError extends UplinkError {
+  static override readonly errorName: string = 'TimeoutError';
   /** Which timeout fired. */
   readonly timeout: TimeoutKind;
   /** The configured length of that timeout, in milliseconds. */
@@ -48,6 +50,7 @@ export class TimeoutError extends UplinkError {
 
 /** The caller aborted the operation through its `AbortSignal`. Never retried. */
 export class AbortError extends UplinkError {
+  static override readonly errorName: string = 'AbortError';
   /** HTTP method, when a request was aborted. */
   readonly method: string | undefined;
   /** Redacted request URL, when a request was aborted. */

@@ -12,14 +12,24 @@ export interface UplinkErrorOptions {
   cause?: unknown;
 }
 
-/** The base of every error thrown by an Uplink package. */
+/**
+ * The base of every error thrown by an Uplink package.
+ *
+ * `name` comes from the class's own static `errorName` when it declares one, else from the class
+ * name. Every Uplink class declares it, because minifiers rename classes: in a browser bundle
+ * `new.target.name` alone would turn `AbortError` into `"s"`. Your own subclasses may declare it
+ * too; without it they get their class name.
+ */
 export class UplinkError extends Error {
+  /** The `name` instances of exactly this class get (survives minification). */
+  static readonly errorName: string = 'UplinkError';
   /** Always `true`; see {@link UPLINK_ERROR_MARKER}. */
   readonly [UPLINK_ERROR_MARKER] = true;
 
   constructor(message: string, options: UplinkErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    const ctor = new.target as typeof UplinkError;
+    this.name = Object.hasOwn(ctor, 'errorName') ? ctor.errorName : ctor.name;
   }
 
   /** A JSON-safe, redacted view of the error, for logs and transport. */
