@@ -1,6 +1,7 @@
 import {
   AbortError,
   ConnectionError,
+  redactText,
   redactUrl,
   TimeoutError,
   type UplinkError,
@@ -28,6 +29,35 @@ function describe(error: unknown): string {
   const code =
     (inner.cause as { code?: unknown } | undefined)?.code ?? (inner as { code?: unknown }).code;
   return typeof code === 'string' ? `${inner.message}: ${code}` : inner.message;
+}
+
+/** URLs inside free text (a runtime's error message may quote the request URL). */
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>]+/gi;
+
+/** Free text with every URL in it redacted (userinfo, secret query values) and every secret. */
+export function scrubText(text: string, secrets: readonly string[]): string {
+  return redactText(
+    text.replace(URL_IN_TEXT, (url) => redactUrl(url, secrets)),
+    secrets,
+  );
+}
+
+/**
+ * The runtime's error as a cause, or a copy with a scrubbed message when its message shows a
+ * secret (undici quotes a URL with credentials in it, for example).
+ */
+function safeCause(error: unknown, secrets: readonly string[]): unknown {
+  if (!(error instanceof Error)) return error;
+  const message = scrubText(error.message, secrets);
+  if (message === error.message) return error;
+  const copy = new Error(
+    message,
+    error.cause === undefined ? undefined : { cause: safeCause(error.cause, secrets) },
+  );
+  copy.name = error.name;
+  const code = (error as { code?: unknown }).code;
+  if (code !== undefined) Object.assign(copy, { code });
+  return copy;
 }
 
 /**
@@ -83,9 +113,10 @@ export class CallErrors {
   /** No response: refused, reset, DNS, TLS. */
   connection(error: unknown): UplinkError {
     const { where, ...context } = this.#context();
+    const secrets = this.secrets();
     return new ConnectionError(
-      `${where}: could not connect or the connection dropped (${describe(error)})`,
-      { ...context, cause: unwrapKyError(error) },
+      `${where}: could not connect or the connection dropped (${scrubText(describe(error), secrets)})`,
+      { ...context, cause: safeCause(unwrapKyError(error), secrets) },
     );
   }
 
@@ -94,7 +125,7 @@ export class CallErrors {
     const { where, ...context } = this.#context();
     return new ConnectionError(`${where}: the connection failed while reading the body`, {
       ...context,
-      cause: error,
+      cause: safeCause(error, this.secrets()),
     });
   }
 }

@@ -1,4 +1,4 @@
-import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
+import { ConfigurationError, type ConfigurationProblem, redactUrl } from '@uplink/core-schemas';
 import type { HttpClientOptions, RequestOptions } from './http-types.js';
 import type { RetryOptions } from './retry-policy.js';
 
@@ -104,7 +104,13 @@ export function validateClientOptions(options: HttpClientOptions): void {
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
       problems.push({
         setting: 'baseUrl',
-        message: `expected an absolute http(s) URL such as "https://api.example.com", got "${baseUrl.slice(0, 100)}"`,
+        message: `expected an absolute http(s) URL such as "https://api.example.com", got "${redactUrl(baseUrl.slice(0, 100))}"`,
+      });
+    } else if (parsed.username || parsed.password) {
+      // fetch refuses such URLs, and its error would quote the password.
+      problems.push({
+        setting: 'baseUrl',
+        message: `expected a URL without credentials (got "${redactUrl(baseUrl)}"); pass them with auth: bearer(...) or header(...)`,
       });
     }
   }

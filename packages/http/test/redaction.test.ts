@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { ConnectionError } from '@uplink/core-schemas';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { bearer, createHttpClient, type Logger } from '../src/index.js';
@@ -162,5 +163,25 @@ describe('redaction across every error path', () => {
     expect(lines.length).toBeGreaterThan(cases.length);
     expect(dump(undefined, lines)).not.toContain(SECRET);
     expect(errors.length).toBe(cases.length);
+  });
+
+  it('keeps credentials in URLs out of configuration and runtime errors', async () => {
+    const config = (() => {
+      try {
+        return createHttpClient({ baseUrl: `http://user:${SECRET}@127.0.0.1:9/api` });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect((config as Error).message).toContain('without credentials');
+    expect(dump(config, [])).not.toContain(SECRET);
+    const { url } = await scriptedServer({ status: 200, body: {} });
+    const client = createHttpClient({ baseUrl: url, retry: false });
+    // fetch refuses a URL with userinfo, quoting it (and its query) in its own error.
+    const absolute = url.replace('http://', `http://user:${SECRET}@`);
+    const error = await client.get(`${absolute}/x?token=${SECRET}`, null).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as Error).message).toContain('[REDACTED]');
+    expect(dump(error, [])).not.toContain(SECRET);
   });
 });
