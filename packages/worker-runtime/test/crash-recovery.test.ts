@@ -41,8 +41,16 @@ describe('crash recovery with a file outbox', () => {
         add(2, idempotent.id, 'running'),
         add(3, finished.id, 'running'),
         add(4, finished.id, 'done', { ok: true }),
+        '{"op":"add","entry":null}',
       ].join('\n')}\n`,
     );
+    const warnings: { message: string; fields: unknown }[] = [];
+    const logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (message: string, fields?: unknown) => warnings.push({ message, fields }),
+      error: () => {},
+    };
     const deployRuns = vi.fn(() => ({}));
     const syncRuns = vi.fn(() => ({ synced: true }));
     const worker = createWorker(
@@ -52,7 +60,7 @@ describe('crash recovery with a file outbox', () => {
         defineHandler('deploy', { capability: DEPLOY_CAPABILITY, run: deployRuns }),
         defineHandler('sync', { idempotent: true, run: syncRuns }),
       ],
-      { settings: { stateDir: state.path } },
+      { settings: { stateDir: state.path }, logger },
     );
     await worker.start();
     const statusOf = (id: string) => platform.tasks.find((t) => t.id === id);
@@ -70,6 +78,10 @@ describe('crash recovery with a file outbox', () => {
     expect(acceptedStatuses(platform, interrupted.id)).toEqual(['running', 'failed']);
     expect(acceptedStatuses(platform, finished.id)).toEqual(['running', 'done']);
     expect(deployRuns).not.toHaveBeenCalled();
+    expect(warnings).toContainEqual({
+      message: 'outbox: skipped lines of the state file that are not outbox entries',
+      fields: { path: join(state.path, OUTBOX_FILE_NAME), skipped: 1 },
+    });
     expect(syncRuns).toHaveBeenCalledTimes(1);
     await worker.stop();
   });
