@@ -14,6 +14,7 @@ export interface TaskExecutionErrorOptions extends UplinkErrorOptions {
  * `{reason: 'handler error', error: <message>}`.
  */
 export class TaskExecutionError extends UplinkError {
+  static override readonly errorName: string = 'TaskExecutionError';
   /** Short reason, sent as `result.reason`. */
   readonly reason: string;
   /** Longer detail, sent as `result.error`. */
@@ -29,13 +30,16 @@ export class TaskExecutionError extends UplinkError {
 }
 
 /** Pairing was refused for a reason retrying cannot fix (bad token, bad capabilities, bad URL). */
-export class PairingError extends UplinkError {}
+export class PairingError extends UplinkError {
+  static override readonly errorName: string = 'PairingError';
+}
 
 /** Why a download failed. */
 export type DownloadErrorCode = 'checksum_mismatch' | 'unsafe_file_name' | 'incomplete';
 
 /** {@link downloadFile} failed after the server answered: bad checksum, unsafe name, or gave up resuming. */
 export class DownloadError extends UplinkError {
+  static override readonly errorName: string = 'DownloadError';
   /** Why it failed. */
   readonly code: DownloadErrorCode;
   /** The URL without its query string (presigned URLs carry signatures). */
@@ -51,4 +55,6 @@ export class DownloadError extends UplinkError {
 }
 
 /** The worker stopped because it cannot go on (for example a 401/403 from the platform). */
-export class WorkerFatalError extends UplinkError {}
+export class WorkerFatalError extends UplinkError {
+  static override readonly errorName: string = 'WorkerFatalError';
+}
