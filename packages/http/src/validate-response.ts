@@ -6,6 +6,7 @@ import {
   redactUrl,
 } from '@uplink/core-schemas';
 import * as v from 'valibot';
+import { compileFastCheck, FAIL, type FastCheck } from './fast-validate.js';
 import { pathOf } from './request-url.js';
 import { isHtml, summariseHtml, truncate } from './summarise-body.js';
 
@@ -82,9 +83,26 @@ export function validateResponse(
   } catch {
     throw failure(ctx, [notJsonIssue(text, ctx)]);
   }
+  const fast = fastCheckFor(schema);
+  if (fast) {
+    const output = fast(json);
+    if (output !== FAIL) return output;
+  }
   const result = v.safeParse(schema, json);
   if (result.success) return result.output;
   throw failure(ctx, scrubIssues(result.issues, ctx.secrets));
+}
+
+/** Compiled checks per schema (`null`: not compilable); schemas are long-lived constants. */
+const fastChecks = new WeakMap<v.GenericSchema, FastCheck | null>();
+
+function fastCheckFor(schema: v.GenericSchema): FastCheck | undefined {
+  let fast = fastChecks.get(schema);
+  if (fast === undefined) {
+    fast = compileFastCheck(schema) ?? null;
+    fastChecks.set(schema, fast);
+  }
+  return fast ?? undefined;
 }
 
 function failure(
