@@ -33,21 +33,38 @@ export function median(values: number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** Run `a` and `b` alternately `rounds` times; returns the median of each (higher is better). */
+/** One measured run: its rate and the client CPU it used, as a rate per CPU-second. */
+async function measure(run: () => Promise<number>): Promise<{ rate: number; cpuRate: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const rate = await run();
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return { rate, cpuRate: cpuMs > 0 ? (rate * wallMs) / cpuMs : rate };
+}
+
+/**
+ * Run `a` and `b` alternately `rounds` times; returns the median of each (higher is better)
+ * and their ratio, by wall clock and by this process's CPU time. The CPU ratio is steadier on
+ * a shared machine, where other processes stretch wall time unevenly (the server runs in its
+ * own process, so it is not counted).
+ */
 export async function compare(
   rounds: number,
   a: () => Promise<number>,
   b: () => Promise<number>,
-): Promise<{ a: number; b: number; ratio: number }> {
-  const as: number[] = [];
-  const bs: number[] = [];
+): Promise<{ a: number; b: number; ratio: number; cpuRatio: number }> {
+  const as: { rate: number; cpuRate: number }[] = [];
+  const bs: { rate: number; cpuRate: number }[] = [];
   for (let i = 0; i < rounds; i++) {
-    as.push(await a());
-    bs.push(await b());
+    as.push(await measure(a));
+    bs.push(await measure(b));
   }
-  const ma = median(as);
-  const mb = median(bs);
-  return { a: ma, b: mb, ratio: mb / ma };
+  const ma = median(as.map((x) => x.rate));
+  const mb = median(bs.map((x) => x.rate));
+  const cpuRatio = median(bs.map((x) => x.cpuRate)) / median(as.map((x) => x.cpuRate));
+  return { a: ma, b: mb, ratio: mb / ma, cpuRatio };
 }
 
 export const fmt = (n: number): string =>

@@ -25,6 +25,7 @@ try {
       fmt(sse.a),
       fmt(sse.b),
       `${sse.ratio.toFixed(2)}x`,
+      `${sse.cpuRatio.toFixed(2)}x`,
       '>= 0.8x',
       verdict(sse.ratio >= 0.8),
     ]);
@@ -36,6 +37,7 @@ try {
       fmt(seq.a),
       fmt(seq.b),
       `${seq.ratio.toFixed(2)}x`,
+      `${seq.cpuRatio.toFixed(2)}x`,
       '>= 0.9x',
       verdict(seq.ratio >= 0.9),
     ]);
@@ -46,6 +48,7 @@ try {
       fmt(par.a),
       fmt(par.b),
       `${par.ratio.toFixed(2)}x`,
+      `${par.cpuRatio.toFixed(2)}x`,
       '>= 0.9x',
       verdict(par.ratio >= 0.9),
     ]);
@@ -56,6 +59,7 @@ try {
       fmt(kySeq.a),
       fmt(kySeq.b),
       `${kySeq.ratio.toFixed(2)}x`,
+      `${kySeq.cpuRatio.toFixed(2)}x`,
       '-',
       'ceiling for a ky-based client',
     ]);
@@ -70,7 +74,7 @@ try {
       '< 20 MB',
       verdict(mb < 20),
     ]);
-  const header = ['benchmark', 'baseline', '@uplink/http', 'ratio', 'goal', ''];
+  const header = ['benchmark', 'baseline', '@uplink/http', 'ratio', 'CPU ratio', 'goal', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ');
   console.log(
