@@ -9,7 +9,7 @@ import type { SSEEventSchemas, SSEOptions, SSEStream } from './sse-types.js';
  * (pick them with `pickTransportOptions`). Clients document their own defaults where they differ.
  */
 export interface TransportOptions {
-  /** Headers sent on every request. */
+  /** Headers sent on every request (names are case-insensitive). @default {} */
   headers?: Record<string, string> | undefined;
   /**
    * Timeout of one attempt, until the body is read (JSON calls) or the headers arrive (streams).
@@ -27,7 +27,7 @@ export interface TransportOptions {
   fetch?: typeof fetch | undefined;
   /** Where debug lines go; everything is redacted first. @default silentLogger */
   logger?: Logger | undefined;
-  /** Aborts every call made by this client. */
+  /** Aborts every call made by this client. @default undefined (none) */
   signal?: AbortSignal | undefined;
 }
 
@@ -35,13 +35,16 @@ export interface TransportOptions {
 export interface HttpClientOptions extends TransportOptions {
   /** Absolute http(s) URL every path is resolved against (its path is kept as a prefix). */
   baseUrl: string;
-  /** Credential headers per attempt: `bearer(token)`, `header(name, value)` or your own. */
+  /** Credential headers per attempt: `bearer(token)`, `header(name, value)` or your own. @default undefined (no credentials) */
   auth?: AuthStrategy | undefined;
-  /** Appended to the User-Agent. */
+  /** Appended to the User-Agent. @default undefined */
   userAgent?: string | undefined;
-  /** The SDK on whose behalf requests are made: `User-Agent: uplink-<name>/<version> (<runtime>/<ver>)`. */
+  /**
+   * The SDK on whose behalf requests are made: `User-Agent: uplink-<name>/<version> (<runtime>/<ver>)`.
+   * @default undefined (`uplink-http/<version>`)
+   */
   sdk?: { name: string; version: string } | undefined;
-  /** Extra values (tokens, keys) to scrub from errors and logs. */
+  /** Extra values (tokens, keys) to scrub from errors and logs. @default [] */
   secrets?: string[] | undefined;
 }
 
@@ -50,21 +53,24 @@ export type QueryParams = Record<string, string | number | boolean | null | unde
 
 /** Options of one call. */
 export interface RequestOptions {
-  /** Query parameters appended to the path. */
+  /** Query parameters appended to the path. @default undefined (none) */
   query?: QueryParams | undefined;
-  /** Headers for this call, over the client's. */
+  /** Headers for this call, over the client's. @default undefined (the client's) */
   headers?: Record<string, string> | undefined;
-  /** JSON-encoded request body. */
+  /** JSON-encoded request body. @default undefined (no body) */
   body?: unknown;
-  /** Sent as `Idempotency-Key`, the same on every attempt; makes POST and PATCH retryable. */
+  /** Sent as `Idempotency-Key`, the same on every attempt; makes POST and PATCH retryable. @default undefined */
   idempotencyKey?: string | undefined;
-  /** Mark the call safe (or unsafe) to repeat, overriding the method's default. */
+  /**
+   * Mark the call safe (or unsafe) to repeat, overriding the method's default.
+   * @default undefined (GET/HEAD/PUT/DELETE/OPTIONS yes; POST/PATCH only with idempotencyKey)
+   */
   idempotent?: boolean | undefined;
-  /** Aborts this call; it then rejects with `AbortError` and is never retried. */
+  /** Aborts this call; it then rejects with `AbortError` and is never retried. @default undefined */
   signal?: AbortSignal | undefined;
   /** Per-attempt timeout for this call. @default the client's timeoutMs */
   timeoutMs?: number | undefined;
-  /** Retry policy for this call, merged over the client's; `false` for none. */
+  /** Retry policy for this call, merged over the client's; `false` for none. @default the client's */
   retry?: RetryOptions | false | undefined;
 }
 

@@ -6,11 +6,12 @@ export type SSEEventSchemas = Record<string, GenericSchema>;
 
 /** Options for {@link streamSSE}. */
 export interface SSEOptions<E extends SSEEventSchemas = SSEEventSchemas> {
-  /** Schemas for the `data` of each known event name; `data` is parsed as JSON and validated. */
+  /** Schemas for the `data` of each known event name; `data` is parsed as JSON and validated. @default {} */
   events?: E | undefined;
   /**
    * Event names that end the stream. When given, a body that ends before one of them raises
    * `StreamError('truncated')`; after one arrives the stream ends and the rest is ignored.
+   * @default [] (the stream ends with the body)
    */
   terminal?: (keyof E & string)[] | undefined;
   /**
@@ -30,7 +31,7 @@ export interface SSEOptions<E extends SSEEventSchemas = SSEEventSchemas> {
    * @default 'pass'
    */
   unknownEvents?: 'pass' | 'drop' | undefined;
-  /** Aborts the stream; the iterator then throws `AbortError`. */
+  /** Aborts the stream; the iterator then throws `AbortError`. @default undefined */
   signal?: AbortSignal | undefined;
   /**
    * Reopen the stream after a drop or an early end, sending `Last-Event-ID` when the server
@@ -46,15 +47,16 @@ export interface SSEOptions<E extends SSEEventSchemas = SSEEventSchemas> {
   defaultEvent?: string | undefined;
   /** Debug logging of reconnects and dropped events. @default silentLogger */
   logger?: Logger | undefined;
-  /** Secret values to scrub from error messages (the client passes its credentials). */
+  /** Secret values to scrub from error messages (the client passes its credentials). @default none */
   secrets?: (() => Iterable<string | undefined>) | undefined;
   /**
    * Classify a failed body read. When it returns an `AbortError` or `TimeoutError` (for
    * example, the client that opened the stream was closed), that error is thrown instead of
    * treating the failure as a dropped connection. `HttpClient.streamSSE` sets it.
+   * @default undefined
    */
   mapReadError?: ((error: unknown) => unknown) | undefined;
-  /** Redacted URL of the stream, for error messages. */
+  /** Redacted URL of the stream, for error messages. @default undefined */
   url?: string | undefined;
 }
 
