@@ -71,6 +71,7 @@ try {
       '-',
       `${mb.toFixed(1)} MB`,
       '-',
+      '-',
       '< 20 MB',
       verdict(mb < 20),
     ]);
