@@ -32,3 +32,21 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(h({}))).toBeUndefined();
   });
 });
+
+describe('parseRetryAfter with several hints', () => {
+  const headers = (init: Record<string, string>) => new Headers(init);
+  it('prefers millisecond hints to whole-second Retry-After (llama-orch sends both)', () => {
+    expect(parseRetryAfter(headers({ 'retry-after': '1', 'x-backoff-ms': '1500' }))).toBe(1500);
+    expect(parseRetryAfter(headers({ 'retry-after': '3' }), { retry_after_ms: 2500 })).toBe(2500);
+  });
+  it('takes the largest of disagreeing millisecond hints', () => {
+    expect(
+      parseRetryAfter(headers({ 'retry-after-ms': '200', 'x-backoff-ms': '900' }), {
+        retry_after_ms: 400,
+      }),
+    ).toBe(900);
+  });
+  it('falls back to Retry-After when no millisecond hint is given', () => {
+    expect(parseRetryAfter(headers({ 'retry-after': '2' }), { other: 1 })).toBe(2000);
+  });
+});

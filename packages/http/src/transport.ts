@@ -1,5 +1,10 @@
 // sdk-practices §4 (retries, timeouts, abort hygiene, idempotency keys) and §10 (logging, User-Agent).
-import { isUplinkError, redactUrl, type UplinkError } from '@uplink/core-schemas';
+import {
+  ConfigurationError,
+  isUplinkError,
+  redactUrl,
+  type UplinkError,
+} from '@uplink/core-schemas';
 import { ATTEMPT_TIMEOUT, CallErrors, CLIENT_CLOSED, TOTAL_TIMEOUT } from './call-errors.js';
 import { CallSignals } from './call-signals.js';
 import { validateRequestOptions } from './client-options.js';
@@ -237,6 +242,16 @@ export class Transport {
     for (const name in credentials) {
       const value = credentials[name] as string;
       this.secrets.addCredential(value);
+      // fetch would reject it with a message quoting the value; say what is wrong, never what it is.
+      if (typeof value !== 'string' || INVALID_HEADER_VALUE.test(value)) {
+        throw new ConfigurationError([
+          {
+            setting: `auth (${name} header)`,
+            message:
+              'expected a credential without line breaks, NUL or characters above U+00FF, which no HTTP header may carry',
+          },
+        ]);
+      }
       headers[name.toLowerCase()] = value;
     }
     return headers;
@@ -260,6 +275,10 @@ export class Transport {
     });
   }
 }
+
+/** Characters no HTTP header value may contain. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+const INVALID_HEADER_VALUE = /[\r\n\0]|[^\u0000-\u00ff]/;
 
 /** Wraps an error thrown by the auth strategy, so it is not mistaken for a network failure. */
 class AuthFailure {

@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
-import { ConnectionError } from '@uplink/core-schemas';
+import { ConfigurationError, ConnectionError } from '@uplink/core-schemas';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { bearer, createHttpClient, type Logger } from '../src/index.js';
+import { bearer, createHttpClient, header, type Logger } from '../src/index.js';
 import { scriptedServer } from './helpers.js';
 
 const SECRET = 'sk-live-7f3a9c1e5b2d4f6a8c0e';
@@ -183,5 +183,27 @@ describe('redaction across every error path', () => {
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toContain('[REDACTED]');
     expect(dump(error, [])).not.toContain(SECRET);
+  });
+});
+
+describe('credentials no HTTP header may carry', () => {
+  it('are a ConfigurationError naming the header, never quoting the value, and never sent', async () => {
+    const { logger, lines } = capture();
+    let requests = 0;
+    const fetchSpy: typeof fetch = async () => {
+      requests++;
+      return new Response('{}');
+    };
+    const client = createHttpClient({
+      baseUrl: 'http://127.0.0.1:9',
+      auth: header('x-api-key', `abcd\n${SECRET}`),
+      fetch: fetchSpy,
+      logger,
+    });
+    const error = await client.get('/x', v.unknown()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain('auth (x-api-key header)');
+    expect(dump(error, lines)).not.toContain(SECRET.slice(4));
+    expect(requests).toBe(0);
   });
 });
