@@ -2,11 +2,11 @@
 // Run (settings from the environment, e.g. LUML_SATELLITE_TOKEN and LUML_PLATFORM_URL):
 //   TSX_TSCONFIG_PATH=docs/examples/tsconfig.json node --import tsx docs/examples/minimal-worker.ts
 import { pathToFileURL } from 'node:url';
-import { parseWire } from '@uplink/core-schemas';
 import { DeploymentTaskPayloadSchema } from '@uplink/core-schemas/luml';
 import { defineHandler, Worker, type WorkerOptions } from '@uplink/worker-runtime';
 
 const deploy = defineHandler('deploy', {
+  payload: DeploymentTaskPayloadSchema, // a bad payload fails the task before `run`
   // The pairing capability map is built from the handlers; pairing needs at least one entry.
   capability: {
     deploy: {
@@ -16,8 +16,7 @@ const deploy = defineHandler('deploy', {
       extra_fields_form_spec: [],
     },
   },
-  run: async ({ task, client, signal }) => {
-    const { deployment_id } = parseWire(DeploymentTaskPayloadSchema, task.payload, 'payload');
+  run: async ({ payload: { deployment_id }, client, signal }) => {
     const inference_url = `/deployments/${deployment_id}`;
     await client.updateDeployment(deployment_id, { status: 'active', inference_url }, { signal });
     return { inference_url }; // the task's `done` result; a throw reports `failed`

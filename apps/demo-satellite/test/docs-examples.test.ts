@@ -80,8 +80,8 @@ describe('docs/examples/minimal-worker.ts', () => {
       interval: 20,
     });
     const result = platform.tasks.find((t) => t.id === bad.id)?.result;
-    expect(result).toMatchObject({ reason: 'handler error' });
-    expect(String(result?.error)).toContain('Invalid payload: at "deployment_id"');
+    expect(result).toMatchObject({ reason: 'invalid task payload' });
+    expect(String(result?.error)).toContain('deployment_id');
   });
 
   it('is the code shown in docs/getting-started.md, line for line', () => {
