@@ -5,6 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Logger } from '@uplink/http';
 import type { SatellitePlatform } from '@uplink/platform-client';
 import type { ModelProcesses } from './model-processes.js';
@@ -64,7 +66,7 @@ async function proxy(req: IncomingMessage, res: ServerResponse, target: string):
     method: req.method ?? 'GET',
     headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
     signal: controller.signal,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } : {}),
+    ...(hasBody ? { body: Readable.toWeb(req) as unknown as ReadableStream, duplex: 'half' } : {}),
   } as RequestInit);
   const headers: Record<string, string> = {};
   for (const name of ['content-type', 'cache-control']) {
@@ -76,8 +78,8 @@ async function proxy(req: IncomingMessage, res: ServerResponse, target: string):
     res.end();
     return;
   }
-  for await (const chunk of Readable.fromWeb(upstream.body as never)) res.write(chunk);
-  res.end();
+  // pipeline keeps backpressure (a slow caller slows the model read) and ends the response.
+  await pipeline(Readable.fromWeb(upstream.body as WebReadableStream<Uint8Array>), res);
 }
 
 /** Start the satellite's public API. */
