@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Bootstrap the toolchain on a plain machine: Node >= 22 and pnpm 10.
-# Source it (`. scripts/bootstrap.sh`) so PATH changes stick in the caller.
+# Source it (`. scripts/bootstrap.sh`) so PATH changes stick in the caller; the caller's shell
+# options are restored at the end.
 # Why: machines here ship Node 20, corepack's signature check fails, and only
 # the npm registry is reachable, so Node comes from the `node-<os>-<arch>`
 # package and pnpm from npm, both into the git-ignored `.tools/` folder.
+_uplink_saved_opts=$(set +o)
 set -euo pipefail
 
 UPLINK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,3 +39,5 @@ if [ ! -x "$pnpm_bin/pnpm" ] || [ "$("$pnpm_bin/pnpm" -v 2>/dev/null)" != "$UPLI
 fi
 export PATH="$pnpm_bin:$PATH"
 echo "bootstrap: node $(node -v), pnpm $(pnpm -v)" >&2
+eval "$_uplink_saved_opts"
+unset _uplink_saved_opts
