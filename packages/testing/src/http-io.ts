@@ -51,3 +51,22 @@ export function sendEmpty(
   res.writeHead(status, { ...headers, 'content-length': '0' });
   res.end();
 }
+
+/** Whether `value` is a plain JSON object (not an array or null). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const UUID_HYPHENATED = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
+const UUID_SIMPLE = /^[\da-f]{32}$/i;
+
+/**
+ * The canonical (lower-case, hyphenated) form of a UUID as pydantic reads it, hyphenated or
+ * 32 hex digits, or `undefined` when it is not one. Both FastAPI fakes validate path ids with it.
+ */
+export function normalizeUuid(value: string): string | undefined {
+  if (UUID_HYPHENATED.test(value)) return value.toLowerCase();
+  if (!UUID_SIMPLE.test(value)) return undefined;
+  const h = value.toLowerCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -1,8 +1,8 @@
 // ai-spine-protocol §3 (errors: `{"detail": ...}` bodies and FastAPI 422 shapes)
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyReadError, readBody, sendJson } from '../http-io.js';
+import { BodyReadError, normalizeUuid, readBody, sendJson } from '../http-io.js';
 
-export { sendJson } from '../http-io.js';
+export { isObject, sendJson } from '../http-io.js';
 
 /** Largest request body the fake reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -67,14 +67,6 @@ function jsonInvalid(position: number, reason: string): PydanticIssue {
   };
 }
 
-/** Whether `value` is a plain JSON object (not an array or null). */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const UUID_HYPHENATED = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
-const UUID_SIMPLE = /^[\da-f]{32}$/i;
-
 /**
  * Parse a path UUID the way pydantic does (hyphenated, simple 32-hex, optional `urn:uuid:`),
  * returning the canonical lowercase form, or the 422 issue for `loc`.
@@ -84,12 +76,8 @@ export function parseUuid(
   loc: (string | number)[],
 ): { ok: true; value: string } | { ok: false; issue: PydanticIssue } {
   const text = raw.replace(/^urn:uuid:/i, '');
-  if (UUID_HYPHENATED.test(text)) return { ok: true, value: text.toLowerCase() };
-  if (UUID_SIMPLE.test(text)) {
-    const h = text.toLowerCase();
-    const value = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-    return { ok: true, value };
-  }
+  const value = normalizeUuid(text);
+  if (value !== undefined) return { ok: true, value };
   const bad = [...text].findIndex((c) => !/[\da-f-]/i.test(c));
   const reason =
     bad >= 0

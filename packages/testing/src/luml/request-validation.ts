@@ -1,4 +1,7 @@
 // luml-satellite-protocol §1 (422 validation errors in FastAPI's list form: loc, msg, type)
+import { isObject, normalizeUuid } from '../http-io.js';
+
+export { normalizeUuid } from '../http-io.js';
 
 /** One FastAPI/pydantic validation problem, as the platform reports it. */
 export interface ValidationIssue {
@@ -25,22 +28,6 @@ export type FieldSpec =
       required?: boolean;
     }
   | { kind: 'list'; items: FieldSpec; maxItems?: number; nullable?: boolean; required?: boolean };
-
-const UUID_HYPHENATED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UUID_COMPACT = /^[0-9a-f]{32}$/i;
-
-/** Canonical (lower-case, hyphenated) form of a UUID, or undefined when it is not one. */
-export function normalizeUuid(value: string): string | undefined {
-  if (UUID_HYPHENATED.test(value)) return value.toLowerCase();
-  if (UUID_COMPACT.test(value)) {
-    const v = value.toLowerCase();
-    return `${v.slice(0, 8)}-${v.slice(8, 12)}-${v.slice(12, 16)}-${v.slice(16, 20)}-${v.slice(20)}`;
-  }
-  return undefined;
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const quoteList = (values: readonly string[]): string => {
   const quoted = values.map((v) => `'${v}'`);
