@@ -1,8 +1,6 @@
 // luml-satellite-protocol §1 (422 validation errors in FastAPI's list form: loc, msg, type)
 import { isObject, normalizeUuid } from '../http-io.js';
 
-export { normalizeUuid } from '../http-io.js';
-
 /** One FastAPI/pydantic validation problem, as the platform reports it. */
 export interface ValidationIssue {
   type: string;
