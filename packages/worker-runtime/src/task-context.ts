@@ -1,6 +1,7 @@
-import type { SatelliteTask } from '@uplink/core-schemas/luml';
+import { type SatelliteTask, UuidSchema } from '@uplink/core-schemas/luml';
 import type { Logger } from '@uplink/http';
 import type { SatellitePlatform } from '@uplink/platform-client';
+import * as v from 'valibot';
 import { type DownloadFileOptions, type DownloadResult, downloadFile } from './download-file.js';
 import type { WorkerSettings } from './settings.js';
 import { tempDirectory } from './temp-directory.js';
@@ -32,8 +33,6 @@ export interface TaskContext<TPayload = unknown> {
    */
   getSecret(idOrName: string): Promise<string>;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A context plus the cleanup the runtime runs when the task ends. */
 export interface TaskContextHandle<TPayload> {
@@ -72,7 +71,7 @@ export function createTaskContext<TPayload>(init: {
     },
     async getSecret(idOrName) {
       const options = { signal: init.signal };
-      const secret = UUID.test(idOrName)
+      const secret = v.is(UuidSchema, idOrName)
         ? await init.client.getSecret(idOrName, options)
         : await init.client.getSecretByName(idOrName, options);
       if (secret.value) init.secrets.add(secret.value);
