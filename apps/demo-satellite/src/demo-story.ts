@@ -2,7 +2,7 @@
 // deploy an LLM, stream a completion through the deployment, run an AI Spine flow through it, undeploy.
 import type { Writable } from 'node:stream';
 import type { FlowClient } from '@uplink/flow-client';
-import { streamSSE } from '@uplink/http';
+import { sleep, streamSSE } from '@uplink/http';
 import type { SatellitePlatform } from '@uplink/platform-client';
 import * as v from 'valibot';
 import type { RunningSatellite } from './satellite.js';
@@ -44,7 +44,7 @@ async function waitForActive(env: StoryEnvironment, deploymentId: string): Promi
     if (deployment.status === 'failed') {
       throw new Error(`deployment failed: ${JSON.stringify(deployment.error_message)}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500)));
+    await sleep(Math.min(50 * 2 ** attempt, 500));
   }
   throw new Error(`deployment ${deploymentId} was not active within ${env.activeTimeoutMs} ms`);
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FlowClient } from '@uplink/flow-client';
+import { sleep } from '@uplink/http';
 import { startFakeAiSpine, startFakeLlamaOrch, startFakeLumlPlatform } from '@uplink/testing';
 import { runStory, type StoryEnvironment } from './demo-story.js';
 import { demoModelCard } from './model-server/model-card.js';
@@ -95,7 +96,7 @@ async function embedded(): Promise<number> {
     },
     waitForDeletion: async (id) => {
       for (let i = 0; i < 600 && platform.deployments.some((d) => d.id === id); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
       }
       if (platform.deployments.some((d) => d.id === id))
         throw new Error('deployment was not deleted in 30 s');
@@ -201,7 +202,7 @@ async function connectedMode(): Promise<number> {
             (d) => d.status === 'pending' || d.status === 'active',
           );
           if (candidate) return candidate.id;
-          await new Promise((resolve) => setTimeout(resolve, 1000));
+          await sleep(1000);
         }
         throw new Error('no deployment was created within an hour');
       },

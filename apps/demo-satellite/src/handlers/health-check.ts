@@ -1,3 +1,5 @@
+import { sleep } from '@uplink/http';
+
 /**
  * Probe a health URL until it answers 200 or the time runs out (luml-satellite-protocol §10 step 7:
  * one probe a second, 5 s timeout each; the demo probes faster so deploys feel instant).
@@ -21,9 +23,8 @@ export async function waitUntilHealthy(
       // Not up yet: keep probing, unless the task itself was aborted.
       signal?.throwIfAborted();
     }
-    await new Promise((resolve) =>
-      setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now()))),
-    );
+    // http's sleep rejects at once when the task is aborted, instead of finishing the wait.
+    await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())), signal);
   }
   return false;
 }
