@@ -1,6 +1,8 @@
 /**
  * @uplink/platform-client: typed client for the LUML satellite API (`/satellites/v1`).
  */
+
+export type { Env } from '@uplink/http';
 export { resolveInferenceUrl } from './inference-url.js';
 export { PlatformClient } from './platform-client.js';
 export {
@@ -11,7 +13,6 @@ export {
   SATELLITE_TOKEN_PREFIX,
   TOKEN_ENV_VARS,
 } from './platform-client-options.js';
-export type { Env } from './read-env.js';
 export type {
   CallOptions,
   PairOptions,

@@ -1,7 +1,12 @@
 // luml-satellite-protocol §1, §2 and §16 (base URL, satellite tokens, settings)
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
-import type { RetryOptions, TransportOptions } from '@uplink/http';
-import { type Env, firstEnv, readProcessEnv } from './read-env.js';
+import {
+  type Env,
+  firstEnv,
+  type RetryOptions,
+  readProcessEnv,
+  type TransportOptions,
+} from '@uplink/http';
 
 /** The public LUML API. */
 export const DEFAULT_PLATFORM_URL = 'https://api.luml.ai';

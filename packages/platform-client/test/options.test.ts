@@ -1,8 +1,8 @@
 import { ConfigurationError } from '@uplink/core-schemas';
+import { firstEnv, readProcessEnv } from '@uplink/http';
 import { describe, expect, it } from 'vitest';
 import { PlatformClient } from '../src/index.js';
 import { DEFAULT_PLATFORM_URL, resolvePlatformSettings } from '../src/platform-client-options.js';
-import { firstEnv, readProcessEnv } from '../src/read-env.js';
 
 const TOKEN = 'dfssat_ElrtvzEokFpY__ygi38cj0OOEiepWRtPV_mou-JmYuk';
 

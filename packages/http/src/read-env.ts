@@ -1,3 +1,5 @@
+// Every client reads its URL and credential fallbacks from the environment the same way,
+// through these two helpers (explicit options always win).
 /** Environment variables as a plain map. */
 export type Env = Record<string, string | undefined>;
 
