@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Proof bundle for @uplink/orch-client (llama-orch protocol reference §15, proof-bundle conventions).
+// Proof bundle for @uplink/orch-client (docs/protocols/llama-orch.md §15, proof-bundle
+// conventions).
 //
 //   node scripts/proof-bundle.mjs            run the llama-orch tests (vitest --reporter=json),
 //                                            copy the contract fixtures into proof-bundle/fixtures/
@@ -213,7 +214,7 @@ function testReport(m) {
   return lines.join('\n');
 }
 
-/** Tolerant SSE framing (reference §6.6 item 5): an event name survives blank lines. */
+/** Tolerant SSE framing (§6.6 item 5): an event name survives blank lines. */
 function sseFrames(body) {
   const frames = [];
   let event = 'token';

@@ -1,5 +1,5 @@
 // Runs one model-server child process per deployment: the demo's stand-in for the reference agent's
-// Docker containers (luml-satellite-protocol §10 step 6, §11 step 2), without Docker.
+// Docker containers (docs/protocols/luml.md §10 step 6, §11 step 2), without Docker.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';

@@ -35,7 +35,7 @@ async function start(platform: MockPlatformClient, running: Record<string, strin
   return api;
 }
 
-describe('satellite public API (luml-satellite-protocol §14)', () => {
+describe('satellite public API (docs/protocols/luml.md §14)', () => {
   it('serves /healthz without auth and lists running deployments for an authorised key', async () => {
     const platform = new MockPlatformClient({ authorizedApiKeys: [userKey] });
     const { url } = await start(platform, { [deploymentId]: 'http://127.0.0.1:1' });

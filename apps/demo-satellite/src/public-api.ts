@@ -1,7 +1,8 @@
-// The satellite's public API (luml-satellite-protocol §14): inference callers reach deployments here,
-// authorised with their LUML user key through the platform's inference-access check (cached 60 s by the
-// platform client). `/execute` and `/health` serve AI Spine's agent protocol (ai-spine-protocol §7-8),
-// which sends no credentials, so they are open, as the AI Spine backend requires.
+// The satellite's public API (docs/protocols/luml.md §14): inference callers reach deployments
+// here, authorised with their LUML user key through the platform's inference-access check (cached
+// 60 s by the platform client). `/execute` and `/health` serve AI Spine's agent protocol
+// (docs/protocols/ai-spine.md §7-8), which sends no credentials, so they are open, as the AI Spine
+// backend requires.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';

@@ -11,7 +11,7 @@ import { type PublicApi, startPublicApi } from './public-api.js';
 
 /** Options for {@link startSatellite}. */
 export interface SatelliteOptions {
-  /** Worker settings; unset ones come from the environment (`LUML_*` or the reference names). */
+  /** Worker settings; unset ones come from the environment (`LUML_*` names or their aliases). */
   settings?: Partial<WorkerSettings>;
   /** Environment to read settings from. @default process.env */
   env?: Record<string, string | undefined>;
@@ -74,8 +74,8 @@ export async function startSatellite(options: SatelliteOptions): Promise<Running
       }),
       createUndeployHandler({ models }),
     ],
-    // Startup reconciliation (luml-satellite-protocol §12): an `active` deployment whose model process
-    // is gone (this satellite restarted) becomes `not_responding`.
+    // Startup reconciliation (docs/protocols/luml.md §12): an `active` deployment whose model
+    // process is gone (this satellite restarted) becomes `not_responding`.
     startupHooks: [
       reconcileDeployments({
         check: (deployment) =>

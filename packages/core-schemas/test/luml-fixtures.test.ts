@@ -4,7 +4,7 @@ import * as luml from '@uplink/core-schemas/luml';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 
-// Every example payload of the LUML reference lives in fixtures/luml/*.json. Each file names
+// Every example payload of docs/protocols/luml.md lives in fixtures/luml/*.json. Each file names
 // the schemas of its request and response body; `Name[]` means an array of that schema.
 const dir = resolve(import.meta.dirname, '../../../fixtures/luml');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -30,14 +30,14 @@ function load(file: string): Fixture {
   return JSON.parse(readFileSync(resolve(dir, file), 'utf8')) as Fixture;
 }
 
-describe('LUML reference fixtures', () => {
-  it('has one fixture per reference example', () => {
+describe('LUML wire fixtures', () => {
+  it('has one fixture per example of docs/protocols/luml.md', () => {
     expect(files.length).toBeGreaterThanOrEqual(45);
   });
 
   it.each(files)('%s parses with its schemas', (file) => {
     const fixture = load(file);
-    expect(fixture.description).toMatch(/Reference §/);
+    expect(fixture.description).toMatch(/^docs\/protocols\/luml\.md §\d/);
     const { request: reqName, response: resName } = fixture.schemas;
     if (reqName) {
       const result = v.safeParse(schemaFor(reqName), fixture.request?.body);

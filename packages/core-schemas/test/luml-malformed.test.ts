@@ -5,7 +5,7 @@ import * as luml from '@uplink/core-schemas/luml';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 
-// The malformed corpus: each case breaks one valid reference payload in one way and names
+// The malformed corpus: each case breaks one valid example payload in one way and names
 // the path the error must point at.
 const dir = resolve(import.meta.dirname, '../../../fixtures/luml');
 const fixture = (file: string) =>

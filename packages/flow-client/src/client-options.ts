@@ -1,4 +1,4 @@
-// AI Spine protocol reference, sections 1, 2 and 10 (base URL, prefix, auth, retries).
+// docs/protocols/ai-spine.md §1, §2 and §10 (base URL, prefix, auth, retries).
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
 import type { RetryOptions, TransportOptions } from '@uplink/http';
 

@@ -1,4 +1,4 @@
-// AI Spine protocol reference, sections 3, 4.1, 4.3, 5.2 and 10 (errors the client raises).
+// docs/protocols/ai-spine.md §3, §4.1, §4.3, §5.2 and §10 (errors the client raises).
 import {
   type ApiErrorInit,
   ConfigurationError,
@@ -14,7 +14,7 @@ import type { ExecutionContext } from '@uplink/core-schemas/ai-spine';
 /**
  * The flow does not exist. Raised by `getFlow` on 404 and by `executeFlow` when the backend
  * answers an unknown flow with HTTP 200, the all-zero execution id and `status: "failed"`
- * (reference section 4.1). `status` is the HTTP status the server really sent (200 for that quirk).
+ * (§4.1). `status` is the HTTP status the server really sent (200 for that quirk).
  */
 export class FlowNotFoundError extends NotFoundError {
   static override readonly errorName: string = 'FlowNotFoundError';
@@ -69,7 +69,7 @@ export class ExecutionError extends UplinkError {
 
 /**
  * `cancelExecution` got 404 for an execution that exists but is not running (still
- * `pending`, already finished, or already cancelled; reference section 5.2).
+ * `pending`, already finished, or already cancelled; §5.2).
  * `currentStatus` is what a follow-up GET showed.
  */
 export class ExecutionNotRunningError extends NotFoundError {
@@ -89,7 +89,7 @@ export class ExecutionNotRunningError extends NotFoundError {
 }
 
 /**
- * The backend wrapped a request-validation failure in HTTP 500 (reference sections 3 and 4.7:
+ * The backend wrapped a request-validation failure in HTTP 500 (§3 and §4.7:
  * a missing agent key gives `{"detail": "'agent_type'"}`, a bad enum gives pydantic's text).
  * Retrying cannot help; fix the request. `field` names the offending key when the server did.
  */

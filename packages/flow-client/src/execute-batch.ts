@@ -1,4 +1,4 @@
-// AI Spine protocol reference, section 11 (batch processing from the SDK plan).
+// docs/protocols/ai-spine.md §11 (batch processing, which the Python SDK was asked for).
 import { AbortError } from '@uplink/core-schemas';
 import { InvalidArgumentError } from './errors.js';
 import type { CallOptions } from './types.js';

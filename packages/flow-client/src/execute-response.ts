@@ -1,4 +1,4 @@
-// AI Spine protocol reference, section 4.1 (the execute answer and its unknown-flow quirk).
+// docs/protocols/ai-spine.md §4.1 (the execute answer and its unknown-flow quirk).
 import { type ExecutionResponse, ZERO_EXECUTION_ID } from '@uplink/core-schemas/ai-spine';
 import type { HttpResponse } from '@uplink/http';
 import { ExecutionError, FlowNotFoundError } from './errors.js';

@@ -1,4 +1,4 @@
-// AI Spine protocol reference, sections 1-5 and 10 (the client surface).
+// docs/protocols/ai-spine.md §1-§5 and §10 (the client surface).
 import { NotFoundError } from '@uplink/core-schemas';
 import {
   type AgentInfo,
@@ -168,7 +168,7 @@ export class FlowClient implements AsyncDisposable {
    *
    * Only a *running* execution can be cancelled; a 404 is checked with a GET and becomes
    * {@link ExecutionNotRunningError} (with the status seen) when the execution exists, or
-   * `NotFoundError` when it does not. Backend race (reference section 5.2): cancel marks the
+   * `NotFoundError` when it does not. Backend race (§5.2): cancel marks the
    * run `cancelled` but does not stop it; remaining nodes still run, and when they finish the
    * server overwrites the status with `completed` or `failed`. Treat `cancelled` as terminal
    * but not final.

@@ -1,4 +1,4 @@
-// AI Spine protocol reference, section 3 (500-wrapped validation errors) and section 4.7.
+// docs/protocols/ai-spine.md §3 (500-wrapped validation errors) and §4.7.
 import { type ApiError, type ApiErrorInit, InternalServerError } from '@uplink/core-schemas';
 import { ServerValidationError } from './errors.js';
 

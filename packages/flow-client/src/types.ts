@@ -7,8 +7,8 @@ export interface CallOptions {
 }
 
 /**
- * The body of an agent registration (reference section 4.7). `agent_type` may be omitted and
- * then defaults to `'processor'` (as the JS SDK does since 2.5.3); `is_active` defaults to
+ * The body of an agent registration (docs/protocols/ai-spine.md §4.7). `agent_type` may be omitted
+ * and then defaults to `'processor'` (as the JS SDK does since 2.5.3); `is_active` defaults to
  * `true` on the server.
  */
 export type AgentConfig = Omit<AgentCreateRequest, 'agent_type' | 'capabilities'> & {

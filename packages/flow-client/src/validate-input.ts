@@ -1,4 +1,4 @@
-// AI Spine protocol reference, sections 4.1, 4.2, 4.7, 7 and 10 (checks made before sending).
+// docs/protocols/ai-spine.md §4.1, §4.2, §4.7, §7 and §10 (checks made before sending).
 import type { ConfigurationProblem } from '@uplink/core-schemas';
 import {
   type AgentCreateRequest,

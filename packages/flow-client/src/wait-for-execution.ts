@@ -1,4 +1,4 @@
-// AI Spine protocol reference, sections 5.1, 5.2 and 10 (the wait loop).
+// docs/protocols/ai-spine.md §5.1, §5.2 and §10 (the wait loop).
 import { ApiError, ConnectionError, TimeoutError } from '@uplink/core-schemas';
 import { type ExecutionContext, isTerminalExecutionStatus } from '@uplink/core-schemas/ai-spine';
 import { anySignal, computeBackoff, sleep } from '@uplink/http';
@@ -80,7 +80,7 @@ function checkOptions(timeoutMs: number, intervalMs: number): void {
  * 408/429/502/503/504 after the transport's own retries) are polled through until the
  * deadline, honouring a server's retry hint; any other error ends the wait. A request in
  * flight when the deadline passes is aborted, so the wait never overruns `timeoutMs`.
- * `cancelled` ends the wait but is not final: the backend may later overwrite it (section 5.2).
+ * `cancelled` ends the wait but is not final: the backend may later overwrite it (§5.2).
  */
 export async function waitForExecution(
   getExecution: (id: string, options: CallOptions) => Promise<ExecutionContext>,

@@ -146,7 +146,7 @@ describe('executions against FakeAiSpine with loopback agents', () => {
         .waitForExecution(execution_id, { timeoutMs: 150, intervalMs: 20 })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WaitTimeoutError);
-      expect(error).toBeInstanceOf(TimeoutError); // the contract: running out of time is a TimeoutError
+      expect(error).toBeInstanceOf(TimeoutError); // a caller catching TimeoutError catches a wait that ran out of time too
       const timeout = error as WaitTimeoutError;
       expect(timeout.timeout).toBe('wait');
       expect(timeout.timeoutMs).toBe(150);

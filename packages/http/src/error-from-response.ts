@@ -1,4 +1,6 @@
-// llama-orch-protocol §11 (error envelope, non-envelope bodies); sdk-practices §3 (error mapping).
+// docs/protocols/llama-orch.md §11 (error envelope, non-envelope bodies).
+// Every non-2xx becomes one ApiError subclass chosen by status, keeping status, code, request
+// id, headers and the raw body.
 import {
   type ApiError,
   createApiError,

@@ -1,4 +1,5 @@
-// sdk-practices §4 (one transport for every client) and §5 (streaming).
+// The one transport every client shares: requests, retries, timeouts and SSE streams live here
+// and nowhere else, so a fix reaches every platform at once.
 import { redactUrl } from '@uplink/core-schemas';
 import type { GenericSchema } from 'valibot';
 import { bodyWithCleanup } from './body-with-cleanup.js';

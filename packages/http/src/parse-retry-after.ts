@@ -1,4 +1,5 @@
-// llama-orch-protocol §11 (backpressure headers: Retry-After, X-Backoff-Ms, retry_after_ms).
+// docs/protocols/llama-orch.md §3.2 and §11.2 (backpressure hints: Retry-After, X-Backoff-Ms,
+// retry_after_ms).
 
 const toMs = (value: number): number | undefined =>
   Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;

@@ -1,4 +1,5 @@
-// sdk-practices §4 (retries, idempotency keys, server hints).
+// Which failures are retried and how long to wait: server hints (Retry-After, X-Backoff-Ms,
+// retry_after_ms) win over computed backoff; POST and PATCH repeat only when idempotent.
 import { ApiError, ConnectionError, TimeoutError, type UplinkError } from '@uplink/core-schemas';
 import { computeBackoff } from './compute-backoff.js';
 

@@ -1,4 +1,5 @@
-// llama-orch-protocol §6.6 item 5 and §6.7 (tolerant framing: blank line between `event:` and `data:`).
+// docs/protocols/llama-orch.md §6.6 item 5 and §6.7 (tolerant framing: blank line between `event:`
+// and `data:`).
 
 const LF = 10;
 const CR = 13;

@@ -1,4 +1,4 @@
-// llama-orch-protocol §6.3 (payloads are JSON, validated per event name).
+// docs/protocols/llama-orch.md §6.3 (payloads are JSON, validated per event name).
 import { ResponseValidationError, redactText, StreamError } from '@uplink/core-schemas';
 import type { EventSourceMessage } from 'eventsource-parser';
 import * as v from 'valibot';

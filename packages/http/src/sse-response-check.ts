@@ -1,4 +1,5 @@
-// sdk-practices §5 (streaming: a 2xx that is not a stream is an error, not an empty stream).
+// A 2xx that is not an event stream (a proxy's HTML page, a JSON error) is an error, never an
+// empty stream: reading it as SSE would silently yield nothing.
 import { redactText, StreamError } from '@uplink/core-schemas';
 import { readBodyText } from './read-body.js';
 import { isHtml, summariseHtml, summariseText } from './summarise-body.js';

@@ -1,4 +1,5 @@
-// llama-orch-protocol §6.7 (parser requirements) and sdk-practices §5 (streaming design).
+// docs/protocols/llama-orch.md §6.7 (parser requirements).
+// Streams are async iterables that stop cleanly on abort and report truncation as an error.
 import {
   AbortError,
   ConnectionError,

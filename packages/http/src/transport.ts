@@ -1,4 +1,5 @@
-// sdk-practices §4 (retries, timeouts, abort hygiene, idempotency keys) and §10 (logging, User-Agent).
+// One request end to end: the retry loop, timeouts, abort wiring, idempotency keys, redacted
+// logging and the User-Agent.
 import {
   ConfigurationError,
   isUplinkError,

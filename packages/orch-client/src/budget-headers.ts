@@ -1,4 +1,4 @@
-// llama-orch protocol reference §3.2 (headers: X-Budget-*).
+// docs/protocols/llama-orch.md §3.2 (headers: X-Budget-*).
 
 /** Session budgets from the `X-Budget-*` headers; a field is absent when its header was. */
 export interface Budget {

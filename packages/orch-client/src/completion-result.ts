@@ -1,4 +1,4 @@
-// llama-orch protocol reference §14 (the joined result of a completion) and §6.3 (error frames).
+// docs/protocols/llama-orch.md §14 (the joined result of a completion) and §6.3 (error frames).
 import { AbortError, redactText, redactValue, StreamError } from '@uplink/core-schemas';
 import type { SseMetrics } from '@uplink/core-schemas/llama-orch';
 import type { EnqueueResult } from './enqueue-result.js';

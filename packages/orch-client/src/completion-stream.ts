@@ -1,4 +1,4 @@
-// llama-orch protocol reference §14 (completion = enqueue, stream, join) and §7 (explicit cancel).
+// docs/protocols/llama-orch.md §14 (completion = enqueue, stream, join) and §7 (explicit cancel).
 import { AbortError, ApiError, UplinkError } from '@uplink/core-schemas';
 import type { SseMetrics } from '@uplink/core-schemas/llama-orch';
 import { iteratorToStream } from '@uplink/http';

@@ -1,4 +1,4 @@
-// llama-orch protocol reference §5.2 (AdmissionResponse, stream URLs, budget headers).
+// docs/protocols/llama-orch.md §5.2 (AdmissionResponse, stream URLs, budget headers).
 import type { AdmissionResponse } from '@uplink/core-schemas/llama-orch';
 import type { Budget } from './budget-headers.js';
 

@@ -7,7 +7,7 @@ import { randomUuid } from './random-uuid.js';
 import { routesFor } from './routes.js';
 
 describe('routesFor', () => {
-  it('builds v1 and v2 routes (reference §2)', () => {
+  it('builds v1 and v2 routes (docs/protocols/llama-orch.md §2)', () => {
     const v1 = routesFor('v1');
     const v2 = routesFor('v2');
     expect(v1.capabilities).toBe('/v1/capabilities');

@@ -1,4 +1,4 @@
-// llama-orch protocol reference §14 (planned SDK surface) and §16 (what a client must do).
+// docs/protocols/llama-orch.md §14 (planned SDK surface) and §16 (what a client must do).
 import {
   AdmissionResponseSchema,
   type Capabilities,

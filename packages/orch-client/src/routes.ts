@@ -1,4 +1,4 @@
-// llama-orch protocol reference §2 (routes) and §16 (routes).
+// docs/protocols/llama-orch.md §2 (routes) and §16 (routes).
 
 /** API generation of the server. v2 renames capabilities and the stream route. */
 export type ApiVersion = 'v1' | 'v2';

@@ -7,7 +7,7 @@ import {
   UNKNOWN_STREAM_ERROR_CODE,
 } from './task-events.js';
 
-describe('task event normalisation (reference §6.6)', () => {
+describe('task event normalisation (docs/protocols/llama-orch.md §6.6)', () => {
   it('gives zeros for started {}', () => {
     expect(toStartedEvent({})).toEqual({ type: 'started', queuePosition: 0, predictedStartMs: 0 });
     expect(toStartedEvent({ queue_position: 3, predicted_start_ms: 420 })).toEqual({

@@ -1,4 +1,4 @@
-// llama-orch protocol reference §6.3 (payloads) and §6.6 (divergences the client must tolerate).
+// docs/protocols/llama-orch.md §6.3 (payloads) and §6.6 (divergences the client must tolerate).
 import {
   ERROR_KINDS,
   isErrorKind,

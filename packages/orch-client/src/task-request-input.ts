@@ -1,4 +1,4 @@
-// llama-orch protocol reference §5.1 (TaskRequest).
+// docs/protocols/llama-orch.md §5.1 (TaskRequest).
 import type { TaskRequest } from '@uplink/core-schemas/llama-orch';
 
 /** A {@link TaskRequest} whose `task_id` and `session_id` may be left out (UUIDs are generated). */

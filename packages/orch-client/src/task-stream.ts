@@ -1,4 +1,4 @@
-// llama-orch protocol reference §6 (SSE streaming) and §16 (stream parsing, stream results).
+// docs/protocols/llama-orch.md §6 (SSE streaming) and §16 (stream parsing, stream results).
 import { StreamError } from '@uplink/core-schemas';
 import {
   SSE_EVENT_SCHEMAS,
@@ -51,7 +51,7 @@ export function openTaskStream(init: OpenTaskStreamInit): TaskStream {
     events: SSE_EVENT_SCHEMAS,
     terminal: ['end', 'error'],
     unknownEvents: 'drop',
-    // Upstream parsers name data that follows no `event:` line `token` (reference §6.6 item 5).
+    // Upstream parsers name data that follows no `event:` line `token` (§6.6 item 5).
     defaultEvent: 'token',
     headers: { accept: 'text/event-stream', 'x-correlation-id': init.correlationId },
     ...(init.verbose ? { query: { verbose: true } } : {}),
@@ -122,7 +122,7 @@ export function openTaskStream(init: OpenTaskStreamInit): TaskStream {
     }
     const response = await sse.response.catch(() => undefined);
     if (response && response.body === null) {
-      // A runtime that cannot stream response bodies (reference §16, browser) hands back none.
+      // A runtime that cannot stream response bodies (§16, browser) hands back none.
       return new StreamError(
         `The stream of task ${init.taskId} has no readable body: this runtime cannot stream response bodies`,
         { correlationId: init.correlationId, code: 'unsupported' },

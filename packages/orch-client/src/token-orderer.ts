@@ -1,4 +1,4 @@
-// llama-orch protocol reference §16 (stream results: order tokens by `i`, count them yourself).
+// docs/protocols/llama-orch.md §16 (stream results: order tokens by `i`, count them yourself).
 import type { TaskTokenEvent } from './task-events.js';
 
 /**

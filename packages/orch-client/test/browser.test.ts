@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { bundleBrowserPage, PAGE_HTML_PATH } from './bundle-page.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-/** The goal for the page bundle, min+gzip. */
+/** The size goal for the page bundle, min+gzip. */
 const SIZE_GOAL_BYTES = 15 * 1024;
 /**
  * The enforced ceiling. The goal is not met: the transport's dependencies alone (ky 2 about
@@ -68,7 +68,7 @@ describe('browser build of the streaming-completion page', () => {
       });
       const status = await tab.locator('#status').textContent();
       expect(await tab.evaluate(() => document.body.dataset.status), String(status)).toBe('done');
-      // Reference §12.3: ("llamacpp:v1.0.0", 42, 4).
+      // docs/protocols/llama-orch.md §12.3: ("llamacpp:v1.0.0", 42, 4).
       expect(await tab.locator('#output .token').allTextContents()).toEqual([
         'T0b92',
         'Tb5c9',

@@ -34,7 +34,10 @@ async function setup(
   return { orch, client };
 }
 
-/** Reference §12.3 / §13.4: the end-to-end request with the reference seed and engine. */
+/**
+ * The upstream end-to-end request (docs/protocols/llama-orch.md §13.4) with a seed and token
+ * count, so its tokens can be checked against the generator's reference outputs (§12.3).
+ */
 const reference = (seed: number, maxTokens: number): CompletionRequest => ({
   model_ref: 'repo:NousResearch/Meta-Llama-3-8B-Instruct',
   engine: 'llamacpp',
@@ -46,7 +49,7 @@ const reference = (seed: number, maxTokens: number): CompletionRequest => ({
   max_tokens: maxTokens,
 });
 
-describe('deterministic end to end (issue item 4)', () => {
+describe('deterministic end to end (docs/protocols/llama-orch.md §12, §13.4)', () => {
   it('reads capabilities, then reproduces the reference tokens of ("llamacpp:v1.0.0", 42, 4)', async () => {
     const { client } = await setup();
     const capabilities = await client.getCapabilities();

@@ -4,8 +4,8 @@ import { type FakeLlamaOrch, PACT_INTERACTIONS, startFakeLlamaOrch } from '@upli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrchClient, type TaskEvent } from '../src/index.js';
 
-// Reference §13.1: the 14 Pact interactions, replayed through the client against the fake,
-// which answers each one canned by task id or path.
+// docs/protocols/llama-orch.md §13.1: the 14 Pact interactions, replayed through the client against
+// the fake, which answers each one canned by task id or path.
 let orch: FakeLlamaOrch;
 let client: OrchClient;
 beforeAll(async () => {

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrchClient } from '../src/index.js';
 import { type ScriptedServer, startScriptedServer } from './scripted-server.js';
 
-// Replays every non-SSE request/response pair of fixtures/llama-orch (reference §2-§11)
-// through the OrchClient method for its route: the client must send the fixture's method,
-// path, auth and correlation id, and turn the fixture's response into the right value or
-// error. (The SSE pairs go through stream-fixtures.test.ts; the fake replays them all too.)
+// Replays every non-SSE request/response pair of fixtures/llama-orch (docs/protocols/llama-orch.md
+// §2-§11) through the OrchClient method for its route: the client must send the fixture's method,
+// path, auth and correlation id, and turn the fixture's response into the right value or error.
+// (The SSE pairs go through stream-fixtures.test.ts; the fake replays them all too.)
 interface Fixture {
   meta: { name: string; sse?: boolean };
   request: { method: string; path: string; headers: Record<string, string>; body: unknown };

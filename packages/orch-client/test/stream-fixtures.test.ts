@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrchClient, type TaskEvent } from '../src/index.js';
 import { type ScriptedServer, startScriptedServer } from './scripted-server.js';
 
-// Replays every SSE fixture of fixtures/llama-orch (reference §6) through streamTask, with the
-// body cut into 3-byte writes so frames, lines and characters are split across chunks.
+// Replays every SSE fixture of fixtures/llama-orch (docs/protocols/llama-orch.md §6) through
+// streamTask, with the body cut into 3-byte writes so frames, lines and characters are split across
+// chunks.
 interface Fixture {
   meta: { name: string };
   request: { path: string };

@@ -13,7 +13,7 @@ import {
   startScriptedServer,
 } from './scripted-server.js';
 
-// The transport settings the issue lists (timeouts, retry, fetch, logger) as OrchClient uses
+// The transport settings every client accepts (timeouts, retry, fetch, logger) as OrchClient uses
 // them, and the 429 hints enqueue honours (Retry-After, X-Backoff-Ms, retry_after_ms).
 const request = { model_ref: 'sha256:abc', engine: 'llamacpp' as const, ctx: 8192, max_tokens: 2 };
 const admit = (req: SeenRequest): ScriptReply => {

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §14 (inference_url resolves against the satellite's base_url)
+// docs/protocols/luml.md §14 (inference_url resolves against the satellite's base_url)
 import { ConfigurationError } from '@uplink/core-schemas';
 
 /**

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §1, §2 and §16 (base URL, satellite tokens, settings)
+// docs/protocols/luml.md §1, §2 and §16 (base URL, satellite tokens, settings)
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
 import {
   type Env,

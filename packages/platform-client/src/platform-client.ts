@@ -1,4 +1,4 @@
-// luml-satellite-protocol §3, §4 and §18 (worker endpoints and the quirks a client must handle)
+// docs/protocols/luml.md §3, §4 and §18 (worker endpoints and the quirks a client must handle)
 import {
   ApiError,
   ConfigurationError,

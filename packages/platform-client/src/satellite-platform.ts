@@ -1,4 +1,4 @@
-// luml-satellite-protocol §3 (worker endpoints): the surface a satellite runtime depends on
+// docs/protocols/luml.md §3 (worker endpoints): the surface a satellite runtime depends on
 import type {
   ArtifactWithUrl,
   Capabilities,

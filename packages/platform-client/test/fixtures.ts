@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-/** A reference fixture from fixtures/luml. */
+/** A wire fixture from fixtures/luml (an example of docs/protocols/luml.md). */
 export interface LumlFixture {
   description: string;
   request: { method: string; path: string; headers?: Record<string, string>; body?: unknown };

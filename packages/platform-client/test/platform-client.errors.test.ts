@@ -45,7 +45,7 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the call to fail');
 }
 
-/** Every error fixture of the reference, with the method that meets it and the class it becomes. */
+/** Every error fixture of fixtures/luml, with the method that meets it and the class it becomes. */
 const statusCases: [
   string,
   (c: PlatformClient) => Promise<unknown>,

@@ -4,8 +4,8 @@ import { PlatformClient } from '../src/index.js';
 import { ART, DEP, fixture, SECRET, TASK, TOKEN, USER_KEY } from './fixtures.js';
 import { startRecordingServer } from './recording-server.js';
 
-// Every worker method against the reference fixtures: the request must be byte-for-byte the
-// reference's (method, path, body, bearer token) and the answer must come back typed.
+// Every worker method against the wire fixtures: the request must be byte-for-byte the
+// fixture's (method, path, body, bearer token) and the answer must come back typed.
 type Call = (client: PlatformClient, body: unknown) => Promise<unknown>;
 
 const cases: [string, Call, (data: unknown) => unknown][] = [
@@ -50,7 +50,7 @@ const cases: [string, Call, (data: unknown) => unknown][] = [
   ['list-secrets', (c) => c.listSecrets(), (data) => data],
 ];
 
-describe('PlatformClient against the reference fixtures', () => {
+describe('PlatformClient against the wire fixtures', () => {
   it.each(cases)('%s', async (name, call, expected) => {
     const f = fixture(name);
     const server = await startRecordingServer(() => ({

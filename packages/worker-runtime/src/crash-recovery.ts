@@ -1,4 +1,4 @@
-// luml-satellite-protocol §7.1 and §18.5 (no claim, lease or crash recovery on the platform)
+// docs/protocols/luml.md §7.1 and §18.5 (no claim, lease or crash recovery on the platform)
 import type { SatelliteTask, TaskStatus } from '@uplink/core-schemas/luml';
 import type { Logger } from '@uplink/http';
 import type { SatellitePlatform } from '@uplink/platform-client';

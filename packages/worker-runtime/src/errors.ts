@@ -10,7 +10,7 @@ export interface TaskExecutionErrorOptions extends UplinkErrorOptions {
 
 /**
  * Throw from a handler to choose the failure `reason` reported to the platform
- * (`{reason, error}`, reference §5.4). Any other thrown error is reported as
+ * (`{reason, error}`, docs/protocols/luml.md §5.4). Any other thrown error is reported as
  * `{reason: 'handler error', error: <message>}`.
  */
 export class TaskExecutionError extends UplinkError {

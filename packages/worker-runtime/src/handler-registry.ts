@@ -1,4 +1,4 @@
-// luml-satellite-protocol §6 (capabilities) and §23 (capabilities derived from handlers)
+// docs/protocols/luml.md §6 (capabilities) and §23 (capabilities derived from handlers)
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
 import { type Capabilities, CapabilitiesSchema } from '@uplink/core-schemas/luml';
 import * as v from 'valibot';

@@ -73,9 +73,9 @@ export interface Handler<
 }
 
 /**
- * Define the handler for one task type: the TypeScript form of the plan's `@handler`
+ * Define the handler for one task type: the TypeScript form of a Python `@handler`
  * decorator. The runtime owns the lifecycle around `run` (running → validate → run →
- * done/failed), reference §20 and §23.
+ * done/failed), docs/protocols/luml.md §20 and §23.
  *
  * @example
  * const deploy = defineHandler('deploy', {

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §4.3 (task status updates) and §18.5 (no crash recovery on the platform)
+// docs/protocols/luml.md §4.3 (task status updates) and §18.5 (no crash recovery on the platform)
 import {
   ApiError,
   AuthenticationError,

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §4.1 (pair) and §8 (pairing flow)
+// docs/protocols/luml.md §4.1 (pair) and §8 (pairing flow)
 import { ApiError, AuthenticationError, PermissionDeniedError } from '@uplink/core-schemas';
 import type { Capabilities } from '@uplink/core-schemas/luml';
 import type { Logger } from '@uplink/http';

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §9 (polling loop) and §18.7 (401 loops)
+// docs/protocols/luml.md §9 (polling loop) and §18.7 (401 loops)
 import { AuthenticationError, PermissionDeniedError } from '@uplink/core-schemas';
 import type { SatelliteTask } from '@uplink/core-schemas/luml';
 import { type Logger, silentLogger, sleep } from '@uplink/http';

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §12 (startup reconciliation) and §20 (reconcile on start)
+// docs/protocols/luml.md §12 (startup reconciliation) and §20 (reconcile on start)
 import type { Deployment } from '@uplink/core-schemas/luml';
 import type { StartupHook } from './worker-options.js';
 

@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS, loadSettings, SETTING_ENV_NAMES } from './settings.js
 const TOKEN = 'dfssat_ElrtvzEokFpY__ygi38cj0OOEiepWRtPV_mou-JmYuk';
 
 describe('loadSettings', () => {
-  it('applies the reference defaults when only the token is set', () => {
+  it("applies the reference satellite's defaults when only the token is set", () => {
     const settings = loadSettings({ LUML_SATELLITE_TOKEN: TOKEN });
     expect(settings).toMatchObject({
       ...DEFAULT_SETTINGS,
@@ -16,7 +16,7 @@ describe('loadSettings', () => {
     });
   });
 
-  it('reads the planned LUML_ names', () => {
+  it('reads the LUML_ names', () => {
     const settings = loadSettings({
       LUML_SATELLITE_TOKEN: TOKEN,
       LUML_PLATFORM_URL: 'http://127.0.0.1:8000/',
@@ -46,7 +46,7 @@ describe('loadSettings', () => {
     });
   });
 
-  it("accepts the reference satellite's names as aliases, planned names first", () => {
+  it("accepts the reference satellite's names as aliases, LUML_ names first", () => {
     const aliases = loadSettings({
       SATELLITE_TOKEN: TOKEN,
       PLATFORM_URL: 'http://localhost:8000',

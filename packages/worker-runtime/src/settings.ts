@@ -1,4 +1,4 @@
-// luml-satellite-protocol §16 (settings and env vars) and §19 (planned names vs real names)
+// docs/protocols/luml.md §16 (settings and env vars) and §19 (planned names vs real names)
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
 import * as v from 'valibot';
 
@@ -198,7 +198,7 @@ const SPECS: SettingSpec[] = [
 /** Typed settings that win over the environment; `undefined` entries are ignored. */
 export type SettingsOverrides = { [K in keyof WorkerSettings]?: WorkerSettings[K] | undefined };
 
-/** Every environment variable {@link loadSettings} reads, planned name first, then its aliases. */
+/** Every environment variable {@link loadSettings} reads, its `LUML_*` name first, then its aliases. */
 export const SETTING_ENV_NAMES: Readonly<Record<keyof WorkerSettings, readonly string[]>> =
   Object.fromEntries(SPECS.map((s) => [s.key, s.names])) as Record<keyof WorkerSettings, string[]>;
 
@@ -220,7 +220,7 @@ export const DEFAULT_SETTINGS: Readonly<Omit<WorkerSettings, 'token' | 'readyMax
 };
 
 /**
- * Read and validate worker settings from environment variables. The planned `LUML_*` names are
+ * Read and validate worker settings from environment variables. The `LUML_*` names are
  * read first; the reference satellite's names (`SATELLITE_TOKEN`, `PLATFORM_URL`,
  * `POLL_INTERVAL_SEC`, `BASE_URL`, `MODEL_SERVER_PORT`) are accepted as aliases.
  * `overrides` (already typed) win over the environment.

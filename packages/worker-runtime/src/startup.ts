@@ -1,4 +1,4 @@
-// luml-satellite-protocol §9 (startup order: open the client, then startup work)
+// docs/protocols/luml.md §9 (startup order: open the client, then startup work)
 import type { Logger } from '@uplink/http';
 import { PlatformClient, type SatellitePlatform } from '@uplink/platform-client';
 import { Outbox } from './outbox.js';

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §9 (dispatch), §4.3 (status bodies) and §20 (what a runtime must do)
+// docs/protocols/luml.md §9 (dispatch), §4.3 (status bodies) and §20 (what a runtime must do)
 import { AbortError, redactText, redactValue, TimeoutError } from '@uplink/core-schemas';
 import type { SatelliteTask } from '@uplink/core-schemas/luml';
 import { createRedactingLogger, type Logger } from '@uplink/http';

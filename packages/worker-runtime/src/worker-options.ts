@@ -17,7 +17,10 @@ export interface StartupContext {
   signal: AbortSignal;
 }
 
-/** Runs after the client opens and before pairing, e.g. to reconcile deployments (reference §12). */
+/**
+ * Runs after the client opens and before pairing, e.g. to reconcile deployments
+ * (docs/protocols/luml.md §12).
+ */
 export type StartupHook = (context: StartupContext) => void | Promise<void>;
 
 /** Options for `new Worker(options)`. */

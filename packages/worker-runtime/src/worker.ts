@@ -1,4 +1,4 @@
-// luml-satellite-protocol §8 (pairing), §9 (startup order), §20 and §23 (runtime duties)
+// docs/protocols/luml.md §8 (pairing), §9 (startup order), §20 and §23 (runtime duties)
 import type { SatelliteTask } from '@uplink/core-schemas/luml';
 import { createRedactingLogger, type Logger, silentLogger } from '@uplink/http';
 import type { SatellitePlatform } from '@uplink/platform-client';

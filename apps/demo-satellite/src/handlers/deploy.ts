@@ -1,5 +1,5 @@
-// The deploy task, as the reference agent runs it (luml-satellite-protocol §10), with a child process
-// in place of a Docker container.
+// The deploy task, as the reference agent runs it (docs/protocols/luml.md §10), with a child
+// process in place of a Docker container.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Deployment } from '@uplink/core-schemas/luml';

@@ -1,7 +1,7 @@
 import { sleep } from '@uplink/http';
 
 /**
- * Probe a health URL until it answers 200 or the time runs out (luml-satellite-protocol §10 step 7:
+ * Probe a health URL until it answers 200 or the time runs out (docs/protocols/luml.md §10 step 7:
  * one probe a second, 5 s timeout each; the demo probes faster so deploys feel instant).
  */
 export async function waitUntilHealthy(

@@ -1,4 +1,4 @@
-// The undeploy task, as the reference agent runs it (luml-satellite-protocol §11).
+// The undeploy task, as the reference agent runs it (docs/protocols/luml.md §11).
 import { defineHandler, TaskExecutionError } from '@uplink/worker-runtime';
 import * as v from 'valibot';
 import type { ModelProcesses } from '../model-processes.js';

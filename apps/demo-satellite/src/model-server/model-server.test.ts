@@ -53,7 +53,7 @@ describe('model server (LUML model-server contract + AI Spine agent protocol)', 
         data: JSON.parse(f.split('data: ')[1]!),
       }));
     expect(frames.map((f) => f.event)).toEqual(['token', 'token', 'token', 'token', 'end']);
-    // Seed 42 on llamacpp:v1.0.0 is llama-orch-protocol §12.3's reference output.
+    // Seed 42 on llamacpp:v1.0.0 is docs/protocols/llama-orch.md §12.3's reference output.
     expect(frames.slice(0, 4).map((f) => f.data.t)).toEqual(['T0b92', 'Tb5c9', 'T4494', 'T66e3']);
     expect(frames[4]!.data).toMatchObject({
       text: 'T0b92Tb5c9T4494T66e3',

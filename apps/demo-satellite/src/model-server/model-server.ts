@@ -1,5 +1,6 @@
-// The model process a deploy task starts: the LUML model-server contract (luml-satellite-protocol §13)
-// and AI Spine's agent protocol (ai-spine-protocol §7-8), backed by llama-orch through @uplink/orch-client.
+// The model process a deploy task starts: the LUML model-server contract (docs/protocols/luml.md
+// §13) and AI Spine's agent protocol (docs/protocols/ai-spine.md §7-8), backed by llama-orch
+// through @uplink/orch-client.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OrchClient } from '@uplink/orch-client';
 import * as v from 'valibot';

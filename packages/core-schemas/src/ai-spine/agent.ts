@@ -1,4 +1,4 @@
-// ai-spine-protocol reference §4.6-4.8, §7 (agent model) and §8 (agent wire)
+// docs/protocols/ai-spine.md §4.6-4.8, §7 (agent model) and §8 (agent wire)
 import * as v from 'valibot';
 import { JsonObjectSchema, SpineIdSchema, TimestampSchema } from './common.js';
 

@@ -1,4 +1,4 @@
-// ai-spine-protocol reference §3 (errors), §4.2 (timestamps) and §10 (ids)
+// docs/protocols/ai-spine.md §3 (errors), §4.2 (timestamps) and §10 (ids)
 import * as v from 'valibot';
 
 /** A JSON object as sent on the wire (`input_data`, `output_data`, `config`, `metadata`). */

@@ -1,4 +1,4 @@
-// ai-spine-protocol reference §4.1-4.3, §4.12 and §5 (executions)
+// docs/protocols/ai-spine.md §4.1-4.3, §4.12 and §5 (executions)
 import * as v from 'valibot';
 import {
   ExecutionIdSchema,

@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import * as spine from './index.js';
 
-// Every example payload of the AI Spine reference lives in fixtures/ai-spine/*.json, as a
+// Every example payload of docs/protocols/ai-spine.md lives in fixtures/ai-spine/*.json, as a
 // request/response pair naming the schema of each body.
 const dir = resolve(import.meta.dirname, '../../../../fixtures/ai-spine');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -33,14 +33,14 @@ function problems(schema: v.GenericSchema, input: unknown): string[] {
   return (result.issues ?? []).map((i) => `${v.getDotPath(i) ?? ''}: ${i.message}`);
 }
 
-describe('AI Spine reference fixtures', () => {
-  it('has a fixture for every reference example', () => {
+describe('AI Spine wire fixtures', () => {
+  it('has a fixture for every example of docs/protocols/ai-spine.md', () => {
     expect(files.length).toBeGreaterThanOrEqual(35);
   });
 
   it.each(files)('%s parses with its schemas', (file) => {
     const fixture = load(file);
-    expect(fixture.description).toMatch(/^Reference §\d/);
+    expect(fixture.description).toMatch(/^docs\/protocols\/ai-spine\.md §\d/);
     expect(fixture.request.method).toMatch(/^(GET|POST|DELETE)$/);
     expect(fixture.request.path.startsWith('/')).toBe(true);
     expect(fixture.schemas.response).toBeDefined();

@@ -1,4 +1,4 @@
-// ai-spine-protocol reference §4.4, §4.5 and §6 (flow model)
+// docs/protocols/ai-spine.md §4.4, §4.5 and §6 (flow model)
 import * as v from 'valibot';
 import { JsonObjectSchema, TimestampSchema } from './common.js';
 

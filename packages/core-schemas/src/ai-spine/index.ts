@@ -1,6 +1,6 @@
 /**
  * AI Spine wire schemas (`@uplink/core-schemas/ai-spine`): executions, flows, agents and the
- * system routes, following the ai-spine-protocol reference.
+ * system routes, as docs/protocols/ai-spine.md describes them.
  */
 export * from './agent.js';
 export * from './common.js';

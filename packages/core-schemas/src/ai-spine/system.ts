@@ -1,4 +1,4 @@
-// ai-spine-protocol reference §2 (current user) and §4.9-4.11 (health, metrics, status)
+// docs/protocols/ai-spine.md §2 (current user) and §4.9-4.11 (health, metrics, status)
 import * as v from 'valibot';
 import { TimestampSchema } from './common.js';
 

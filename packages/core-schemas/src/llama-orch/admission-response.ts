@@ -1,4 +1,4 @@
-// llama-orch protocol reference §5.2 (AdmissionResponse).
+// docs/protocols/llama-orch.md §5.2 (AdmissionResponse).
 import * as v from 'valibot';
 import { IntegerSchema } from './enums.js';
 

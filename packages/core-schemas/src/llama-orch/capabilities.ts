@@ -1,4 +1,4 @@
-// llama-orch protocol reference §4 (Capabilities).
+// docs/protocols/llama-orch.md §4 (Capabilities).
 import * as v from 'valibot';
 import { EngineSchema, IntegerSchema, WorkloadSchema } from './enums.js';
 

@@ -1,4 +1,4 @@
-// llama-orch protocol reference §4 and §5.1 (enums of the contract).
+// docs/protocols/llama-orch.md §4 and §5.1 (enums of the contract).
 import * as v from 'valibot';
 
 /** Engines named by the contract. */

@@ -1,4 +1,4 @@
-// llama-orch protocol reference §11 (error envelope and the 12 codes).
+// docs/protocols/llama-orch.md §11 (error envelope and the 12 codes).
 import * as v from 'valibot';
 import { IntegerSchema } from './enums.js';
 
@@ -35,7 +35,7 @@ export interface ErrorKindInfo {
   readonly retriable: boolean;
 }
 
-/** Registry of the 12 error kinds: code -> `{status, retriable}` (reference §11.2). */
+/** Registry of the 12 error kinds: code -> `{status, retriable}` (§11.2). */
 export const ERROR_KINDS: Readonly<Record<ErrorKind, ErrorKindInfo>> = Object.freeze({
   ADMISSION_REJECT: { status: 429, retriable: true },
   QUEUE_FULL_DROP_LRU: { status: 429, retriable: true },

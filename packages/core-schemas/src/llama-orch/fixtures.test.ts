@@ -1,4 +1,5 @@
-// Parses every llama-orch reference fixture with its schema and rejects the malformed corpus.
+// Parses every llama-orch fixture (the examples of docs/protocols/llama-orch.md) with its
+// schema and rejects the malformed corpus.
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GenericSchema } from 'valibot';

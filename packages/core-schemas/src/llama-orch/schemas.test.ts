@@ -1,4 +1,4 @@
-// llama-orch protocol reference §5, §6.6 and §11: tolerant readers, strict bodies, error kinds.
+// docs/protocols/llama-orch.md §5, §6.6 and §11: tolerant readers, strict bodies, error kinds.
 import { describe, expect, it } from 'vitest';
 import { parseWire } from '../parse.js';
 import {

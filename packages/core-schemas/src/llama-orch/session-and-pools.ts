@@ -1,4 +1,4 @@
-// llama-orch protocol reference §8 (sessions) and §9 (pool control).
+// docs/protocols/llama-orch.md §8 (sessions) and §9 (pool control).
 import * as v from 'valibot';
 import { IntegerSchema } from './enums.js';
 

@@ -1,4 +1,4 @@
-// llama-orch protocol reference §6.3-§6.6 (SSE payloads, with the tolerated variants).
+// docs/protocols/llama-orch.md §6.3-§6.6 (SSE payloads, with the tolerated variants).
 import * as v from 'valibot';
 import { IntegerSchema } from './enums.js';
 import { ErrorCodeSchema } from './error-envelope.js';

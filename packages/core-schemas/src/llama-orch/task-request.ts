@@ -1,4 +1,4 @@
-// llama-orch protocol reference §5.1 (TaskRequest).
+// docs/protocols/llama-orch.md §5.1 (TaskRequest).
 import * as v from 'valibot';
 import {
   DeterminismSchema,

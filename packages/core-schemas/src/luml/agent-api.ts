@@ -1,4 +1,4 @@
-// luml-satellite-protocol §13 and §14 (satellite public API and model-server contract)
+// docs/protocols/luml.md §13 and §14 (satellite public API and model-server contract)
 import * as v from 'valibot';
 import { UuidSchema } from './common.js';
 

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §4.10, §4.11 and §5.6 (artifacts and download URLs)
+// docs/protocols/luml.md §4.10, §4.11 and §5.6 (artifacts and download URLs)
 import * as v from 'valibot';
 import { JsonObjectSchema, TimestampSchema, UuidSchema } from './common.js';
 

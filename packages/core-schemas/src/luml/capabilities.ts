@@ -1,4 +1,4 @@
-// luml-satellite-protocol §6 (capabilities and the form-spec DSL)
+// docs/protocols/luml.md §6 (capabilities and the form-spec DSL)
 import * as v from 'valibot';
 
 /** Kinds of form field the LUML UI can render. */

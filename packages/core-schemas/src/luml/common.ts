@@ -1,4 +1,4 @@
-// luml-satellite-protocol §1 (conventions: UUID ids, ISO 8601 timestamps, error bodies)
+// docs/protocols/luml.md §1 (conventions: UUID ids, ISO 8601 timestamps, error bodies)
 import * as v from 'valibot';
 
 /** A UUID path or body id (v7 in practice). A malformed id is a 422 on the platform. */

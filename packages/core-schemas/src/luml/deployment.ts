@@ -1,4 +1,4 @@
-// luml-satellite-protocol §4.4–§4.8, §5.3, §5.4, §7.2 and §17 (deployments)
+// docs/protocols/luml.md §4.4–§4.8, §5.3, §5.4, §7.2 and §17 (deployments)
 import * as v from 'valibot';
 import { JsonObjectSchema, TimestampSchema, UuidSchema } from './common.js';
 

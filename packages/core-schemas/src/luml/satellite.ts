@@ -1,4 +1,4 @@
-// luml-satellite-protocol §4.1 (pairing) and §5.1 (Satellite)
+// docs/protocols/luml.md §4.1 (pairing) and §5.1 (Satellite)
 import * as v from 'valibot';
 import { CapabilitiesSchema, SatelliteCapabilitiesSchema } from './capabilities.js';
 import { TimestampSchema, UuidSchema } from './common.js';

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §4.12 and §5.5 (orbit secrets)
+// docs/protocols/luml.md §4.12 and §5.5 (orbit secrets)
 import * as v from 'valibot';
 import { TimestampSchema, UuidSchema } from './common.js';
 

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §4.2, §4.3, §5.2 and §7.1 (tasks)
+// docs/protocols/luml.md §4.2, §4.3, §5.2 and §7.1 (tasks)
 import * as v from 'valibot';
 import { JsonObjectSchema, TimestampSchema, UuidSchema } from './common.js';
 

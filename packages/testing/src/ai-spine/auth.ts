@@ -1,4 +1,4 @@
-// ai-spine-protocol §2 (authentication)
+// docs/protocols/ai-spine.md §2 (authentication)
 import type { IncomingMessage } from 'node:http';
 import type { FakeSpineUser } from './state.js';
 

@@ -1,8 +1,8 @@
-// ai-spine-protocol §6 (the bundled credit_analysis flow)
+// docs/protocols/ai-spine.md §6 (the bundled credit_analysis flow)
 import type { FlowDefinitionInput } from '@uplink/core-schemas/ai-spine';
 
 /**
- * The bundled `credit_analysis` flow exactly as the reference gives it. It always fails when
+ * The bundled `credit_analysis` flow exactly as §6 gives it. It always fails when
  * run: its `result` node has no agent (`Agent 'None' not found or not active`). Its other
  * nodes call agents `zoe` and `eddie`, which are not registered automatically.
  */

@@ -1,4 +1,4 @@
-// ai-spine-protocol §4.4-4.11 and §2 (flows, agents, health, metrics, status, users/me)
+// docs/protocols/ai-spine.md §4.4-4.11 and §2 (flows, agents, health, metrics, status, users/me)
 import { isObject, readJsonBody, sendDetail, sendJson, sendValidation } from './http-io.js';
 import { buildAgentFromBody } from './request-validation.js';
 import type { RouteDefinition } from './router.js';

@@ -1,4 +1,4 @@
-// ai-spine-protocol §4.1-4.3, §4.12 and §5 (execute, get, cancel, list, node results)
+// docs/protocols/ai-spine.md §4.1-4.3, §4.12 and §5 (execute, get, cancel, list, node results)
 import { randomUUID } from 'node:crypto';
 import { type FlowDefinition, ZERO_EXECUTION_ID } from '@uplink/core-schemas/ai-spine';
 import {

@@ -1,4 +1,4 @@
-// ai-spine-protocol §7 and §8 (what an agent serves: POST /execute and GET /health)
+// docs/protocols/ai-spine.md §7 and §8 (what an agent serves: POST /execute and GET /health)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentExecuteRequest, AgentType } from '@uplink/core-schemas/ai-spine';
 import { startServer } from '../start-server.js';

@@ -1,4 +1,4 @@
-// ai-spine-protocol §1-§8 (options and public shape of the fake AI Spine)
+// docs/protocols/ai-spine.md §1-§8 (options and public shape of the fake AI Spine)
 import type { AgentInfo, FlowDefinition, FlowDefinitionInput } from '@uplink/core-schemas/ai-spine';
 import type { FaultInjector, FaultInjectorOptions } from '../fault-injection.js';
 import type { FakeExecution, FakeSpineUser } from './state.js';

@@ -1,4 +1,4 @@
-// ai-spine-protocol §1-§8 (a fake AI Spine backend that really runs flows)
+// docs/protocols/ai-spine.md §1-§8 (a fake AI Spine backend that really runs flows)
 import type { IncomingMessage } from 'node:http';
 import { ConfigurationError, parseWire } from '@uplink/core-schemas';
 import {
@@ -41,10 +41,10 @@ function toUser(input: FakeSpineUserInput): FakeSpineUser {
 }
 
 /**
- * Start a fake AI Spine on loopback. It serves the root and `/api/v1` routes of the reference
- * with the backend's quirks (list wrappers, FastAPI 422 shapes, 500-wrapped agent errors, 200 +
- * zero UUID for unknown flows, cancel-only-while-running and its overwrite race) and really
- * runs flows by calling registered agents at `POST {endpoint}/execute`.
+ * Start a fake AI Spine on loopback. It serves the root and `/api/v1` routes of
+ * docs/protocols/ai-spine.md with the backend's quirks (list wrappers, FastAPI 422 shapes,
+ * 500-wrapped agent errors, 200 + zero UUID for unknown flows, cancel-only-while-running and its
+ * overwrite race) and really runs flows by calling registered agents at `POST {endpoint}/execute`.
  */
 export async function startFakeAiSpine(options: FakeAiSpineOptions = {}): Promise<FakeAiSpine> {
   const state: SpineState = {

@@ -5,7 +5,7 @@ import { startFakeAgent } from './fake-agent.js';
 import { startFakeAiSpine } from './fake-ai-spine.js';
 import type { FakeAiSpine } from './fake-ai-spine-types.js';
 
-// Replays every reference fixture (fixtures/ai-spine) against the fake: same status, same
+// Replays every wire fixture (fixtures/ai-spine) against the fake: same status, same
 // error bodies, and success bodies with the same fields. Ids in paths are replaced by ids the
 // fake created, after a setup that brings it into the state the example shows.
 const dir = resolve(import.meta.dirname, '../../../../fixtures/ai-spine');
@@ -127,7 +127,7 @@ function keys(value: unknown): string[] {
   return value && typeof value === 'object' ? Object.keys(value).sort() : [];
 }
 
-describe('FakeAiSpine replays the reference fixtures', () => {
+describe('FakeAiSpine replays the wire fixtures', () => {
   test.each(files)('%s', async (name) => {
     const fixture = JSON.parse(readFileSync(resolve(dir, `${name}.json`), 'utf8')) as Fixture;
     const fake = await startFakeAiSpine();

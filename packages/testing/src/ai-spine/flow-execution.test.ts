@@ -131,7 +131,8 @@ describe('flow execution through real agents', () => {
     await fake.whenSettled(started.execution_id);
 
     expect(order).toEqual(['zoe', 'eddie', 'side', 'final']);
-    // The reference's agent body, exactly: later keys win, only direct deps are merged.
+    // The agent body of docs/protocols/ai-spine.md §8, exactly: later keys win, only direct deps
+    // are merged.
     expect(eddie.calls).toEqual([
       {
         execution_id: started.execution_id,
@@ -331,7 +332,7 @@ describe('the default agent timeout', () => {
   });
 });
 
-describe('cancel semantics (reference §5.2)', () => {
+describe('cancel semantics (docs/protocols/ai-spine.md §5.2)', () => {
   async function blockedRun(options: FakeAiSpineOptions) {
     const fake = await spine(options);
     const entered = deferred();

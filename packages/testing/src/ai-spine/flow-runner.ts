@@ -1,4 +1,4 @@
-// ai-spine-protocol §8 (how the backend executes a flow) and §5.2 (cancel races)
+// docs/protocols/ai-spine.md §8 (how the backend executes a flow) and §5.2 (cancel races)
 import { randomUUID } from 'node:crypto';
 import {
   type FlowDefinition,
@@ -62,7 +62,7 @@ function transportMessage(error: unknown): string {
 }
 
 /**
- * Call one agent: `POST {endpoint}/execute` with the reference body, no auth header, and a
+ * Call one agent: `POST {endpoint}/execute` with the §8 body, no auth header, and a
  * timeout. Resolves the node's output; throws {@link NodeFailure} with the error text.
  */
 async function callAgent(

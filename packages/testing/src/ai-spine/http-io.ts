@@ -1,4 +1,4 @@
-// ai-spine-protocol §3 (errors: `{"detail": ...}` bodies and FastAPI 422 shapes)
+// docs/protocols/ai-spine.md §3 (errors: `{"detail": ...}` bodies and FastAPI 422 shapes)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyReadError, normalizeUuid, readBody, sendJson } from '../http-io.js';
 

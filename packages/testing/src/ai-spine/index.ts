@@ -1,4 +1,4 @@
-/** Fake AI Spine server and loopback agents (ai-spine-protocol reference). */
+/** Fake AI Spine server and loopback agents (docs/protocols/ai-spine.md). */
 export * from './bundled-flows.js';
 export * from './fake-agent.js';
 export * from './fake-ai-spine.js';

@@ -1,4 +1,4 @@
-// ai-spine-protocol §4.1 (ExecutionRequest validation) and §4.7 (agent body quirks)
+// docs/protocols/ai-spine.md §4.1 (ExecutionRequest validation) and §4.7 (agent body quirks)
 import { AGENT_TYPES, type AgentInfo } from '@uplink/core-schemas/ai-spine';
 import { isObject, type PydanticIssue, pythonTimestamp } from './http-io.js';
 

@@ -1,4 +1,5 @@
-// ai-spine-protocol §1 (routes at the root and under /api/v1, 404/405) and §2 (auth per route)
+// docs/protocols/ai-spine.md §1 (routes at the root and under /api/v1, 404/405) and §2 (auth per
+// route)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SpineCaller } from './auth.js';
 import { sendDetail } from './http-io.js';

@@ -1,4 +1,4 @@
-// ai-spine-protocol §4.2 and §5 (execution records held in memory)
+// docs/protocols/ai-spine.md §4.2 and §5 (execution records held in memory)
 import type {
   AgentInfo,
   ExecutionStatus,

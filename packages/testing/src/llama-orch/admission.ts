@@ -1,4 +1,4 @@
-// llama-orch protocol reference §5.3 (admission queue) and §5.4 (server sentinels).
+// docs/protocols/llama-orch.md §5.3 (admission queue) and §5.4 (server sentinels).
 import { isUplinkError, parseWire, ResponseValidationError } from '@uplink/core-schemas';
 import { type TaskRequest, TaskRequestSchema } from '@uplink/core-schemas/llama-orch';
 

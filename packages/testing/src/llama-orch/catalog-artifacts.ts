@@ -1,4 +1,4 @@
-// llama-orch protocol reference §10 (catalog and artifacts, outside M1) and §11.3 (their 404s).
+// docs/protocols/llama-orch.md §10 (catalog and artifacts, outside M1) and §11.3 (their 404s).
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteContext } from './data-plane.js';

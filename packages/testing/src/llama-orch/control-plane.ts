@@ -1,4 +1,5 @@
-// llama-orch protocol reference §3.1 (worker registration), §8 (sessions), §9 (pools), §10 (metrics).
+// docs/protocols/llama-orch.md §3.1 (worker registration), §8 (sessions), §9 (pools), §10
+// (metrics).
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type RouteContext, sendPact } from './data-plane.js';

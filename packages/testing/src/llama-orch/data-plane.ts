@@ -1,4 +1,4 @@
-// llama-orch protocol reference §5 (admission), §6 (streaming) and §7 (cancel).
+// docs/protocols/llama-orch.md §5 (admission), §6 (streaming) and §7 (cancel).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   checkSentinels,

@@ -1,4 +1,4 @@
-// llama-orch protocol reference §3, §5, §7, §9: behaviour of FakeLlamaOrch over real HTTP.
+// docs/protocols/llama-orch.md §3, §5, §7, §9: behaviour of FakeLlamaOrch over real HTTP.
 import { createHash } from 'node:crypto';
 import { ConfigurationError } from '@uplink/core-schemas';
 import { afterEach, describe, expect, it } from 'vitest';

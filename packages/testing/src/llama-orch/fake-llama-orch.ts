@@ -1,4 +1,4 @@
-// llama-orch protocol reference §2 (routes), §3 (auth, headers, CORS).
+// docs/protocols/llama-orch.md §2 (routes), §3 (auth, headers, CORS).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createFaultInjector } from '../fault-injection.js';

@@ -1,4 +1,5 @@
-// Replays every fixture in fixtures/llama-orch (reference request/response pairs) against the fake.
+// Replays every fixture in fixtures/llama-orch (the request/response pairs of
+// docs/protocols/llama-orch.md) against the fake.
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseWire } from '@uplink/core-schemas';
@@ -89,7 +90,7 @@ afterEach(async () => {
 });
 
 describe('fixtures/llama-orch replayed against FakeLlamaOrch', () => {
-  it('holds every reference pair, including the 14 Pact interactions', () => {
+  it('holds every example pair, including the 14 Pact interactions', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(60);
     const pacts = fixtures.filter((f) => f.meta.name.startsWith('pact-'));
     expect(pacts.map((f) => f.meta.name.slice(0, 7))).toEqual(

@@ -1,4 +1,5 @@
-// llama-orch protocol reference §3.2-§3.3 (headers, CORS) and §11.3 (bodies that are not an envelope).
+// docs/protocols/llama-orch.md §3.2-§3.3 (headers, CORS) and §11.3 (bodies that are not an
+// envelope).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../http-io.js';
 

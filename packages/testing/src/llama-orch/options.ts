@@ -1,4 +1,4 @@
-// llama-orch protocol reference §1 (contract vs server: the fake defaults to the contract form).
+// docs/protocols/llama-orch.md §1 (contract vs server: the fake defaults to the contract form).
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
 import type { FaultInjectorOptions } from '../fault-injection.js';
 

@@ -1,4 +1,4 @@
-// llama-orch protocol reference §13.1 (the 14 Pact interactions, v1 paths).
+// docs/protocols/llama-orch.md §13.1 (the 14 Pact interactions, v1 paths).
 
 /** One canned Pact interaction: how to recognise the request and what to answer. */
 export interface PactInteraction {

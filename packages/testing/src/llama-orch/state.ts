@@ -1,4 +1,4 @@
-// llama-orch protocol reference §5 (admission records), §8 (sessions), §9 (pools).
+// docs/protocols/llama-orch.md §5 (admission records), §8 (sessions), §9 (pools).
 import type { TaskRequest } from '@uplink/core-schemas/llama-orch';
 import type { FaultInjector } from '../fault-injection.js';
 import type { AdmissionQueue } from './admission.js';

@@ -1,4 +1,4 @@
-// llama-orch protocol reference §6.5 (default stream), §6.6 (mock adapter) and §12.2 (generator).
+// docs/protocols/llama-orch.md §6.5 (default stream), §6.6 (mock adapter) and §12.2 (generator).
 import { ERROR_KINDS, isErrorKind, type TaskRequest } from '@uplink/core-schemas/llama-orch';
 import type { StreamPlan } from './stream-writer.js';
 import { generatedEnd, generatedStarted, generateTokens } from './token-generator.js';

@@ -1,4 +1,4 @@
-// llama-orch protocol reference §6 (SSE framing, default stream, divergences) and §7 (cancel).
+// docs/protocols/llama-orch.md §6 (SSE framing, default stream, divergences) and §7 (cancel).
 import type { ServerResponse } from 'node:http';
 import type { ResolvedQuirks } from './options.js';
 

@@ -1,4 +1,4 @@
-// llama-orch protocol reference §12.2-§12.3: the generator must reproduce the reference exactly.
+// docs/protocols/llama-orch.md §12.2-§12.3: the generator must reproduce the reference exactly.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { engineSalt, generateSseBody, generateTokens, sseFrame } from './token-generator.js';

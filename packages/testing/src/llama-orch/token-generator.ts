@@ -1,4 +1,4 @@
-// llama-orch protocol reference §12.2 (deterministic token generator).
+// docs/protocols/llama-orch.md §12.2 (deterministic token generator).
 
 const U64 = 64;
 const MASK32 = 0xffffffffn;

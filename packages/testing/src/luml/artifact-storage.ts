@@ -1,4 +1,4 @@
-// luml-satellite-protocol §4.10 (presigned GET URLs, 12 h) and §18.10 (expiry)
+// docs/protocols/luml.md §4.10 (presigned GET URLs, 12 h) and §18.10 (expiry)
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { LumlState } from './platform-state.js';

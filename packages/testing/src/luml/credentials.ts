@@ -1,4 +1,4 @@
-// luml-satellite-protocol §2 (authentication and tokens)
+// docs/protocols/luml.md §2 (authentication and tokens)
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 

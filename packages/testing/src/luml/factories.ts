@@ -1,4 +1,4 @@
-// luml-satellite-protocol §5 (models): schema-valid sample objects for tests
+// docs/protocols/luml.md §5 (models): schema-valid sample objects for tests
 import type {
   Artifact,
   Deployment,
@@ -7,7 +7,7 @@ import type {
   SatelliteTask,
 } from '@uplink/core-schemas/luml';
 
-/** The ids used in the reference's examples; factories default to them so objects link up. */
+/** The example ids of §3; factories default to them so objects link up. */
 export const SAMPLE_IDS = {
   orbit: '0199c337-09f3-753e-9def-b27745e69be6',
   satellite: '0199c337-09f9-706e-9b80-58939d5fba79',

@@ -29,7 +29,7 @@ const USER_ONLY = {
   body: { detail: 'This endpoint requires jwt, api_key authentication.' },
 };
 
-describe('satellite auth (reference §2)', () => {
+describe('satellite auth (docs/protocols/luml.md §2)', () => {
   it('accepts `Bearer dfssat_…` in any case of the scheme, and the access_token cookie', async () => {
     expect((await get('/satellites/v1/tasks', { authorization: `Bearer ${token}` })).status).toBe(
       200,
@@ -96,7 +96,7 @@ describe('satellite auth (reference §2)', () => {
   });
 });
 
-describe('user auth (reference §17)', () => {
+describe('user auth (docs/protocols/luml.md §17)', () => {
   it('rejects a satellite key with 403 and no or unknown credentials with 401', async () => {
     const path = `/v1/organizations/${platform.organizationId}/orbits/${platform.orbitId}/satellites`;
     expect(await get(path, { authorization: `Bearer ${token}` })).toEqual(USER_ONLY);

@@ -1,3 +1,4 @@
+// docs/protocols/luml.md §4.4-§4.12 and §18: deployment, artifact and secret routes of the fake.
 import type { Deployment } from '@uplink/core-schemas/luml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {

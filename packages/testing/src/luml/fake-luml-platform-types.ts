@@ -1,4 +1,4 @@
-// luml-satellite-protocol §20 (fake platform server): options and the object a test drives
+// docs/protocols/luml.md §20 (fake platform server): options and the object a test drives
 import type {
   Artifact,
   Deployment,
@@ -125,7 +125,7 @@ export interface FakeLumlPlatform extends AsyncDisposable {
   artifactDownloadUrl(artifactId: string): string;
   /**
    * Make the bucket unable to mint URLs: `download-url` and `artifacts/{id}` then answer 400
-   * `{"detail": "Failed to generate download URL: <reason>"}` (reference §4.10) until this is
+   * `{"detail": "Failed to generate download URL: <reason>"}` (§4.10) until this is
    * called with `undefined`.
    */
   failArtifactUrls(reason: string | undefined): void;

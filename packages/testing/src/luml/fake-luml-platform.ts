@@ -1,4 +1,4 @@
-// luml-satellite-protocol §20 (fake platform server checklist)
+// docs/protocols/luml.md §20 (fake platform server checklist)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createFaultInjector, type FaultInjector } from '../fault-injection.js';
 import { startServer } from '../start-server.js';

@@ -4,9 +4,10 @@ import * as luml from '@uplink/core-schemas/luml';
 import { describe, expect, it } from 'vitest';
 import { type FakeLumlPlatform, startFakeLumlPlatform } from './fake-luml-platform.js';
 
-// Replays the reference fixtures (fixtures/luml) against the fake, in a world built from the
-// reference's ids and keys: the fake must answer with the same status, content type and, for
-// errors, the same body; success bodies must have the same fields and parse with core-schemas.
+// Replays the wire fixtures (fixtures/luml) against the fake, in a world built from the
+// example ids and keys of docs/protocols/luml.md: the fake must answer with the same status,
+// content type and, for errors, the same body; success bodies must have the same fields and parse
+// with core-schemas.
 
 interface Fixture {
   description?: string;
@@ -79,7 +80,7 @@ async function world(name: string): Promise<FakeLumlPlatform> {
 const keysOf = (value: unknown): string[] =>
   Array.isArray(value) ? keysOf(value[0]) : Object.keys(value as object).sort();
 
-describe('FakeLumlPlatform replays the reference fixtures', () => {
+describe('FakeLumlPlatform replays the wire fixtures', () => {
   it('has fixtures to replay', () => {
     expect(names.length).toBeGreaterThanOrEqual(30);
   });

@@ -27,7 +27,7 @@ const user = async (method: string, path: string, body?: unknown, raw?: Uint8Arr
   return { status: res.status, text, body: (text ? JSON.parse(text) : undefined) as Loose };
 };
 
-describe('user-side routes (reference §17)', () => {
+describe('user-side routes (docs/protocols/luml.md §17)', () => {
   it('drives a whole demo over HTTP: satellite, artifact, secret, deployment, deletion', async () => {
     const created = await user('POST', `${base}/satellites`, {
       name: 'edge-docker-01',

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §1 (conventions: JSON bodies, `{"detail": ...}` errors)
+// docs/protocols/luml.md §1 (conventions: JSON bodies, `{"detail": ...}` errors)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody as readBounded, sendJson } from '../http-io.js';
 
@@ -19,7 +19,7 @@ export function sendDetail(res: ServerResponse, status: number, detail: string):
 
 /**
  * Answer like an uncaught database error does upstream: Starlette's plain-text 500, no JSON
- * (reference §1: "do not assume a JSON body on 500").
+ * (§1: "do not assume a JSON body on 500").
  */
 export function sendInternalError(res: ServerResponse): void {
   res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §4.1–§4.7 (request bodies): the checks PlatformClient makes before sending
+// docs/protocols/luml.md §4.1–§4.7 (request bodies): the checks PlatformClient makes before sending
 import { ConfigurationError } from '@uplink/core-schemas';
 import {
   DeploymentStatusSchema,

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §3-§4 (worker endpoints), emulated in memory
+// docs/protocols/luml.md §3-§4 (worker endpoints), emulated in memory
 import { createApiError } from '@uplink/core-schemas';
 import type {
   Artifact,

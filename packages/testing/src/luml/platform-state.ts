@@ -1,4 +1,4 @@
-// luml-satellite-protocol §5 (models), §7 (lifecycles) and §17 (user-side effects)
+// docs/protocols/luml.md §5 (models), §7 (lifecycles) and §17 (user-side effects)
 import { createHash } from 'node:crypto';
 import type {
   Artifact,
@@ -32,7 +32,7 @@ function objectName(fileName: string): string {
   return /^\.*$/u.test(last) ? 'artifact' : last;
 }
 
-/** A minimal legacy manifest (reference §5.6): the real platform never stores a null one. */
+/** A minimal legacy manifest (§5.6): the real platform never stores a null one. */
 function defaultManifest(name: string | null): Record<string, unknown> {
   return {
     variant: 'pyfunc',
@@ -158,7 +158,7 @@ export class LumlState {
     return record;
   }
 
-  /** Record a satellite request: every authenticated call is a heartbeat (reference §2). */
+  /** Record a satellite request: every authenticated call is a heartbeat (§2). */
   touch(satelliteId: string): void {
     const record = this.satellites.get(satelliteId);
     if (record) record.last_seen_at = this.timestamp();
@@ -191,7 +191,7 @@ export class LumlState {
     return [...this.tasks.values()].filter(filter).sort(byScheduledAt);
   }
 
-  /** Apply a task status update: any transition is accepted (reference §7.1). */
+  /** Apply a task status update: any transition is accepted (§7.1). */
   updateTaskStatus(task: SatelliteTask, status: TaskStatus, result: unknown): SatelliteTask {
     const now = this.timestamp();
     task.status = status;
@@ -262,7 +262,7 @@ export class LumlState {
     return deployment;
   }
 
-  /** The user deletes a deployment: `deletion_pending` plus an `undeploy` task (reference §17). */
+  /** The user deletes a deployment: `deletion_pending` plus an `undeploy` task (§17). */
   requestDeploymentDeletion(id: string, orbitId?: string): SatelliteTask {
     const deployment = this.requireDeployment(id, orbitId);
     if (deployment.status === 'deletion_pending')

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §1 (422 validation errors in FastAPI's list form: loc, msg, type)
+// docs/protocols/luml.md §1 (422 validation errors in FastAPI's list form: loc, msg, type)
 import { isObject, normalizeUuid } from '../http-io.js';
 
 /** One FastAPI/pydantic validation problem, as the platform reports it. */
@@ -81,7 +81,7 @@ export function checkValue(
         return issue('url_scheme', "URL scheme should be 'http' or 'https'", {
           expected_schemes: "'http' or 'https'",
         });
-      // pydantic's HttpUrl normalises a bare host to end with `/` (reference §18.9).
+      // pydantic's HttpUrl normalises a bare host to end with `/` (§18.9).
       return parsed.href;
     }
     case 'scalar':

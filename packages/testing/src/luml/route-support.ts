@@ -1,4 +1,4 @@
-// luml-satellite-protocol §1 (error bodies) and §2 (authentication answers)
+// docs/protocols/luml.md §1 (error bodies) and §2 (authentication answers)
 
 import type { Presigner } from './artifact-storage.js';
 import { readCredential } from './credentials.js';
@@ -29,7 +29,7 @@ export interface FakeContext {
   /** The server's origin, `http://127.0.0.1:<port>`. */
   origin(): string;
   quirks: Required<LumlQuirks>;
-  /** When set, minting artifact URLs fails with this reason (400, reference §4.10). */
+  /** When set, minting artifact URLs fails with this reason (400, §4.10). */
   storageFailure?: string | undefined;
 }
 

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §3-§4 (worker endpoints under /satellites/v1)
+// docs/protocols/luml.md §3-§4 (worker endpoints under /satellites/v1)
 import {
   DEPLOYMENT_STATUSES,
   type Deployment,

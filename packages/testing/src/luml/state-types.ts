@@ -1,4 +1,4 @@
-// luml-satellite-protocol §5 (models) and §17: the fake's stored rows and setup inputs
+// docs/protocols/luml.md §5 (models) and §17: the fake's stored rows and setup inputs
 import type { Artifact, DeploymentStatus, TaskStatus } from '@uplink/core-schemas/luml';
 
 /** A platform-side failure with the status and `detail` the real server answers. */
@@ -12,7 +12,7 @@ export class PlatformError extends Error {
   }
 }
 
-/** A satellite row; `status` is derived on every read (reference §2). */
+/** A satellite row; `status` is derived on every read (§2). */
 export interface SatelliteRecord {
   id: string;
   orbit_id: string;
@@ -112,7 +112,7 @@ export interface UploadArtifactInput {
   manifest?: Record<string, unknown> | null | undefined;
   /** @default 'model' */
   type?: string | undefined;
-  /** Not checked when minting URLs (reference §18.10). @default 'uploaded' */
+  /** Not checked when minting URLs (§18.10). @default 'uploaded' */
   status?: string | undefined;
   /** Orbit the artifact's collection belongs to. @default the fake's orbit */
   orbitId?: string | undefined;

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §4.2 (tasks are listed by `scheduled_at` ascending)
+// docs/protocols/luml.md §4.2 (tasks are listed by `scheduled_at` ascending)
 import type { SatelliteTask } from '@uplink/core-schemas/luml';
 
 /** Milliseconds since the epoch and the sub-millisecond rest (in ns) of an ISO timestamp. */

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §17 (user-facing endpoints for the fake platform)
+// docs/protocols/luml.md §17 (user-facing endpoints for the fake platform)
 import { readBody, sendEmpty, sendJson } from './http-io.js';
 import { checkPathUuid, type FieldSpec, type ValidationIssue } from './request-validation.js';
 import {
