@@ -39,16 +39,28 @@ const projectDirs = [
 export default defineConfig({
   resolve: { alias },
   test: {
-    projects: projectDirs.map((dir) => ({
-      resolve: { alias },
-      test: {
-        name: dir.split('/')[1],
-        root: resolve(root, dir),
-        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-        testTimeout: 30_000,
-        hookTimeout: 30_000,
-      },
-    })),
+    projects: projectDirs
+      .map((dir) => ({
+        resolve: { alias },
+        test: {
+          name: dir.split('/')[1],
+          root: resolve(root, dir),
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      }))
+      .concat({
+        // The repository's own scripts (scripts/check-docs.mjs and friends).
+        resolve: { alias },
+        test: {
+          name: 'scripts',
+          root: resolve(root, 'scripts'),
+          include: ['test/**/*.test.mjs'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      }),
     coverage: {
       provider: 'v8',
       // Relative to each project's root, so this covers every package's (and app's) src/.
