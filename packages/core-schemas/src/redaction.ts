@@ -1,79 +1,136 @@
 /**
  * Redaction lives here, at the bottom of the stack, because the error classes need it and
  * core-schemas may not import @uplink/http. `@uplink/http` re-exports it for loggers.
- * One list of secret names serves headers, JSON fields and URL query parameters.
+ *
+ * Two rules keep it both safe and harmless to ordinary text:
+ * - By position: a value in a credential position (a secret header, URL userinfo, a secret
+ *   query parameter or JSON field, `Bearer <x>`, an echoed `X-API-Key: <x>`) is always
+ *   redacted, however short.
+ * - By value: a known secret is searched for in free text only when it is at least
+ *   {@link MIN_SCANNED_SECRET_LENGTH} characters long. A shorter one (llama-orch v1's only key
+ *   is the word `valid`) would shred ordinary words ("invalid"), and is still caught in every
+ *   credential position.
  */
+import { REDACTED, redactCredentialPatterns } from './credential-patterns.js';
+import { isSecretField, isSecretHeader, isSecretQueryParam } from './secret-names.js';
 
-/** The placeholder that replaces every redacted value. */
-export const REDACTED = '[REDACTED]';
+export { REDACTED } from './credential-patterns.js';
+export * from './secret-names.js';
 
-/** Header names (lower case) whose values are never shown. */
-export const SECRET_HEADER_NAMES: ReadonlySet<string> = new Set([
-  'authorization',
-  'proxy-authorization',
-  'x-api-key',
-  'api-key',
-  'cookie',
-  'set-cookie',
-]);
+/**
+ * Shortest secret searched for by value in free text. Shorter secrets are redacted only in
+ * credential positions (headers, URL userinfo and query, secret fields, `Bearer <x>`).
+ */
+export const MIN_SCANNED_SECRET_LENGTH = 8;
 
-/** Field and query-parameter names (compared case-insensitively, `_`/`-` ignored) whose values are never shown. */
-export const SECRET_FIELD_NAMES: ReadonlySet<string> = new Set([
-  'token',
-  'accesstoken',
-  'refreshtoken',
-  'apikey',
-  'secret',
-  'secretvalue',
-  'password',
-  'authorization',
-  'value',
-  'xapikey',
-  'cookie',
-  'clientsecret',
-]);
+/** URLs inside free text; trailing punctuation is left to the sentence. */
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>]*[^\s"'<>.,;:!?)\]}]/gi;
+const ENCODED_REDACTED = encodeURIComponent(REDACTED);
 
-const normaliseName = (name: string): string => name.toLowerCase().replace(/[-_]/g, '');
-
-/** True when a header name carries a credential. */
-export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADER_NAMES.has(name.toLowerCase());
+/** `encodeURIComponent`, or the input when it holds a lone surrogate (which would throw). */
+function encoded(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
-/** True when a JSON field or query parameter name carries a secret. */
-export function isSecretField(name: string): boolean {
-  return SECRET_FIELD_NAMES.has(normaliseName(name));
+/** Replace each long-enough secret, as written and percent-encoded (as it appears in a URL). */
+function redactSecretValues(text: string, secrets: Iterable<string | undefined>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (typeof secret !== 'string' || secret.length < MIN_SCANNED_SECRET_LENGTH) continue;
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    const escaped = encoded(secret);
+    if (escaped !== secret && out.includes(escaped)) out = out.split(escaped).join(REDACTED);
+  }
+  return out;
+}
+
+/** Redact the secret entries of `name=value` parameters; true when one was secret. */
+function redactParams(params: URLSearchParams): boolean {
+  let changed = false;
+  for (const key of new Set(params.keys())) {
+    if (isSecretQueryParam(key)) {
+      params.set(key, REDACTED);
+      changed = true;
+    }
+  }
+  return changed;
 }
 
 /**
- * Replace every occurrence of the given secret values in a string.
- * Values shorter than 4 characters are ignored: replacing them would shred ordinary text.
+ * Userinfo, secret query parameters and secret fragment parameters (`#access_token=`) of one
+ * URL; `undefined` when `text` is not a URL. When nothing changed and `normalise` is false,
+ * `text` itself (URLs inside free text keep their spelling).
  */
-export function redactText(text: string, secrets: Iterable<string | undefined> = []): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
-  }
-  // Bearer credentials that slipped into free text (for example an echoed header).
-  return out.replace(/\b(Bearer)\s+[A-Za-z0-9._~+/=-]{4,}/g, `$1 ${REDACTED}`);
-}
-
-/** Redact secret query values (and userinfo) in a URL; returns the input unchanged if it is not a URL. */
-export function redactUrl(url: string | URL, secrets: Iterable<string | undefined> = []): string {
-  const text = String(url);
+function redactUrlParts(text: string, normalise: boolean): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(text);
   } catch {
-    return redactText(text, secrets);
+    return undefined;
   }
-  if (parsed.username) parsed.username = REDACTED;
-  if (parsed.password) parsed.password = REDACTED;
-  for (const key of [...parsed.searchParams.keys()]) {
-    if (isSecretField(key)) parsed.searchParams.set(key, REDACTED);
+  let changed = false;
+  if (parsed.username) {
+    parsed.username = REDACTED;
+    changed = true;
   }
-  // URLSearchParams.set percent-encodes the brackets; show the placeholder as written.
-  return redactText(parsed.toString().replaceAll(encodeURIComponent(REDACTED), REDACTED), secrets);
+  if (parsed.password) {
+    parsed.password = REDACTED;
+    changed = true;
+  }
+  if (parsed.search && redactParams(parsed.searchParams)) changed = true;
+  if (parsed.hash.includes('=')) {
+    const fragment = new URLSearchParams(parsed.hash.slice(1));
+    if (redactParams(fragment)) {
+      parsed.hash = fragment.toString();
+      changed = true;
+    }
+  }
+  if (!changed && !normalise) return text;
+  // URL serialisation percent-encodes the brackets; show the placeholder as written.
+  return parsed.toString().replaceAll(ENCODED_REDACTED, REDACTED);
+}
+
+/**
+ * Redact free text: every URL in it (userinfo, secret query and fragment parameters), every
+ * known secret of at least {@link MIN_SCANNED_SECRET_LENGTH} characters, and credentials in
+ * credential positions (`Bearer <x>`, `X-API-Key: <x>`, `api_key=<x>`, `"token": "<x>"`).
+ */
+export function redactText(text: string, secrets: Iterable<string | undefined> = []): string {
+  const urls = text.includes('://')
+    ? text.replace(URL_IN_TEXT, (url) => redactUrlParts(url, false) ?? url)
+    : text;
+  return redactCredentialPatterns(redactSecretValues(urls, secrets));
+}
+
+/**
+ * Redact a URL: userinfo, the values of secret query parameters (tokens, keys, and the
+ * signatures and credentials of presigned S3, GCS and Azure URLs; see `isSecretQueryParam`),
+ * and known secrets. A string that is not a URL is redacted as free text.
+ */
+export function redactUrl(url: string | URL, secrets: Iterable<string | undefined> = []): string {
+  const text = String(url);
+  const parts = redactUrlParts(text, true);
+  if (parts === undefined) return redactText(text, secrets);
+  return redactCredentialPatterns(redactSecretValues(parts, secrets));
+}
+
+/**
+ * Set an own, enumerable data property. Plain assignment of `__proto__` would replace the
+ * object's prototype instead; a server chooses these keys.
+ */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else target[key] = value;
 }
 
 /** Headers as a plain object with credential values replaced. */
@@ -83,18 +140,21 @@ export function redactHeaders(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   if (!headers) return out;
+  const list = [...secrets];
   const entries: Iterable<[string, string | undefined]> =
     headers instanceof Headers ? headers.entries() : Object.entries(headers);
   for (const [name, value] of entries) {
     if (value === undefined) continue;
-    out[name] = isSecretHeader(name) ? REDACTED : redactText(value, secrets);
+    setOwn(out, name, isSecretHeader(name) ? REDACTED : redactText(value, list));
   }
   return out;
 }
 
 /**
- * Deep-copy a JSON-like value with secret fields replaced and known secret values scrubbed
- * from every string. Cycles and depth beyond 20 levels are cut rather than followed.
+ * Deep-copy a JSON-like value with secret fields replaced and every string redacted as free
+ * text ({@link redactText}). Keys a server chose (`__proto__`, `constructor`, `prototype`)
+ * stay plain data: no prototype is replaced and nothing reaches `Object.prototype`. Cycles
+ * and depth beyond 20 levels are cut rather than followed.
  */
 export function redactValue<T>(value: T, secrets: Iterable<string | undefined> = []): T {
   const secretList = [...secrets];
@@ -109,10 +169,13 @@ export function redactValue<T>(value: T, secrets: Iterable<string | undefined> =
       return walk({ name: input.name, message: input.message }, depth + 1);
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(input)) {
-      out[key] =
+      setOwn(
+        out,
+        key,
         isSecretField(key) && item !== null && item !== undefined
           ? REDACTED
-          : walk(item, depth + 1);
+          : walk(item, depth + 1),
+      );
     }
     return out;
   };

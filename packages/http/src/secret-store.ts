@@ -1,4 +1,4 @@
-import { isSecretHeader } from '@uplink/core-schemas';
+import { isSecretHeader, MIN_SCANNED_SECRET_LENGTH } from '@uplink/core-schemas';
 
 /** Credentials remembered for redaction; rotating tokens push out the oldest. */
 const MAX_SECRETS = 32;
@@ -18,9 +18,13 @@ export class SecretStore {
     }
   }
 
-  /** Remember one value (values under 4 characters are ignored by redaction anyway). */
+  /**
+   * Remember one value. Values shorter than `MIN_SCANNED_SECRET_LENGTH` are not kept: they are
+   * never searched for in free text (that would shred ordinary words), and their credential
+   * positions (headers, URL query, secret fields, `Bearer`) are redacted by name anyway.
+   */
   add(value: string | undefined): void {
-    if (!value || value.length < 4 || this.#values.has(value)) return;
+    if (!value || value.length < MIN_SCANNED_SECRET_LENGTH || this.#values.has(value)) return;
     this.#values.add(value);
     if (this.#values.size > MAX_SECRETS) {
       const oldest = this.#values.values().next().value;

@@ -1,10 +1,4 @@
-import {
-  isSecretField,
-  REDACTED,
-  ResponseValidationError,
-  redactText,
-  redactUrl,
-} from '@uplink/core-schemas';
+import { ResponseValidationError, redactText, redactUrl } from '@uplink/core-schemas';
 import * as v from 'valibot';
 import { compileFastCheck, FAIL, type FastCheck } from './fast-validate.js';
 import { pathOf } from './request-url.js';
@@ -19,26 +13,24 @@ export interface ResponseContext {
   secrets: readonly string[];
 }
 
-/** Copy issues with secret values scrubbed, so neither the message nor `problems` shows one. */
+/**
+ * Copy issues with the client's secrets scrubbed from what they show, so neither the message
+ * nor `problems` quotes one. (`ResponseValidationError` itself drops every input value and
+ * redacts what was received under secret fields.)
+ */
 export function scrubIssues(
   issues: readonly v.BaseIssue<unknown>[],
   secrets: readonly string[],
 ): v.BaseIssue<unknown>[] {
-  return issues.map((issue) => {
-    const secretPath = issue.path?.some(
-      (item) => typeof item.key === 'string' && isSecretField(item.key),
-    );
-    return {
-      ...issue,
-      input: secretPath
-        ? REDACTED
-        : typeof issue.input === 'string'
-          ? redactText(issue.input, secrets)
-          : issue.input,
-      received: secretPath ? REDACTED : redactText(issue.received, secrets),
-      message: redactText(issue.message, secrets),
-    } as v.BaseIssue<unknown>;
-  });
+  return issues.map(
+    (issue) =>
+      ({
+        ...issue,
+        received: redactText(issue.received, secrets),
+        message: redactText(issue.message, secrets),
+        issues: issue.issues && scrubIssues(issue.issues, secrets),
+      }) as v.BaseIssue<unknown>,
+  );
 }
 
 function notJsonIssue(text: string, ctx: ResponseContext): v.BaseIssue<unknown> {

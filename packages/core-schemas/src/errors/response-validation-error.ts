@@ -1,4 +1,6 @@
 import { type BaseIssue, getDotPath } from 'valibot';
+import { REDACTED } from '../credential-patterns.js';
+import { isSecretField } from '../secret-names.js';
 import { UplinkError, type UplinkErrorOptions } from './uplink-error.js';
 
 /** One schema mismatch, reduced to what a reader needs. */
@@ -15,7 +17,7 @@ export interface ValidationProblem {
 
 /** Context for a {@link ResponseValidationError}. */
 export interface ResponseValidationErrorInit extends UplinkErrorOptions {
-  /** The raw valibot issues. */
+  /** The valibot issues; only their shape is kept (see {@link sanitiseIssues}). */
   issues: readonly BaseIssue<unknown>[];
   /** What was being validated, for the message (`GET /satellites/v1/tasks`, `SSE event token`). */
   subject?: string | undefined;
@@ -27,6 +29,67 @@ export interface ResponseValidationErrorInit extends UplinkErrorOptions {
   status?: number | undefined;
   /** Request id, when known. */
   requestId?: string | undefined;
+}
+
+/** A received string longer than this is described by its length, never shown. */
+const MAX_SHOWN_STRING = 32;
+
+type PathItem = NonNullable<BaseIssue<unknown>['path']>[number];
+
+/** What was received, as a kind: secret positions redacted, long strings by their length. */
+function describeReceived(received: string, secret: boolean): string {
+  if (secret) return REDACTED;
+  if (!received.startsWith('"') || received.length <= MAX_SHOWN_STRING + 2) return received;
+  let length = received.length - 2;
+  try {
+    length = (JSON.parse(received) as string).length;
+  } catch {
+    // valibot quotes strings with JSON.stringify; keep the estimate otherwise.
+  }
+  return `a string of ${length} characters`;
+}
+
+function sanitiseIssue(issue: BaseIssue<unknown>, parentSecret: boolean): BaseIssue<unknown> {
+  const path = issue.path?.map(
+    (item): PathItem =>
+      ({
+        type: item.type,
+        origin: item.origin,
+        // Map and set keys are data; only object keys and array indexes name a place.
+        key: typeof item.key === 'string' || typeof item.key === 'number' ? item.key : undefined,
+      }) as PathItem,
+  );
+  const secret =
+    parentSecret ||
+    (path?.some((item) => typeof item.key === 'string' && isSecretField(item.key)) ?? false);
+  const received = describeReceived(issue.received, secret);
+  return {
+    kind: issue.kind,
+    type: issue.type,
+    input: undefined,
+    expected: issue.expected,
+    received,
+    message:
+      received === issue.received
+        ? issue.message
+        : issue.message.split(issue.received).join(received),
+    requirement: issue.requirement,
+    path: path as BaseIssue<unknown>['path'],
+    issues: issue.issues?.map((inner) =>
+      sanitiseIssue(inner, secret),
+    ) as BaseIssue<unknown>['issues'],
+  } as BaseIssue<unknown>;
+}
+
+/**
+ * Copies of valibot issues without any value from the validated data: valibot keeps the
+ * input in `issue.input` and, in every path item, the parent object (`input`) and the value
+ * (`value`). A decrypted secret next to a bad field would otherwise be one `util.inspect`
+ * away. Kept: kinds, types, path keys, expected, messages and what was received, with values
+ * under secret fields redacted and strings over 32 characters described by their length.
+ */
+export function sanitiseIssues(issues: readonly BaseIssue<unknown>[]): BaseIssue<unknown>[] {
+  return issues.map((issue) => sanitiseIssue(issue, false));
 }
 
 /** Flatten valibot issues (including nested union issues) into path/expected/received rows. */
@@ -57,11 +120,15 @@ export class ResponseValidationError extends UplinkError {
   readonly status: number | undefined;
   /** Request id, when known. */
   readonly requestId: string | undefined;
-  /** The raw valibot issues (not enumerable, so `toJSON()` stays small). */
+  /**
+   * The valibot issues without the validated data (no `input`, no path `input`/`value`), so
+   * no value from the body is reachable from the error. Not enumerable, so `toJSON()` stays small.
+   */
   declare readonly issues: readonly BaseIssue<unknown>[];
 
   constructor(init: ResponseValidationErrorInit) {
-    const problems = summariseIssues(init.issues);
+    const issues = sanitiseIssues(init.issues);
+    const problems = summariseIssues(issues);
     const first = problems[0];
     const where = first?.path ? `at "${first.path}"` : 'at the root';
     const expected = first?.expected
@@ -76,6 +143,6 @@ export class ResponseValidationError extends UplinkError {
     this.url = init.url;
     this.status = init.status;
     this.requestId = init.requestId;
-    Object.defineProperty(this, 'issues', { value: init.issues, enumerable: false });
+    Object.defineProperty(this, 'issues', { value: issues, enumerable: false });
   }
 }
