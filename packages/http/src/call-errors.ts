@@ -1,6 +1,7 @@
 import {
   AbortError,
   ConnectionError,
+  ResponseTooLargeError,
   redactText,
   redactUrl,
   TimeoutError,
@@ -31,24 +32,14 @@ function describe(error: unknown): string {
   return typeof code === 'string' ? `${inner.message}: ${code}` : inner.message;
 }
 
-/** URLs inside free text (a runtime's error message may quote the request URL). */
-const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>]+/gi;
-
-/** Free text with every URL in it redacted (userinfo, secret query values) and every secret. */
-export function scrubText(text: string, secrets: readonly string[]): string {
-  return redactText(
-    text.replace(URL_IN_TEXT, (url) => redactUrl(url, secrets)),
-    secrets,
-  );
-}
-
 /**
  * The runtime's error as a cause, or a copy with a scrubbed message when its message shows a
- * secret (undici quotes a URL with credentials in it, for example).
+ * secret (undici quotes a URL with credentials in it, for example; `redactText` redacts every
+ * URL inside the text).
  */
 function safeCause(error: unknown, secrets: readonly string[]): unknown {
   if (!(error instanceof Error)) return error;
-  const message = scrubText(error.message, secrets);
+  const message = redactText(error.message, secrets);
   if (message === error.message) return error;
   const copy = new Error(
     message,
@@ -115,8 +106,27 @@ export class CallErrors {
     const { where, ...context } = this.#context();
     const secrets = this.secrets();
     return new ConnectionError(
-      `${where}: could not connect or the connection dropped (${scrubText(describe(error), secrets)})`,
+      `${where}: could not connect or the connection dropped (${redactText(describe(error), secrets)})`,
       { ...context, cause: safeCause(unwrapKyError(error), secrets) },
+    );
+  }
+
+  /** A 2xx body over `maxResponseBytes` (declared, or found while reading). */
+  tooLarge(maxBytes: number, response: Response, declaredBytes: number | undefined): UplinkError {
+    const { where, ...context } = this.#context();
+    const size =
+      declaredBytes === undefined
+        ? `a body larger than the limit of ${maxBytes} bytes`
+        : `Content-Length ${declaredBytes}, over the limit of ${maxBytes} bytes`;
+    return new ResponseTooLargeError(
+      `${where}: the server sent ${size}; reading stopped there. Raise maxResponseBytes (for the client or this call) if a body this large is expected`,
+      {
+        ...context,
+        maxBytes,
+        declaredBytes,
+        status: response.status,
+        requestId: response.headers.get('x-request-id') ?? undefined,
+      },
     );
   }
 

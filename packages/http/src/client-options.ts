@@ -20,6 +20,22 @@ function checkTimeout(problems: ConfigurationProblem[], setting: string, value: 
   }
 }
 
+function checkByteLimit(problems: ConfigurationProblem[], setting: string, value: unknown): void {
+  if (value === undefined) return;
+  if (
+    !(
+      typeof value === 'number' &&
+      value > 0 &&
+      (Number.isInteger(value) || value === Number.POSITIVE_INFINITY)
+    )
+  ) {
+    problems.push({
+      setting,
+      message: `expected a whole number of bytes > 0 (or Infinity for no limit), got ${show(value)}`,
+    });
+  }
+}
+
 function checkRetry(
   problems: ConfigurationProblem[],
   retry: RetryOptions | false | undefined,
@@ -116,6 +132,7 @@ export function validateClientOptions(options: HttpClientOptions): void {
   }
   checkTimeout(problems, 'timeoutMs', options?.timeoutMs);
   checkTimeout(problems, 'totalTimeoutMs', options?.totalTimeoutMs);
+  checkByteLimit(problems, 'maxResponseBytes', options?.maxResponseBytes);
   checkRetry(problems, options?.retry);
   checkHeaders(problems, options?.headers);
   if (options?.fetch !== undefined && typeof options.fetch !== 'function') {
@@ -173,6 +190,7 @@ export function validateClientOptions(options: HttpClientOptions): void {
 export function validateRequestOptions(options: RequestOptions): void {
   const problems: ConfigurationProblem[] = [];
   checkTimeout(problems, 'timeoutMs', options.timeoutMs);
+  checkByteLimit(problems, 'maxResponseBytes', options.maxResponseBytes);
   checkRetry(problems, options.retry);
   checkHeaders(problems, options.headers);
   if (options.signal !== undefined && !isAbortSignal(options.signal)) {

@@ -23,6 +23,14 @@ export interface TransportOptions {
   totalTimeoutMs?: number | undefined;
   /** Retry policy, or `false` for none. @default {} (see RetryOptions) */
   retry?: RetryOptions | false | undefined;
+  /**
+   * Largest 2xx body a JSON call reads, in bytes. Reading stops at the limit (the rest is
+   * cancelled, never buffered) and the call fails with `ResponseTooLargeError`, which is never
+   * retried. Raise it for calls that really return more; `Infinity` turns the limit off.
+   * Raw and stream calls are not limited here (streams have `maxEventBytes`).
+   * @default 33554432 (32 MiB)
+   */
+  maxResponseBytes?: number | undefined;
   /** A custom fetch, for proxies and tests. @default globalThis.fetch */
   fetch?: typeof fetch | undefined;
   /** Where debug lines go; everything is redacted first. @default silentLogger */
@@ -72,6 +80,8 @@ export interface RequestOptions {
   timeoutMs?: number | undefined;
   /** Retry policy for this call, merged over the client's; `false` for none. @default the client's */
   retry?: RetryOptions | false | undefined;
+  /** Largest 2xx body this call reads, in bytes (see `TransportOptions.maxResponseBytes`). @default the client's */
+  maxResponseBytes?: number | undefined;
 }
 
 /** A parsed response with its metadata. */

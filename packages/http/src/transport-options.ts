@@ -5,6 +5,7 @@ const TRANSPORT_KEYS = [
   'timeoutMs',
   'totalTimeoutMs',
   'retry',
+  'maxResponseBytes',
   'fetch',
   'logger',
   'signal',

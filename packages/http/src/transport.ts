@@ -13,7 +13,12 @@ import { encodeBody } from './encode-body.js';
 import { errorFromResponse } from './error-from-response.js';
 import type { HttpClientOptions, RequestOptions } from './http-types.js';
 import { createRedactingLogger, type Logger, silentLogger } from './logger.js';
-import { MAX_ERROR_BODY_BYTES, readBodyText } from './read-body.js';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  MAX_ERROR_BODY_BYTES,
+  readBodyText,
+  readLimitedText,
+} from './read-body.js';
 import { buildUrl } from './request-url.js';
 import {
   isRetryableCall,
@@ -93,11 +98,14 @@ export class Transport {
         : resolveRetryPolicy(this.#options.retry, options.retry);
     const maxRetries = isRetryableCall(method, options) ? policy.maxRetries : 0;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 30_000;
+    const maxResponseBytes =
+      options.maxResponseBytes ?? this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const totalTimeoutMs = this.#options.totalTimeoutMs;
     const deadline = totalTimeoutMs === undefined ? undefined : Date.now() + totalTimeoutMs;
     if (
       options.timeoutMs !== undefined ||
       options.retry !== undefined ||
+      options.maxResponseBytes !== undefined ||
       options.headers !== undefined ||
       options.signal !== undefined
     ) {
@@ -162,7 +170,15 @@ export class Transport {
             fetch: this.#options.fetch,
           });
           if (response.ok) {
-            const text = mode === 'json' ? await response.text() : '';
+            const text =
+              mode === 'json'
+                ? await readLimitedText(
+                    response,
+                    maxResponseBytes,
+                    (declared) => errors.tooLarge(maxResponseBytes, response, declared),
+                    this.#options.fetch === undefined,
+                  )
+                : '';
             if (this.#debug) this.#logResponse(method, url, response, attempt, started);
             clearTimeout(attemptTimer);
             if (mode !== 'json') {

@@ -39,11 +39,13 @@ describe('error names in a minified bundle', () => {
                 ? ['slow', { timeout: 'idle' }]
                 : exported === 'StreamError'
                   ? ['broken', { code: 'truncated' }]
-                  : /ApiError$|Request|Authentication|Permission|NotFound|Conflict|Unprocessable|RateLimit|InternalServer/.test(
-                        exported,
-                      )
-                    ? ['failed', { status: 500 }]
-                    : ['failed']
+                  : exported === 'ResponseTooLargeError'
+                    ? ['big', { maxBytes: 1 }]
+                    : /ApiError$|Request|Authentication|Permission|NotFound|Conflict|Unprocessable|RateLimit|InternalServer/.test(
+                          exported,
+                        )
+                      ? ['failed', { status: 500 }]
+                      : ['failed']
         ) as never[];
         const error = new Class(...args);
         expect(error.name, exported).toBe(exported);

@@ -59,3 +59,47 @@ export class StreamError extends UplinkError {
     this.data = init.data;
   }
 }
+
+/** Context for a {@link ResponseTooLargeError}. */
+export interface ResponseTooLargeErrorInit extends UplinkErrorOptions {
+  /** The limit that was reached, in bytes. */
+  maxBytes: number;
+  /** The size the response declared (`Content-Length`), when it declared one over the limit. */
+  declaredBytes?: number | undefined;
+  /** HTTP method of the request. */
+  method?: string | undefined;
+  /** Redacted request URL. */
+  url?: string | undefined;
+  /** HTTP status of the response. */
+  status?: number | undefined;
+  /** The server's request id, when sent. */
+  requestId?: string | undefined;
+}
+
+/**
+ * A response body was larger than the client accepts (`maxResponseBytes`): reading stopped at
+ * the limit and the rest was cancelled unread. A `StreamError` with code `oversized` that is
+ * never retried: the same request would bring the same body.
+ */
+export class ResponseTooLargeError extends StreamError {
+  static override readonly errorName: string = 'ResponseTooLargeError';
+  /** The limit that was reached, in bytes. */
+  readonly maxBytes: number;
+  /** The size the response declared, when its `Content-Length` was over the limit. */
+  readonly declaredBytes: number | undefined;
+  /** HTTP method of the request. */
+  readonly method: string | undefined;
+  /** HTTP status of the response. */
+  readonly status: number | undefined;
+  /** The server's request id, when sent. */
+  readonly requestId: string | undefined;
+
+  constructor(message: string, init: ResponseTooLargeErrorInit) {
+    super(message, { ...init, code: 'oversized', retriable: false });
+    this.maxBytes = init.maxBytes;
+    this.declaredBytes = init.declaredBytes;
+    this.method = init.method;
+    this.status = init.status;
+    this.requestId = init.requestId;
+  }
+}
