@@ -76,7 +76,10 @@ export function isRetryableCall(
   return IDEMPOTENT_METHODS.has(method) || options.idempotencyKey !== undefined;
 }
 
-/** The wait before the next attempt, or `undefined` when the failure must be thrown. */
+/**
+ * The wait before the next attempt, or `undefined` when the failure must be thrown.
+ * `deadline` is on the `performance.now()` clock.
+ */
 export function retryDelayFor(
   failure: UplinkError,
   attempt: number,
@@ -95,6 +98,6 @@ export function retryDelayFor(
     delayMs = computeBackoff(attempt, policy);
   } else return undefined;
   // A wait that would outlast the total timeout only turns a clear error into a timeout.
-  if (deadline !== undefined && Date.now() + delayMs >= deadline) return undefined;
+  if (deadline !== undefined && performance.now() + delayMs >= deadline) return undefined;
   return delayMs;
 }

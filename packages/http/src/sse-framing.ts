@@ -67,6 +67,11 @@ export class TolerantFraming {
   /** Where the last `#scan` stopped (the chunk's length unless it stopped early). */
   #stopped = 0;
 
+  /** Characters of the line still open after the last chunk (0 right after a line break). */
+  get lineLength(): number {
+    return this.#lineLength;
+  }
+
   /** Rewrite one decoded chunk; returns the text to feed the parser. */
   transform(chunk: string): string {
     if (this.#lineLength === 0 && !this.#pendingCr && this.#block !== EVENT_ONLY) {

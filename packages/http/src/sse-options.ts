@@ -45,6 +45,19 @@ export function validateSSEOptions<E extends SSEEventSchemas>(options: SSEOption
     });
   }
   if (
+    o.totalTimeoutMs !== undefined &&
+    !(
+      typeof o.totalTimeoutMs === 'number' &&
+      Number.isFinite(o.totalTimeoutMs) &&
+      o.totalTimeoutMs > 0
+    )
+  ) {
+    problems.push({
+      setting: 'totalTimeoutMs',
+      message: `expected a positive number of milliseconds, got ${String(o.totalTimeoutMs)}`,
+    });
+  }
+  if (
     o.maxEventBytes !== undefined &&
     !(isCount(o.maxEventBytes) && (o.maxEventBytes as number) > 0)
   ) {

@@ -20,6 +20,7 @@ import type { SSEEventSchemas, SSEMessage, SSEOpen, SSEOptions, SSEStream } from
 
 /** Abort reasons set by the stream itself. */
 const IDLE = Symbol('uplink.sseIdle');
+const TOTAL = Symbol('uplink.sseTotal');
 const CLOSED = Symbol('uplink.sseClosed');
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
@@ -44,6 +45,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
   readonly #controller = new AbortController();
   readonly #terminal: ReadonlySet<string>;
   readonly #idleTimeoutMs: number;
+  readonly #totalTimeoutMs: number | undefined;
   readonly #maxEventBytes: number;
   readonly #decode: MessageDecoder<E>;
   #first: Promise<Response> | undefined;
@@ -63,6 +65,8 @@ class SSEStreamImpl<E extends SSEEventSchemas>
   /** Bodies opened so far; the first comes from `#connectFirst` (shared with `response`). */
   #connections = 0;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #totalTimer: ReturnType<typeof setTimeout> | undefined;
+  /** `performance.now()` of the last read: a monotonic clock, so a wall-clock step is no idle. */
   #lastActivity = 0;
   /** True only while waiting for bytes: time the consumer spends between events is not idle. */
   #reading = false;
@@ -78,6 +82,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     this.#options = options;
     this.#terminal = new Set(options.terminal ?? []);
     this.#idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+    this.#totalTimeoutMs = options.totalTimeoutMs;
     this.#maxEventBytes = options.maxEventBytes ?? 1024 * 1024;
     this.#decode = createMessageDecoder(options);
     // Cancel the body on abort ourselves: a body from a custom `open` may not follow the signal.
@@ -153,6 +158,10 @@ class SSEStreamImpl<E extends SSEEventSchemas>
           this.#unlink = () => signal.removeEventListener('abort', onAbort);
         }
       }
+      const total = this.#totalTimeoutMs;
+      if (total !== undefined) {
+        this.#totalTimer = setTimeout(() => this.#controller.abort(TOTAL), total);
+      }
       this.#first = this.#connect(undefined);
       this.#first.catch(() => {});
     }
@@ -197,7 +206,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     const body = this.#body;
     const signal = this.#controller.signal;
     let chunk: ReadableStreamReadResult<Uint8Array>;
-    this.#lastActivity = Date.now();
+    this.#lastActivity = performance.now();
     this.#reading = true;
     try {
       chunk = await body.reader.read();
@@ -210,11 +219,24 @@ class SSEStreamImpl<E extends SSEEventSchemas>
       this.#reading = false;
     }
     if (signal.aborted) throw signal.reason;
-    this.#lastActivity = Date.now();
+    this.#lastActivity = performance.now();
     const text = chunk.done
       ? body.decoder.decode()
       : body.decoder.decode(chunk.value, { stream: true });
-    if (text) body.parser.feed(body.framing.transform(text));
+    if (text) {
+      const framed = body.framing.transform(text);
+      // A line the parser discards (no field name, a comment) never reaches maxEventBytes,
+      // so an endless one would stream forever: cap every line. One compare per chunk; only
+      // a chunk longer than the limit is searched for a long line inside it.
+      const max = this.#maxEventBytes;
+      if (body.framing.lineLength > max || (text.length > max && longestLine(text) > max)) {
+        throw new StreamError(
+          `An SSE line exceeded the limit of ${max} bytes without a line break (maxEventBytes)`,
+          { code: 'oversized', lastEventId: this.#lastEventId, url: this.#options.url },
+        );
+      }
+      body.parser.feed(framed);
+    }
     if (this.#oversized) {
       throw new StreamError(`An SSE event exceeded the limit of ${this.#maxEventBytes} bytes`, {
         code: 'oversized',
@@ -294,7 +316,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     if (!(idle > 0)) return;
     clearTimeout(this.#idleTimer);
     const check = (): void => {
-      const elapsed = this.#reading ? Date.now() - this.#lastActivity : 0;
+      const elapsed = this.#reading ? performance.now() - this.#lastActivity : 0;
       if (elapsed >= idle) this.#controller.abort(IDLE);
       else this.#idleTimer = setTimeout(check, idle - elapsed);
     };
@@ -309,6 +331,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     this.#buffer = [];
     this.#head = 0;
     clearTimeout(this.#idleTimer);
+    clearTimeout(this.#totalTimer);
     this.#unlink?.();
     if (!this.#controller.signal.aborted) this.#controller.abort(CLOSED);
     this.#controller.signal.removeEventListener('abort', this.#onAbort);
@@ -320,6 +343,12 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     if (signal.aborted) {
       const reason = signal.reason;
       if (reason === CLOSED) return CLOSED;
+      if (reason === TOTAL) {
+        return new TimeoutError(
+          `The SSE stream did not finish within its total timeout of ${this.#totalTimeoutMs} ms`,
+          { timeout: 'total', timeoutMs: this.#totalTimeoutMs, url: this.#options.url },
+        );
+      }
       if (reason === IDLE) {
         return new TimeoutError(`The SSE stream received no bytes for ${this.#idleTimeoutMs} ms`, {
           timeout: 'idle',
@@ -342,13 +371,29 @@ class SSEStreamImpl<E extends SSEEventSchemas>
   }
 }
 
+/** The longest line in `text`, in characters (line breaks: LF, CR, CRLF). */
+function longestLine(text: string): number {
+  let longest = 0;
+  let start = 0;
+  for (;;) {
+    const lf = text.indexOf('\n', start);
+    const cr = text.indexOf('\r', start);
+    const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+    const length = (end === -1 ? text.length : end) - start;
+    if (length > longest) longest = length;
+    if (end === -1) return longest;
+    start = end + 1;
+  }
+}
+
 /**
  * Typed Server-Sent Events over any response source. `open` is called with a signal (pass it
  * to the request) and, on reconnect, the last event id. Each event's `data` is parsed as JSON
  * and validated against its schema; unknown events pass untyped (or are dropped). The stream
  * raises `StreamError('truncated')` when it ends before a `terminal` event,
- * `StreamError('oversized')` past `maxEventBytes`, and `TimeoutError` (`idle`) when no bytes
- * arrive for `idleTimeoutMs`. Breaking out of `for await` aborts the request. Iterate it once,
+ * `StreamError('oversized')` when an event or a line passes `maxEventBytes`, `TimeoutError`
+ * (`idle`) when no bytes arrive for `idleTimeoutMs`, and `TimeoutError` (`total`) when the
+ * whole stream outlasts `totalTimeoutMs`. Breaking out of `for await` aborts the request. Iterate it once,
  * one `next()` at a time (as `for await` does).
  */
 export function streamSSE<E extends SSEEventSchemas = SSEEventSchemas>(

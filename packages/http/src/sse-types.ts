@@ -21,11 +21,20 @@ export interface SSEOptions<E extends SSEEventSchemas = SSEEventSchemas> {
    */
   idleTimeoutMs?: number | undefined;
   /**
-   * An event larger than this raises `StreamError('oversized')` instead of growing memory.
-   * Counted in UTF-16 code units of the decoded text (bytes, for ASCII payloads).
+   * An event, or a single line, larger than this raises `StreamError('oversized')` instead of
+   * growing memory. Lines are counted whether the parser keeps them or not (comments, lines
+   * without a field name), so an endless line cannot stream forever. Counted in UTF-16 code
+   * units of the decoded text (bytes, for ASCII payloads).
    * @default 1048576
    */
   maxEventBytes?: number | undefined;
+  /**
+   * Deadline for the whole stream, from the first request (reconnects included) to its end:
+   * past it the stream is closed and raises `TimeoutError` with `timeout: 'total'`. Unlike
+   * `idleTimeoutMs`, it also ends a stream that trickles bytes forever.
+   * @default undefined (none)
+   */
+  totalTimeoutMs?: number | undefined;
   /**
    * Events with no schema in `events`: passed through untyped, or dropped.
    * @default 'pass'

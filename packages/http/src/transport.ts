@@ -101,7 +101,8 @@ export class Transport {
     const maxResponseBytes =
       options.maxResponseBytes ?? this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const totalTimeoutMs = this.#options.totalTimeoutMs;
-    const deadline = totalTimeoutMs === undefined ? undefined : Date.now() + totalTimeoutMs;
+    // Monotonic: a wall-clock step (NTP, a VM resume) must not end or stretch the deadline.
+    const deadline = totalTimeoutMs === undefined ? undefined : performance.now() + totalTimeoutMs;
     if (
       options.timeoutMs !== undefined ||
       options.retry !== undefined ||
@@ -145,7 +146,7 @@ export class Transport {
         if (call.aborted) throw errors.aborted(call.reason);
         const controller = call.next();
         const attemptTimer = setTimeout(() => controller.abort(ATTEMPT_TIMEOUT), timeoutMs);
-        const started = this.#debug ? Date.now() : 0;
+        const started = this.#debug ? performance.now() : 0;
         if (this.#debug) {
           this.logger.debug('http attempt', {
             method,
@@ -286,7 +287,7 @@ export class Transport {
       url: redactUrl(url, this.secrets.values()),
       status: response.status,
       attempt: attempt + 1,
-      durationMs: Date.now() - started,
+      durationMs: Math.round(performance.now() - started),
       requestId: response.headers.get('x-request-id') ?? undefined,
       correlationId: response.headers.get('x-correlation-id') ?? undefined,
     });
