@@ -1,5 +1,5 @@
 // docs/protocols/llama-orch.md §14 (completion = enqueue, stream, join) and §7 (explicit cancel).
-import { AbortError, ApiError, UplinkError } from '@uplink/core-schemas';
+import { AbortError, ApiError, TimeoutError, UplinkError } from '@uplink/core-schemas';
 import type { SseMetrics } from '@uplink/core-schemas/llama-orch';
 import { iteratorToStream } from '@uplink/http';
 import {
@@ -35,6 +35,11 @@ export interface CompletionStreamInit {
   onSettled?: (() => void) | undefined;
   /** Credentials to scrub from a server's error frame before it becomes an error. */
   secrets?: (() => Iterable<string>) | undefined;
+  /**
+   * The request's `deadline_ms`, counted from the enqueue: past it the completion fails with
+   * `TimeoutError` (`total`) and the task is cancelled, as on an abort.
+   */
+  deadlineMs?: number | undefined;
 }
 
 /**
@@ -60,6 +65,7 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
   #admissionFailed = false;
   #terminal = false;
   #cancel: Promise<void> | undefined;
+  #deadline: ReturnType<typeof setTimeout> | undefined;
   readonly #unlink: (() => void)[] = [];
 
   constructor(init: CompletionStreamInit) {
@@ -224,6 +230,7 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
         if (phase === 'idle') {
           phase = 'open';
           if (signal.aborted) throw abortError(signal.reason);
+          this.#startDeadline();
           this.#enqueueStarted = true;
           try {
             enqueue = await this.#init.enqueue(signal);
@@ -248,7 +255,7 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
           }
         }
       } catch (error) {
-        const failure = signal.aborted ? abortError(signal.reason, error) : error;
+        const failure = signal.aborted ? this.#abortFailure(signal.reason, error) : error;
         await finish(failure);
         throw failure;
       }
@@ -285,7 +292,31 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
     return iterator;
   }
 
+  /**
+   * The server only rejects a `deadline_ms` of 0 or less (docs/protocols/llama-orch.md §5.4);
+   * nothing stops a task that runs past it. The client does, the way an abort does (close the
+   * stream, cancel the task, §7), with a `TimeoutError` that says so.
+   */
+  #startDeadline(): void {
+    const ms = this.#init.deadlineMs;
+    if (ms === undefined) return;
+    this.#deadline = setTimeout(() => {
+      void this.abort(
+        new TimeoutError(
+          `Task ${this.taskId} did not finish within its deadline_ms of ${ms} ms; it was cancelled on the server`,
+          { timeout: 'total', timeoutMs: ms },
+        ),
+      );
+    }, ms);
+  }
+
+  /** The error of an aborted run: the deadline's own `TimeoutError`, else an `AbortError`. */
+  #abortFailure(reason: unknown, cause: unknown): unknown {
+    return reason instanceof TimeoutError ? reason : abortError(reason, cause);
+  }
+
   #settle(action: () => void): void {
+    clearTimeout(this.#deadline);
     if (this.#settled) return;
     this.#settled = true;
     action();

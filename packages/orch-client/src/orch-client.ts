@@ -43,6 +43,13 @@ export interface StreamTaskOptions extends CallOptions {
    * @default false
    */
   verbose?: boolean | undefined;
+  /**
+   * End the stream with `TimeoutError` (`total`) when it has not ended after this long (pass
+   * the task's `deadline_ms`). The task is not cancelled; call `cancelTask` for that.
+   * `streamCompletion` enforces its request's `deadline_ms` itself.
+   * @default undefined (no deadline; the idle timeout still applies)
+   */
+  deadlineMs?: number | undefined;
 }
 
 /** Options of {@link OrchClient.drainPool}. */
@@ -185,6 +192,7 @@ export class OrchClient implements AsyncDisposable {
       correlationId: this.#correlationFor(options),
       verbose: options.verbose === true,
       idleTimeoutMs: this.#streamIdleTimeoutMs,
+      deadlineMs: options.deadlineMs,
       signal: options.signal,
     });
   }
@@ -203,6 +211,9 @@ export class OrchClient implements AsyncDisposable {
    * Enqueue `request` and stream it as a {@link CompletionStream}. Nothing is sent until the
    * stream is consumed (iterated, `textStream`, `toReadableStream()` or `finalResult()`).
    * `workload` defaults to `completion`, `priority` to `interactive`, `deadline_ms` to 30000.
+   * The server does not stop a task at its `deadline_ms`, so the client does, from the enqueue
+   * on: past it the completion fails with `TimeoutError` (`total`) and the task is cancelled on
+   * the server.
    */
   streamCompletion(request: CompletionRequest, options: StreamTaskOptions = {}): CompletionStream {
     const correlationId = this.#correlationFor(options);
@@ -226,6 +237,7 @@ export class OrchClient implements AsyncDisposable {
       cancel: () => this.#cancelQuietly(taskId, correlationId),
       onSettled: () => this.#active.delete(stream),
       secrets: () => this.#secrets,
+      deadlineMs: taskRequest.deadline_ms,
     });
     this.#active.add(stream);
     return stream;

@@ -1,5 +1,5 @@
 // docs/protocols/llama-orch.md §6 (SSE streaming) and §16 (stream parsing, stream results).
-import { StreamError } from '@uplink/core-schemas';
+import { StreamError, TimeoutError } from '@uplink/core-schemas';
 import {
   SSE_EVENT_SCHEMAS,
   type SseEnd,
@@ -37,6 +37,8 @@ export interface OpenTaskStreamInit {
   correlationId: string;
   verbose: boolean;
   idleTimeoutMs: number | undefined;
+  /** Whole-stream deadline (`totalTimeoutMs` of the SSE stream). */
+  deadlineMs?: number | undefined;
   signal: AbortSignal | undefined;
 }
 
@@ -56,6 +58,7 @@ export function openTaskStream(init: OpenTaskStreamInit): TaskStream {
     headers: { accept: 'text/event-stream', 'x-correlation-id': init.correlationId },
     ...(init.verbose ? { query: { verbose: true } } : {}),
     ...(init.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: init.idleTimeoutMs }),
+    ...(init.deadlineMs === undefined ? {} : { totalTimeoutMs: init.deadlineMs }),
     ...(init.signal === undefined ? {} : { signal: init.signal }),
   });
   // Nobody may ever await it; keep a rejected response from becoming an unhandled rejection.
@@ -117,6 +120,12 @@ export function openTaskStream(init: OpenTaskStreamInit): TaskStream {
    * event stream at all (an HTML page from a proxy, say) say that instead of "truncated".
    */
   async function explainTruncation(error: unknown): Promise<unknown> {
+    if (error instanceof TimeoutError && error.timeout === 'total') {
+      return new TimeoutError(
+        `The stream of task ${init.taskId} did not end within its deadline of ${error.timeoutMs} ms`,
+        { timeout: 'total', timeoutMs: error.timeoutMs, url: error.url, cause: error },
+      );
+    }
     if (error !== undefined && !(error instanceof StreamError && error.code === 'truncated')) {
       return error;
     }

@@ -11,9 +11,11 @@ const SIZE_GOAL_BYTES = 15 * 1024;
  * The enforced ceiling. The goal is not met: the transport's dependencies alone (ky 2 about
  * 8.4 KB, valibot 1.7 KB, eventsource-parser 1.6 KB min+gzip) plus @uplink/http and
  * core-schemas leave no room under 15 KB. This guard stops further growth: measured 25.6 KB
- * first, 28.8 KB after @uplink/http gained its fast SSE path (see the README for the make-up).
+ * first, 28.8 KB after @uplink/http gained its fast SSE path, 29.2 KB before and 30.9 KB after
+ * the transport hardening (body and SSE line caps, stream deadlines, redaction by credential
+ * position and of presigned URLs, value-free validation errors). See the README for the make-up.
  */
-const SIZE_BUDGET_BYTES = 30 * 1024;
+const SIZE_BUDGET_BYTES = 32 * 1024;
 
 describe('browser build of the streaming-completion page', () => {
   it('bundles without Node built-ins and stays within its size budget', async () => {
