@@ -323,11 +323,17 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
     return this.#call('GET', '/secrets', SecretListSchema, { signal: options?.signal });
   }
 
-  /** `GET /secrets/{id}`, cached per id (60 s by default, `cache.secretTtlMs`). */
+  /**
+   * `GET /secrets/{id}`, cached per id (60 s by default, `cache.secretTtlMs`). Concurrent
+   * reads of one id share one request; aborting one caller's signal ends only that caller's wait.
+   */
   async getSecret(id: string, options: CallOptions = {}): Promise<OrbitSecret> {
-    const load = () =>
-      this.#call('GET', `/secrets/${seg(id)}`, OrbitSecretSchema, { signal: options?.signal });
-    return this.#secrets ? this.#secrets.get(id, load) : load();
+    const load = (signal: AbortSignal | undefined) =>
+      this.#call('GET', `/secrets/${seg(id)}`, OrbitSecretSchema, { signal });
+    // The shared load runs on the cache's signal; the caller's only ends the caller's wait.
+    return this.#secrets
+      ? this.#secrets.get(id, load, options?.signal, `GET ${API}/secrets/{id}`)
+      : load(options?.signal);
   }
 
   /** The secret called `name`, from {@link listSecrets}. @throws {NotFoundError} when there is none. */
@@ -344,29 +350,33 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
 
   /**
    * `POST /deployments/inference-access`: may this user key (`dfs_…`) call this satellite's
-   * deployments? Cached per key (60 s by default, `cache.inferenceAccessTtlMs`), so a revoked
-   * key may keep working that long. An empty key, or one longer than the platform's 255
+   * deployments? Cached per key (60 s by default, `cache.inferenceAccessTtlMs`, on a monotonic
+   * clock), so a revoked key may keep working that long, and never longer. Concurrent checks of
+   * one key share one request; aborting one caller's signal ends only that caller's wait. An empty key, or one longer than the platform's 255
    * characters (which it would reject with a 422 echoing the key), or anything that is not a
    * string, is `false` without a call.
    * The key is scrubbed from any error, as the token is.
    */
   async authorizeInferenceAccess(apiKey: string, options: CallOptions = {}): Promise<boolean> {
     if (typeof apiKey !== 'string' || !apiKey || apiKey.length > MAX_API_KEY_LENGTH) return false;
-    const load = async () => {
+    const load = async (signal: AbortSignal | undefined) => {
       try {
         const { authorized } = await this.#call(
           'POST',
           '/deployments/inference-access',
           InferenceAccessResponseSchema,
           // A read-only check, safe to repeat.
-          { body: { api_key: apiKey }, idempotent: true, signal: options?.signal },
+          { body: { api_key: apiKey }, idempotent: true, signal },
         );
         return authorized;
       } catch (error) {
         throw scrubApiError(error, apiKey);
       }
     };
-    return this.#access ? this.#access.get(apiKey, load) : load();
+    // The shared load runs on the cache's signal; the caller's only ends the caller's wait.
+    return this.#access
+      ? this.#access.get(apiKey, load, options?.signal, `POST ${API}/deployments/inference-access`)
+      : load(options?.signal);
   }
 
   /** Abort calls in flight and drop the caches. Later calls fail with `AbortError`. Idempotent. */

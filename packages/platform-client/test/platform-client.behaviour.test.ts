@@ -147,7 +147,7 @@ describe('retries', () => {
 
 describe('caches', () => {
   it('caches inference access per key for 60 s', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.useFakeTimers({ toFake: ['Date', 'performance'] });
     const server = await startRecordingServer((req) => ({
       body: { authorized: (req.body as { api_key: string }).api_key === USER_KEY },
     }));
@@ -167,7 +167,7 @@ describe('caches', () => {
   });
 
   it('caches secrets per id for 60 s, and forgets them on close', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.useFakeTimers({ toFake: ['Date', 'performance'] });
     const f = fixture('get-secret');
     const server = await startRecordingServer(() => ({ body: f.response.body }));
     const client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });

@@ -1,3 +1,4 @@
+import { AbortError } from '@uplink/core-schemas';
 import { describe, expect, it, vi } from 'vitest';
 import { TtlCache } from '../src/ttl-cache.js';
 
@@ -51,6 +52,49 @@ describe('TtlCache', () => {
     cache.delete('a');
     expect(cache.size).toBe(1);
     cache.clear();
+    expect(cache.size).toBe(0);
+  });
+
+  it('gives the shared load its own signal; a caller without a signal keeps it alive', async () => {
+    const cache = new TtlCache<string>({ ttlMs: 1_000 });
+    let release: (value: string) => void = () => {};
+    let loadSignal: AbortSignal | undefined;
+    const load = vi.fn((signal: AbortSignal) => {
+      loadSignal = signal;
+      return new Promise<string>((resolve) => (release = resolve));
+    });
+    const leaving = new AbortController();
+    const a = cache.get('k', load, leaving.signal, 'GET /thing');
+    const b = cache.get('k', load);
+    leaving.abort();
+    const error = await a.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as Error).message).toBe('GET /thing was aborted by the caller');
+    expect(loadSignal?.aborted).toBe(false);
+    release('v');
+    expect(await b).toBe('v');
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('aborts and forgets the load once every waiting caller has left', async () => {
+    const cache = new TtlCache<string>({ ttlMs: 1_000 });
+    let loadSignal: AbortSignal | undefined;
+    const load = (signal: AbortSignal) => {
+      loadSignal = signal;
+      return new Promise<string>((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+      );
+    };
+    const one = new AbortController();
+    const two = new AbortController();
+    const a = cache.get('k', load, one.signal);
+    const b = cache.get('k', load, two.signal);
+    one.abort();
+    await expect(a).rejects.toBeInstanceOf(AbortError);
+    expect(loadSignal?.aborted).toBe(false);
+    two.abort();
+    await expect(b).rejects.toBeInstanceOf(AbortError);
+    expect(loadSignal?.aborted).toBe(true);
     expect(cache.size).toBe(0);
   });
 });
