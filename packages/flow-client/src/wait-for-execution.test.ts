@@ -53,6 +53,26 @@ describe('waitForExecution loop', () => {
     expect(calls[2]! - calls[1]!).toBe(1000);
   });
 
+  it('measures its timeout on a monotonic clock: a wall-clock jump does not end the wait', async () => {
+    let calls = 0;
+    const get = vi.fn(async () => {
+      calls++;
+      // The wall clock jumps an hour ahead (NTP) while the first poll is answered.
+      if (calls === 1) vi.setSystemTime(Date.now() + 60 * 60 * 1000);
+      return execution(calls === 1 ? 'running' : 'completed');
+    });
+    const seen: number[] = [];
+    const done = waitForExecution(get, ID, {
+      intervalMs: 1000,
+      timeoutMs: 60_000,
+      onProgress: (_e, p) => seen.push(p.elapsedMs),
+    });
+    done.catch(() => {});
+    await vi.advanceTimersByTimeAsync(1000);
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+    expect(seen).toEqual([0, 1000]);
+  });
+
   it('returns cancelled as terminal, and failed with throwOnFailure: false', async () => {
     const cancelled = waitForExecution(scripted('cancelled').get, ID);
     await expect(cancelled).resolves.toMatchObject({ status: 'cancelled' });

@@ -94,7 +94,8 @@ export async function waitForExecution(
     typeof options.backoff === 'object'
       ? (options.backoff.maxIntervalMs ?? DEFAULT_MAX_INTERVAL_MS)
       : DEFAULT_MAX_INTERVAL_MS;
-  const started = Date.now();
+  // Monotonic: a wall-clock step (NTP, a restored VM) must neither end nor stretch the wait.
+  const started = performance.now();
   const deadline = started + timeoutMs;
   const expiry = new AbortController();
   // setTimeout cannot hold more than ~24.8 days; longer waits rely on the check in pause().
@@ -135,7 +136,7 @@ export async function waitForExecution(
         );
         continue;
       }
-      options.onProgress?.(last, { attempt, elapsedMs: Date.now() - started });
+      options.onProgress?.(last, { attempt, elapsedMs: Math.round(performance.now() - started) });
       if (isTerminalExecutionStatus(last.status)) {
         if (last.status === 'failed' && options.throwOnFailure !== false) {
           throw new ExecutionError(
@@ -168,7 +169,7 @@ export async function waitForExecution(
   }
 
   async function pause(delayMs: number): Promise<void> {
-    const remaining = deadline - Date.now();
+    const remaining = deadline - performance.now();
     if (remaining <= 0) throw timedOut();
     try {
       await sleep(Math.min(delayMs, remaining), combined.signal);
