@@ -6,6 +6,8 @@
 export {
   isSecretField,
   isSecretHeader,
+  isSecretQueryParam,
+  MIN_SCANNED_SECRET_LENGTH,
   REDACTED,
   redactHeaders,
   redactText,
