@@ -1,6 +1,8 @@
+import { ConfigurationError } from '@uplink/core-schemas';
 import type { Capabilities } from '@uplink/core-schemas/luml';
 import type * as v from 'valibot';
 import type { TaskContext } from './task-context.js';
+import { isTaskTimeoutMs, taskTimeoutRange } from './task-timeout.js';
 
 /** What a handler may return: a result object (sent as the task's `result`), or nothing (`{}`). */
 // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing is typed `void`.
@@ -31,8 +33,9 @@ export interface HandlerDefinition<
    */
   idempotent?: boolean | undefined;
   /**
-   * Per-task timeout; when it passes, `ctx.signal` aborts and the task fails with
-   * `{reason: 'timeout'}`.
+   * Per-task timeout in milliseconds, 1 to 2^31-1 (the rule `LUML_TASK_TIMEOUT` follows too);
+   * when it passes, `ctx.signal` aborts and the task fails with `{reason: 'timeout'}`. Leave it
+   * out for no timeout of its own: `0` is refused by `defineHandler` with a `ConfigurationError`.
    * @default the worker's `taskTimeoutMs` setting (none)
    */
   timeoutMs?: number | undefined;
@@ -77,6 +80,8 @@ export interface Handler<
  * decorator. The runtime owns the lifecycle around `run` (running → validate → run →
  * done/failed), docs/protocols/luml.md §20 and §23.
  *
+ * @throws ConfigurationError when `timeoutMs` is not a whole timer (0, negative, above 2^31-1 ms).
+ *
  * @example
  * const deploy = defineHandler('deploy', {
  *   payload: v.looseObject({ deployment_id: v.string() }),
@@ -87,5 +92,18 @@ export function defineHandler<
   TSchema extends v.GenericSchema = v.GenericSchema<unknown>,
   TResult extends HandlerResult = HandlerResult,
 >(type: string, definition: HandlerDefinition<TSchema, TResult>): Handler<TSchema, TResult> {
+  const { timeoutMs } = definition;
+  if (timeoutMs !== undefined && !isTaskTimeoutMs(timeoutMs)) {
+    throw new ConfigurationError([
+      {
+        setting: `${type}.timeoutMs`,
+        message: `expected ${taskTimeoutRange('ms')}; omit it for no timeout (got ${describeValue(timeoutMs)})`,
+      },
+    ]);
+  }
   return Object.freeze({ ...definition, type }) as Handler<TSchema, TResult>;
+}
+
+function describeValue(value: unknown): string {
+  return typeof value === 'number' ? String(value) : `a ${typeof value}`;
 }

@@ -2,6 +2,7 @@ import { ConfigurationError } from '@uplink/core-schemas';
 import { describe, expect, it } from 'vitest';
 import { type Readiness, startHealthServer } from './health-server.js';
 import { WorkerMetrics } from './metrics.js';
+import { DEFAULT_SETTINGS, loadSettings } from './settings.js';
 import { WorkerStateMachine } from './worker-state.js';
 
 describe('startHealthServer', () => {
@@ -83,6 +84,28 @@ describe('startHealthServer bind failures', () => {
     );
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).problems[0]?.setting).toBe('LUML_HEALTH_HOST');
+  });
+});
+
+describe('the health server bind address', () => {
+  it('binds 127.0.0.1 unless told otherwise; LUML_HEALTH_HOST=0.0.0.0 opts in for containers', async () => {
+    await using server = await startHealthServer({
+      port: 0,
+      readiness: () => ({ ready: true }),
+      metrics: () => '',
+    });
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const token = 'dfssat_ElrtvzEokFpY__ygi38cj0OOEiepWRtPV_mou-JmYuk';
+    expect(DEFAULT_SETTINGS.healthHost).toBe('127.0.0.1');
+    expect(loadSettings({ LUML_SATELLITE_TOKEN: token }).healthHost).toBe('127.0.0.1');
+    const container = loadSettings({ LUML_SATELLITE_TOKEN: token, LUML_HEALTH_HOST: '0.0.0.0' });
+    await using everywhere = await startHealthServer({
+      port: 0,
+      host: container.healthHost,
+      readiness: () => ({ ready: true }),
+      metrics: () => '',
+    });
+    expect(everywhere.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
   });
 });
 

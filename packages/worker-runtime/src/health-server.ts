@@ -13,9 +13,10 @@ export interface HealthServerOptions {
    */
   port?: number | undefined;
   /**
-   * Bind address. `0.0.0.0` so container probes (kubelet, Docker) reach it; use `127.0.0.1`
-   * outside containers. See docs/getting-started.md.
-   * @default '0.0.0.0'
+   * Bind address. Loopback by default, so `/metrics` is not reachable from the network; in a
+   * container, where probes come from outside (kubelet, Docker, Prometheus), pass `'0.0.0.0'`
+   * (`LUML_HEALTH_HOST=0.0.0.0`). See docs/getting-started.md.
+   * @default '127.0.0.1'
    */
   host?: string | undefined;
   /** Readiness check for `/readyz`. */
@@ -75,7 +76,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     socket.on('close', () => sockets.delete(socket));
   });
   const port = options.port ?? 8000;
-  const host = options.host ?? '0.0.0.0';
+  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, host, port));
     server.once('error', onError);

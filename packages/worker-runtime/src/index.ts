@@ -35,8 +35,10 @@ export {
 } from './health-server.js';
 export { DURATION_BUCKETS_SECONDS, type TaskOutcome, WorkerMetrics } from './metrics.js';
 export { Outbox, type OutboxOptions } from './outbox.js';
+export type { SkippedOutboxLine } from './outbox-log.js';
 export {
   FileOutboxStore,
+  type FileOutboxStoreOptions,
   MemoryOutboxStore,
   OUTBOX_FILE_NAME,
   type OutboxEntry,

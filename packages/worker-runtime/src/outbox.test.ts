@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   AuthenticationError,
@@ -142,7 +142,7 @@ describe('Outbox', () => {
     await third.close();
   });
 
-  it('file store ignores a torn last line and compacts on load', async () => {
+  it('file store skips a torn last line and compacts on load', async () => {
     dir = await tempDirectory();
     const path = join(dir.path, OUTBOX_FILE_NAME);
     const entry = { id: 'e1', taskId: 't', status: 'done', result: null, enqueuedAt: 1 };
@@ -152,7 +152,7 @@ describe('Outbox', () => {
     );
     const store = new FileOutboxStore(dir.path);
     expect((await store.load()).map((e) => e.id)).toEqual(['e1']);
-    expect(store.skippedLines).toBe(0);
+    expect(store.skippedLines).toBe(1);
     expect((await readFile(path, 'utf8')).trim().split('\n')).toHaveLength(1);
     await store.remove('e1');
     await store.remove('missing');
@@ -183,6 +183,65 @@ describe('Outbox', () => {
     const store = new FileOutboxStore(dir.path);
     expect(await store.load()).toEqual([entry]);
     expect(store.skippedLines).toBe(6);
+    await store.close();
+  });
+
+  it('file store tolerates a UTF-8 BOM: the first entry is not lost', async () => {
+    dir = await tempDirectory();
+    const entry = { id: 'e1', taskId: 't', status: 'done', result: null, enqueuedAt: 1 };
+    const second = { ...entry, id: 'e2', taskId: 'u' };
+    await writeFile(
+      join(dir.path, OUTBOX_FILE_NAME),
+      `\uFEFF${JSON.stringify({ op: 'add', entry })}\r\n${JSON.stringify({ op: 'add', entry: second })}\r\n`,
+    );
+    const store = new FileOutboxStore(dir.path);
+    expect(await store.load()).toEqual([entry, second]);
+    expect(store.skippedLines).toBe(0);
+    await store.close();
+  });
+
+  it('file store counts and logs every skipped line by number, never its content, and keeps a copy', async () => {
+    dir = await tempDirectory();
+    const path = join(dir.path, OUTBOX_FILE_NAME);
+    const entry = { id: 'e1', taskId: 't', status: 'done', result: null, enqueuedAt: 1 };
+    const lines = [
+      JSON.stringify({ op: 'add', entry }),
+      'garbage with a secret dfssat_ElrtvzEokFpY__ygi38cj0OOEiepWRtPV_mou-JmYuk',
+      '',
+      JSON.stringify({ op: 'add', entry: { ...entry, id: 'e2' } }),
+      JSON.stringify({ op: 'add', entry: { id: 'e3', value: 'sk-proj-hidden' } }),
+      '{"op":"add","entry":{"id":"e4","taskId":"t","sta', // torn: the process died mid-write
+    ];
+    const original = lines.join('\n');
+    await writeFile(path, original);
+    const warnings: { message: string; fields: unknown }[] = [];
+    const logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (message: string, fields?: unknown) => warnings.push({ message, fields }),
+      error: () => {},
+    };
+    const store = new FileOutboxStore(dir.path, { logger });
+    expect((await store.load()).map((e) => e.id)).toEqual(['e1', 'e2']);
+    expect(store.skippedLines).toBe(3);
+    expect(store.skipped).toEqual([
+      { line: 2, reason: 'not JSON' },
+      { line: 5, reason: 'not an outbox entry' },
+      { line: 6, reason: 'torn last line (a write cut short by a crash)' },
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.fields).toMatchObject({ path, skipped: 3, lines: store.skipped });
+    const logged = JSON.stringify(warnings);
+    for (const secret of ['dfssat_', 'garbage', 'sk-proj', '"sta']) {
+      expect(logged).not.toContain(secret);
+    }
+    // The compacted log holds only live entries; the original is kept beside it for inspection.
+    const copy = (warnings[0]?.fields as { copy: string } | undefined)?.copy ?? '';
+    expect(copy.startsWith(`${path}.skipped-`)).toBe(true);
+    expect(await readFile(copy, 'utf8')).toBe(original);
+    expect((await readdir(dir.path)).sort()).toEqual(
+      [OUTBOX_FILE_NAME, copy.slice(dir.path.length + 1)].sort(),
+    );
     await store.close();
   });
 

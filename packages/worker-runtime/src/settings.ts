@@ -1,6 +1,7 @@
 // docs/protocols/luml.md §16 (settings and env vars) and §19 (planned names vs real names)
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
 import * as v from 'valibot';
+import { isTaskTimeoutMs, taskTimeoutRange } from './task-timeout.js';
 
 /** Validated worker settings. Durations are in milliseconds. */
 export interface WorkerSettings {
@@ -32,8 +33,9 @@ export interface WorkerSettings {
    */
   healthPort: number;
   /**
-   * Health server bind address (see docs/getting-started.md for why).
-   * @default '0.0.0.0'
+   * Health server bind address. Loopback unless told otherwise; containers whose probes come
+   * from outside set `LUML_HEALTH_HOST=0.0.0.0` (see docs/getting-started.md).
+   * @default '127.0.0.1'
    */
   healthHost: string;
   /**
@@ -67,7 +69,8 @@ export interface WorkerSettings {
    */
   shutdownGraceMs: number;
   /**
-   * Default per-task timeout; `null` means none (a handler's `timeoutMs` wins).
+   * Default per-task timeout, 1 ms to 2^31-1 ms; `null` means none (a handler's `timeoutMs`
+   * wins). `0` is refused, as it is for a handler: unset the variable for no timeout.
    * @default null
    */
   taskTimeoutMs: number | null;
@@ -186,7 +189,12 @@ const SPECS: SettingSpec[] = [
   {
     key: 'taskTimeoutMs',
     names: ['LUML_TASK_TIMEOUT', 'LUML_TASK_TIMEOUT_SEC'],
-    parse: seconds('a number of seconds > 0', { min: 0.001 }),
+    parse: (raw) => {
+      const expected = `${taskTimeoutRange('seconds')}; unset it for no timeout`;
+      const parsed = seconds(expected)(raw);
+      if ('error' in parsed || isTaskTimeoutMs(parsed.value)) return parsed;
+      return { error: `expected ${expected}` };
+    },
   },
   {
     key: 'readyMaxAgeMs',
@@ -209,7 +217,7 @@ export const DEFAULT_SETTINGS: Readonly<Omit<WorkerSettings, 'token' | 'readyMax
   pollIntervalMs: 2000,
   pollBackoffMaxMs: 60_000,
   healthPort: 8000,
-  healthHost: '0.0.0.0',
+  healthHost: '127.0.0.1',
   healthEnabled: true,
   modelServerPort: 8080,
   slug: null,
@@ -295,7 +303,10 @@ const OVERRIDE_CHECKS: { [K in keyof WorkerSettings]: [(value: unknown) => boole
   ],
   stateDir: [(value) => value === null || isText(value), 'expected a directory path or null'],
   shutdownGraceMs: [isMs(0), 'expected milliseconds ≥ 0'],
-  taskTimeoutMs: [(value) => value === null || isMs(1)(value), 'expected milliseconds ≥ 1 or null'],
+  taskTimeoutMs: [
+    (value) => value === null || isTaskTimeoutMs(value),
+    `expected ${taskTimeoutRange('ms')}, or null for no timeout`,
+  ],
   readyMaxAgeMs: [isMs(1), 'expected milliseconds ≥ 1'],
 };
 

@@ -20,15 +20,11 @@ export async function openClientAndOutbox(
     new PlatformClient({ token: settings.token, platformUrl: settings.platformUrl, logger });
   const store =
     options.outboxStore ??
-    (settings.stateDir ? new FileOutboxStore(settings.stateDir) : new MemoryOutboxStore());
+    (settings.stateDir
+      ? new FileOutboxStore(settings.stateDir, { logger })
+      : new MemoryOutboxStore());
   const outbox = new Outbox({ client, store, logger, backoff: options.outboxBackoff });
   await outbox.open();
-  if (store instanceof FileOutboxStore && store.skippedLines > 0) {
-    logger.warn('outbox: skipped lines of the state file that are not outbox entries', {
-      path: store.path,
-      skipped: store.skippedLines,
-    });
-  }
   return { client, ownsClient: options.client === undefined, outbox };
 }
 

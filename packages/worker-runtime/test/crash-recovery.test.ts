@@ -79,8 +79,13 @@ describe('crash recovery with a file outbox', () => {
     expect(acceptedStatuses(platform, finished.id)).toEqual(['running', 'done']);
     expect(deployRuns).not.toHaveBeenCalled();
     expect(warnings).toContainEqual({
-      message: 'outbox: skipped lines of the state file that are not outbox entries',
-      fields: { path: join(state.path, OUTBOX_FILE_NAME), skipped: 1 },
+      message: 'outbox: skipped lines of the state file that could not be replayed',
+      fields: {
+        path: join(state.path, OUTBOX_FILE_NAME),
+        skipped: 1,
+        lines: [{ line: 5, reason: 'not an outbox entry' }],
+        copy: expect.stringContaining(`${OUTBOX_FILE_NAME}.skipped-`),
+      },
     });
     expect(syncRuns).toHaveBeenCalledTimes(1);
     await worker.stop();
