@@ -58,3 +58,23 @@ export class DownloadError extends UplinkError {
 export class WorkerFatalError extends UplinkError {
   static override readonly errorName: string = 'WorkerFatalError';
 }
+
+/**
+ * Another worker holds the state directory (its `worker.lock`). The platform has no task claims,
+ * so a second worker on the same satellite would run tasks twice; `start()` refuses instead.
+ */
+export class StateDirectoryLockedError extends WorkerFatalError {
+  static override readonly errorName: string = 'StateDirectoryLockedError';
+  /** Path of the lock file. */
+  readonly lockPath: string;
+  /** PID recorded by the holder, when it could be read. */
+  readonly holderPid: number | undefined;
+  constructor(
+    message: string,
+    init: UplinkErrorOptions & { lockPath: string; holderPid: number | undefined },
+  ) {
+    super(message, init);
+    this.lockPath = init.lockPath;
+    this.holderPid = init.holderPid;
+  }
+}

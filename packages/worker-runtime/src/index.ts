@@ -16,6 +16,7 @@ export {
   DownloadError,
   type DownloadErrorCode,
   PairingError,
+  StateDirectoryLockedError,
   TaskExecutionError,
   type TaskExecutionErrorOptions,
   WorkerFatalError,
@@ -60,6 +61,7 @@ export {
   type WorkerSettings,
 } from './settings.js';
 export { installSignalHandlers, type SignalHandlerOptions, signalExitCode } from './signals.js';
+export { STATE_LOCK_FILE_NAME, type StateLock } from './state-lock.js';
 export type { TaskContext } from './task-context.js';
 export { MAX_ERROR_CHARS } from './task-runner.js';
 export { type TempDirectory, type TempDirectoryOptions, tempDirectory } from './temp-directory.js';

@@ -4,13 +4,38 @@ import { PlatformClient, type SatellitePlatform } from '@uplink/platform-client'
 import { Outbox } from './outbox.js';
 import { FileOutboxStore, MemoryOutboxStore } from './outbox-store.js';
 import type { WorkerSettings } from './settings.js';
+import { acquireStateLock, type StateLock } from './state-lock.js';
 import type { StartupContext, WorkerOptions } from './worker-options.js';
 
 /**
- * Step 1 of `start()`: the platform client (the given one, or a `PlatformClient` the worker
- * owns and closes) and the outbox, opened so updates left by a previous run resume at once.
+ * Step 1 of `start()`: the state directory's lock (one worker per directory), the platform
+ * client (the given one, or a `PlatformClient` the worker owns and closes) and the outbox,
+ * opened so updates left by a previous run resume at once.
+ * @throws StateDirectoryLockedError while another worker holds the state directory.
  */
 export async function openClientAndOutbox(
+  settings: WorkerSettings,
+  options: WorkerOptions,
+  logger: Logger,
+): Promise<{
+  client: SatellitePlatform;
+  ownsClient: boolean;
+  outbox: Outbox;
+  lock: StateLock | undefined;
+}> {
+  const lockDir =
+    settings.stateDir ??
+    (options.outboxStore instanceof FileOutboxStore ? options.outboxStore.directory : undefined);
+  const lock = lockDir ? await acquireStateLock(lockDir, logger) : undefined;
+  try {
+    return { ...(await openOutbox(settings, options, logger)), lock };
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+async function openOutbox(
   settings: WorkerSettings,
   options: WorkerOptions,
   logger: Logger,

@@ -16,6 +16,7 @@ import { computeReadiness } from './readiness.js';
 import { loadSettings, type SettingsOverrides, type WorkerSettings } from './settings.js';
 import { installSignalHandlers } from './signals.js';
 import { openClientAndOutbox, runStartupHooks } from './startup.js';
+import type { StateLock } from './state-lock.js';
 import { runTask } from './task-runner.js';
 import type { StopResult, WorkerOptions } from './worker-options.js';
 import { type WorkerState, type WorkerStateChange, WorkerStateMachine } from './worker-state.js';
@@ -43,6 +44,7 @@ export class Worker implements AsyncDisposable {
   #client: SatellitePlatform | undefined;
   #ownsClient = false;
   #outbox: Outbox | undefined;
+  #lock: StateLock | undefined;
   #loop: PollingLoop | undefined;
   #health: HealthServer | undefined;
   #paired = false;
@@ -130,9 +132,10 @@ export class Worker implements AsyncDisposable {
   }
 
   /**
-   * Start: open the client → startup hooks → health server → pair (retrying) → resolve tasks
-   * left `running` → poll. Resolves once polling has begun.
-   * @throws ConfigurationError (no capability), PairingError (refused), WorkerFatalError.
+   * Start: lock the state directory → open the client → startup hooks → health server → pair
+   * (retrying) → resolve tasks left `running` → poll. Resolves once polling has begun.
+   * @throws ConfigurationError (no capability), PairingError (refused), WorkerFatalError
+   *   (StateDirectoryLockedError while another worker holds `stateDir`).
    */
   async start(): Promise<void> {
     if (this.state !== 'idle') throw new Error(`start() called while the worker is ${this.state}`);
@@ -140,9 +143,11 @@ export class Worker implements AsyncDisposable {
     const signal = this.#startup.signal;
     try {
       const capabilities = this.#registry.capabilities();
-      // 1. Open the client and the outbox (which resumes updates left by a previous run).
+      // 1. Lock the state directory, open the client and the outbox (which resumes updates left
+      //    by a previous run).
       const opened = await openClientAndOutbox(this.settings, this.#options, this.#logger);
       const { client, outbox } = opened;
+      this.#lock = opened.lock;
       this.#client = client;
       this.#ownsClient = opened.ownsClient;
       this.#outbox = outbox;
@@ -319,6 +324,8 @@ export class Worker implements AsyncDisposable {
       }
       await this.#outbox.close();
     }
+    // Released only once the outbox file is closed: the next worker may then open it.
+    await this.#lock?.release();
     await this.#health?.close();
     if (this.#ownsClient) await this.#client?.close();
     return undelivered;
