@@ -19,4 +19,5 @@ export type {
   SatellitePlatform,
   UpdateDeploymentOptions,
 } from './satellite-platform.js';
+export type { RejectedTaskIssue, RejectedTaskRow, TaskList } from './task-list.js';
 export { VERSION } from './version.js';

@@ -48,11 +48,13 @@ import type {
   SatellitePlatform,
   UpdateDeploymentOptions,
 } from './satellite-platform.js';
+import { splitTaskRows, type TaskList } from './task-list.js';
 import { TtlCache } from './ttl-cache.js';
 import { VERSION } from './version.js';
 
 const API = '/satellites/v1';
-const TaskListSchema = v.array(SatelliteTaskSchema);
+/** Rows are validated one by one after the fetch (see `splitTaskRows`), so one bad row cannot hide the rest. */
+const TaskRowsSchema = v.array(v.unknown());
 const DeploymentListSchema = v.array(DeploymentSchema);
 const SecretListSchema = v.array(OrbitSecretSchema);
 
@@ -176,10 +178,16 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
     });
   }
 
-  /** `GET /tasks[?status=]`. Without `status`, every task of this satellite. */
+  /**
+   * `GET /tasks[?status=]`. Without `status`, every task of this satellite. Rows are validated
+   * one by one: the result holds the valid tasks, and `result.rejected` every row that does
+   * not match the task schema (its index, id, type and what is wrong, never its values), so
+   * one malformed task cannot block the others. A body that is not an array is still a
+   * `ResponseValidationError`.
+   */
   async listTasks(
     query: { status?: TaskStatus | undefined } & CallOptions = {},
-  ): Promise<SatelliteTask[]> {
+  ): Promise<TaskList> {
     if (query?.status !== undefined && !v.is(TaskStatusSchema, query?.status)) {
       throw new ConfigurationError([
         {
@@ -188,10 +196,18 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
         },
       ]);
     }
-    return this.#call('GET', '/tasks', TaskListSchema, {
+    const rows = await this.#call('GET', '/tasks', TaskRowsSchema, {
       query: { status: query?.status },
       signal: query?.signal,
     });
+    const tasks = splitTaskRows(rows);
+    if (tasks.rejected.length > 0) {
+      this.#logger.warn('listTasks: rows that do not match the task schema were set aside', {
+        rejected: tasks.rejected.length,
+        rows: tasks.rejected.map(({ index, id, problem }) => ({ index, id, problem })),
+      });
+    }
+    return tasks;
   }
 
   /**

@@ -10,6 +10,7 @@ import type {
   SatelliteTask,
   TaskStatus,
 } from '@uplink/core-schemas/luml';
+import type { RejectedTaskRow } from './task-list.js';
 
 /** Options every platform call accepts. */
 export interface CallOptions {
@@ -48,8 +49,14 @@ export interface UpdateDeploymentOptions extends CallOptions {
 export interface SatellitePlatform {
   /** `POST /satellites/v1/pair`: register base URL, capabilities and slug. Idempotent. */
   pair(options: PairOptions): Promise<Satellite>;
-  /** `GET /satellites/v1/tasks[?status=]`: this satellite's tasks, ordered by `scheduled_at`. */
-  listTasks(query?: { status?: TaskStatus | undefined } & CallOptions): Promise<SatelliteTask[]>;
+  /**
+   * `GET /satellites/v1/tasks[?status=]`: this satellite's tasks, ordered by `scheduled_at`.
+   * An implementation that validates rows one by one (as `PlatformClient` does) also returns
+   * the rows it set aside as `rejected`; one that has none may leave it out.
+   */
+  listTasks(
+    query?: { status?: TaskStatus | undefined } & CallOptions,
+  ): Promise<SatelliteTask[] & { readonly rejected?: readonly RejectedTaskRow[] | undefined }>;
   /** `POST /satellites/v1/tasks/{id}/status`. A null/absent `result` leaves the stored one. */
   updateTaskStatus(
     taskId: string,

@@ -1,7 +1,7 @@
 // docs/protocols/luml.md §7.1 and §18.5 (no claim, lease or crash recovery on the platform)
 import type { SatelliteTask, TaskStatus } from '@uplink/core-schemas/luml';
 import type { Logger } from '@uplink/http';
-import type { SatellitePlatform } from '@uplink/platform-client';
+import type { RejectedTaskRow, SatellitePlatform } from '@uplink/platform-client';
 import type { HandlerRegistry } from './handler-registry.js';
 import type { Outbox } from './outbox.js';
 import { retry } from './retry.js';
@@ -26,13 +26,17 @@ export async function recoverInterruptedTasks(init: {
   logger: Logger;
   signal: AbortSignal;
   rerun: (task: SatelliteTask) => void;
+  /** Fails a listed `running` row the client could not read (malformed tasks in `pending` are the poll loop's). */
+  reject?: ((row: RejectedTaskRow & { id: string }) => Promise<unknown>) | undefined;
   /** Backoff between listing attempts (5 at most). */
   backoff?: { baseDelayMs?: number; maxDelayMs?: number } | undefined;
 }): Promise<void> {
   const { client, outbox, registry, logger, signal } = init;
   const resumed = outbox.resumedTasks;
   const interruptedInOutbox = [...resumed].filter(([, statuses]) => !statuses.some(isTerminal));
-  const list = async (status: TaskStatus): Promise<SatelliteTask[]> =>
+  const list = async (
+    status: TaskStatus,
+  ): Promise<SatelliteTask[] & { readonly rejected?: readonly RejectedTaskRow[] | undefined }> =>
     retry((_a, s) => client.listTasks({ status, signal: s }), {
       maxAttempts: 5,
       backoff: init.backoff,
@@ -44,7 +48,11 @@ export async function recoverInterruptedTasks(init: {
       });
       return [] as SatelliteTask[];
     });
-  const candidates = [...(await list('running'))];
+  const running = await list('running');
+  for (const row of running.rejected ?? []) {
+    if (row.id !== undefined && init.reject) await init.reject({ ...row, id: row.id });
+  }
+  const candidates = [...running];
   // Only needed when a `running` update may still be undelivered (the task then shows `pending`).
   if (interruptedInOutbox.length > 0) candidates.push(...(await list('pending')));
   const handled = new Set<string>();

@@ -2,7 +2,7 @@
 import { AuthenticationError, PermissionDeniedError } from '@uplink/core-schemas';
 import type { SatelliteTask } from '@uplink/core-schemas/luml';
 import { type Logger, silentLogger, sleep } from '@uplink/http';
-import type { SatellitePlatform } from '@uplink/platform-client';
+import type { RejectedTaskRow, SatellitePlatform } from '@uplink/platform-client';
 import { WorkerFatalError } from './errors.js';
 import type { WorkerMetrics } from './metrics.js';
 import { retryDelayMs } from './retry.js';
@@ -33,6 +33,12 @@ export interface PollingLoopOptions {
    * @default 60000
    */
   backoffMaxMs?: number | undefined;
+  /**
+   * Called once per task id for listed rows the client set aside as malformed (`rejected`),
+   * so the task can be failed instead of staying `pending`; never rejects.
+   * @default rows are logged and skipped
+   */
+  reject?: ((row: RejectedTaskRow & { id: string }) => Promise<unknown>) | undefined;
   /** Extra check: true when a task must not be started (for example its result is still in the outbox). */
   isBusy?: ((taskId: string) => boolean) | undefined;
   /** Called once when the loop stops for good (401/403). */
@@ -45,6 +51,8 @@ export interface PollingLoopOptions {
 
 /** Remembered task ids, so a task is never started twice by one process. */
 const SEEN_LIMIT = 100_000;
+/** Remembered problems of rows without an id, so each is logged once. */
+const UNREPORTABLE_LIMIT = 1000;
 
 /**
  * Poll `GET /tasks?status=pending` and run what comes back, at most `concurrency` at a time.
@@ -57,6 +65,7 @@ export class PollingLoop {
   readonly #options: PollingLoopOptions;
   readonly #inFlight = new Map<string, Promise<unknown>>();
   readonly #seen = new Set<string>();
+  readonly #unreportable = new Set<string>();
   readonly #slotWaiters = new Set<() => void>();
   #controller = new AbortController();
   #running: Promise<void> | undefined;
@@ -100,25 +109,60 @@ export class PollingLoop {
   }
 
   #start(task: SatelliteTask): Promise<unknown> {
-    this.#seen.add(task.id);
+    return this.#track(task.id, () => this.#options.dispatch(task));
+  }
+
+  /** Remember the id (never started twice) and keep the work in flight until it settles. */
+  #track(id: string, work: () => Promise<unknown>): Promise<unknown> {
+    this.#seen.add(id);
     if (this.#seen.size > SEEN_LIMIT) {
       const oldest = this.#seen.values().next().value;
       if (oldest !== undefined) this.#seen.delete(oldest);
     }
     const promise = Promise.resolve()
-      .then(() => this.#options.dispatch(task))
+      .then(work)
       .catch((error: unknown) => {
         (this.#options.logger ?? silentLogger).error('task dispatch failed', {
-          taskId: task.id,
+          taskId: id,
           error: String(error),
         });
       })
       .finally(() => {
-        this.#inFlight.delete(task.id);
+        this.#inFlight.delete(id);
         this.#wakeSlotWaiters();
       });
-    this.#inFlight.set(task.id, promise);
+    this.#inFlight.set(id, promise);
     return promise;
+  }
+
+  /** Rows the client could not read: fail each task once; log rows without an id once. */
+  #rejectRows(rows: readonly RejectedTaskRow[]): void {
+    const logger = this.#options.logger ?? silentLogger;
+    for (const row of rows) {
+      const { id } = row;
+      if (id === undefined) {
+        const key = `${row.type}\u0000${row.problem}`;
+        if (this.#unreportable.has(key) || this.#unreportable.size >= UNREPORTABLE_LIMIT) continue;
+        this.#unreportable.add(key);
+        logger.error('a listed task row has no usable id; it cannot be failed on the platform', {
+          index: row.index,
+          taskType: row.type,
+          problem: row.problem,
+        });
+        continue;
+      }
+      if (this.#inFlight.has(id) || this.#seen.has(id) || this.#options.isBusy?.(id)) continue;
+      const reject = this.#options.reject;
+      if (!reject) {
+        this.#seen.add(id);
+        logger.warn('skipping a task row that does not match the task schema', {
+          taskId: id,
+          problem: row.problem,
+        });
+        continue;
+      }
+      void this.#track(id, () => reject({ ...row, id }));
+    }
   }
 
   #wakeSlotWaiters(): void {
@@ -147,7 +191,7 @@ export class PollingLoop {
     while (!signal.aborted) {
       await this.#waitForSlot(signal);
       if (signal.aborted) break;
-      let tasks: SatelliteTask[];
+      let tasks: Awaited<ReturnType<SatellitePlatform['listTasks']>>;
       try {
         tasks = await this.#options.client.listTasks({ status: 'pending', signal });
       } catch (error) {
@@ -180,6 +224,7 @@ export class PollingLoop {
       }
       this.#consecutiveErrors = 0;
       this.#options.metrics?.recordPoll(true);
+      if (tasks.rejected?.length) this.#rejectRows(tasks.rejected);
       const fresh = tasks.filter(
         (task) =>
           task.status === 'pending' &&

@@ -13,6 +13,7 @@ import type { Outbox } from './outbox.js';
 import { pairWithRetry } from './pairing.js';
 import { PollingLoop } from './polling-loop.js';
 import { computeReadiness } from './readiness.js';
+import { rejectTaskRow } from './reject-task-row.js';
 import { loadSettings, type SettingsOverrides, type WorkerSettings } from './settings.js';
 import { installSignalHandlers } from './signals.js';
 import { openClientAndOutbox, runStartupHooks } from './startup.js';
@@ -194,6 +195,8 @@ export class Worker implements AsyncDisposable {
         backoffMaxMs: this.settings.pollBackoffMaxMs,
         isBusy: (id) => outbox.hasTask(id),
         dispatch: (task) => this.#run(task),
+        reject: (row) =>
+          rejectTaskRow(row, { outbox, logger: this.#logger, metrics: this.metrics }),
         onFatal: (error) => void this.#fail(error),
         logger: this.#logger,
         metrics: this.metrics,
@@ -205,6 +208,8 @@ export class Worker implements AsyncDisposable {
         logger: this.#logger,
         signal,
         rerun: (task) => void this.#loop?.run(task),
+        reject: (row) =>
+          rejectTaskRow(row, { outbox, logger: this.#logger, metrics: this.metrics }),
         backoff: this.#options.pairBackoff,
       });
       if (signal.aborted) return;
