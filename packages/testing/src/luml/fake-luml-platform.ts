@@ -110,6 +110,11 @@ export async function startFakeLumlPlatform(
     res.on('finish', () => {
       record.status = res.statusCode;
     });
+    // A response cut mid-body (the `truncate` fault) never finishes, but its status line was
+    // sent and the request was handled: record it, so tests can count what the platform applied.
+    res.on('close', () => {
+      if (record.status === undefined && res.headersSent) record.status = res.statusCode;
+    });
     if (await faults.intercept(req, res)) return;
     // Routing comes before auth, as in FastAPI: unknown paths are 404 even without a token.
     if (found.kind === 'not-found') {

@@ -16,7 +16,7 @@ export interface RecordedRequest {
   body?: unknown;
   /** The authenticated satellite, when a satellite token was accepted. */
   satelliteId?: string;
-  /** Response status; undefined while in flight or when the connection was dropped. */
+  /** Response status (also for a response cut mid-body); undefined while in flight or when the connection was dropped before any response. */
   status?: number;
 }
 
