@@ -42,6 +42,7 @@ export type {
 export { iteratorToStream } from './iterator-to-stream.js';
 export { createRedactingLogger, type Logger, silentLogger } from './logger.js';
 export { parseRetryAfter } from './parse-retry-after.js';
+export { MAX_ERROR_BODY_BYTES, readBodyText } from './read-body.js';
 export { type Env, firstEnv, readProcessEnv } from './read-env.js';
 export { DEFAULT_RETRY_STATUSES, type RetryOptions } from './retry-policy.js';
 export { sleep } from './sleep.js';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { AbortError, ConfigurationError, NotFoundError } from '@uplink/core-schemas';
 import { startServer } from '@uplink/testing/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DownloadProgress, downloadFile } from './download-file.js';
+import { downloadFile } from './download-file.js';
+import type { DownloadProgress } from './download-options.js';
 import { assertSafeFileName } from './download-target.js';
 import { DownloadError } from './errors.js';
 import { type TempDirectory, tempDirectory } from './temp-directory.js';
@@ -238,7 +239,7 @@ describe('downloadFile', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(NotFoundError);
-    expect((error as Error).message).toContain('HTTP 404 (HTML error page)');
+    expect((error as Error).message).toContain('HTTP 404: HTML page: Not here');
     expect(requests).toHaveLength(1);
   });
 

@@ -1,14 +1,19 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import {
-  AbortError,
-  ConfigurationError,
-  ConnectionError,
-  createApiError,
-} from '@uplink/core-schemas';
+import { AbortError, ConfigurationError, ConnectionError } from '@uplink/core-schemas';
 import { sleep } from '@uplink/http';
+import { downloadResponseError, querySecrets } from './download-error-body.js';
+import type { DownloadFileOptions, DownloadResult } from './download-options.js';
+import {
+  assertStillPartFile,
+  createPartFile,
+  hashPartFile,
+  isSamePartFile,
+  type PartFile,
+  reopenPartFile,
+} from './download-part-file.js';
+import { fetchFollowingRedirects } from './download-redirects.js';
 import { describeUrl, resolveTarget } from './download-target.js';
 import { DownloadError } from './errors.js';
 import { isTransientError, retryDelayMs } from './retry.js';
@@ -16,72 +21,19 @@ import { isTransientError, retryDelayMs } from './retry.js';
 /** Bytes gathered before one disk write. */
 const WRITE_BATCH_BYTES = 1024 * 1024;
 
-/** Progress of a download. */
-export interface DownloadProgress {
-  /** Bytes received so far (a resumed part included). */
-  bytes: number;
-  /** Size announced by the server, when it did. */
-  totalBytes: number | undefined;
-  /** Average rate of this call so far, in bytes per second. */
-  bytesPerSecond: number;
-}
-
-/** Options for {@link downloadFile}. */
-export interface DownloadFileOptions {
-  /** Called as bytes arrive (at most every `progressIntervalMs`) and once at the end. */
-  onProgress?: ((progress: DownloadProgress) => void) | undefined;
-  /** Expected SHA-256 (hex). A mismatch deletes the file and throws `DownloadError('checksum_mismatch')`. */
-  sha256?: string | undefined;
-  /**
-   * After a cut, continue with `Range` + `If-Range` (the server's strong ETag or
-   * Last-Modified) instead of starting again.
-   * @default true
-   */
-  resume?: boolean | undefined;
-  /**
-   * Attempts in total (cuts and transient HTTP errors each use one).
-   * @default 5
-   */
-  maxAttempts?: number | undefined;
-  /**
-   * Backoff between attempts.
-   * @default { baseDelayMs: 200, maxDelayMs: 5000 }
-   */
-  backoff?: { baseDelayMs?: number; maxDelayMs?: number } | undefined;
-  /**
-   * Minimum gap between progress calls.
-   * @default 250
-   */
-  progressIntervalMs?: number | undefined;
-  /** Extra request headers. */
-  headers?: Record<string, string> | undefined;
-  /**
-   * `fetch` implementation.
-   * @default globalThis.fetch
-   */
-  fetch?: typeof fetch | undefined;
-  /** Abort the download; the `.part` file is kept for a later resume. */
-  signal?: AbortSignal | undefined;
-}
-
-/** What {@link downloadFile} wrote. */
-export interface DownloadResult {
-  /** Absolute path of the finished file. */
-  path: string;
-  /** File size in bytes. */
-  bytes: number;
-  /** SHA-256 of the file (hex). */
-  sha256: string;
-  /** How many times the download continued after a cut. */
-  resumes: number;
-}
-
 /**
  * Stream a URL to disk without holding it in memory. `dest` may be a file path, or a directory
  * (existing, or ending in `/`) in which case the name comes from `Content-Disposition` or the
  * URL; such server-supplied names are refused when they could escape the directory. Without
- * `dest`, a fresh temporary directory is used. Data goes to `<path>.part` and is renamed when
- * complete and verified.
+ * `dest`, a fresh temporary directory is used. Data goes to `<path>.part`, created exclusively
+ * (a file or symlink already there is replaced, never written through) and appended to after a
+ * cut only while it is still the same file; it is renamed when complete and verified.
+ *
+ * Redirects are followed by hand: credential headers are dropped on a hop to another origin,
+ * and a redirect to a non-http(s) URL or a 11th redirect is a `DownloadError`, not retried.
+ * Error bodies are read only up to 64 KiB; an S3 or Azure XML error keeps only its `Code` and
+ * `Message`. No error shows the URL's query (presigned signatures), in its message, body or
+ * any other property.
  */
 export async function downloadFile(
   url: string,
@@ -102,6 +54,9 @@ export async function downloadFile(
   let resumes = 0;
   let lastProgress = 0;
   let receivedThisCall = 0;
+  let partIdentity: PartFile['identity'] | undefined;
+  // Query values of every URL requested (presigned signatures): scrubbed from errors.
+  const secrets = new Set(querySecrets(url));
 
   const report = (bytes: number, force = false): void => {
     if (!options.onProgress) return;
@@ -116,6 +71,12 @@ export async function downloadFile(
     if (options.signal?.aborted) throw new AbortError('Download aborted', { url: shownUrl });
     try {
       const headers: Record<string, string> = { ...options.headers };
+      if (offset > 0 && target && !(await isSamePartFile(`${target}.part`, partIdentity, offset))) {
+        // The partial file is not the one this download wrote (replaced by a link, truncated,
+        // removed): never append to it; ask for the whole file and write a fresh one.
+        offset = 0;
+        validator = undefined;
+      }
       const resuming = resume && offset > 0 && validator !== undefined;
       if (resuming) {
         headers.range = `bytes=${offset}-`;
@@ -123,8 +84,12 @@ export async function downloadFile(
       }
       let response: Response;
       try {
-        response = await doFetch(url, { headers, signal: options.signal ?? null });
+        const followed = await fetchFollowingRedirects(doFetch, url, headers, options.signal);
+        response = followed.response;
+        for (const hop of followed.urls)
+          for (const secret of querySecrets(hop)) secrets.add(secret);
       } catch (error) {
+        if (error instanceof DownloadError) throw error;
         if (options.signal?.aborted) throw new AbortError('Download aborted', { url: shownUrl });
         throw new ConnectionError(`Download of ${shownUrl} failed: ${describeError(error)}`, {
           method: 'GET',
@@ -132,16 +97,10 @@ export async function downloadFile(
           cause: error,
         });
       }
-      if (!response.ok) {
-        const body = (await response.text().catch(() => '')).slice(0, 500);
-        throw createApiError(
-          `Download of ${shownUrl} failed: HTTP ${response.status}${body ? ` ${summarise(body)}` : ''}`,
-          { status: response.status, method: 'GET', url: shownUrl, body },
-        );
-      }
+      if (!response.ok) throw await downloadResponseError(response, shownUrl, [...secrets]);
       target ??= await resolveTarget(dest, response, url);
       await mkdir(dirname(target), { recursive: true });
-      const part = `${target}.part`;
+      const partPath = `${target}.part`;
       const start = response.status === 206 ? rangeStart(response) : 0;
       if (start !== 0 && !(resuming && start === offset)) {
         // A part we did not ask for (or an unreadable Content-Range): writing it would corrupt
@@ -156,7 +115,22 @@ export async function downloadFile(
           { method: 'GET', url: shownUrl },
         );
       }
-      const append = resuming && start === offset && offset > 0;
+      let part: PartFile | undefined;
+      if (resuming && start === offset && offset > 0) {
+        part = await reopenPartFile(partPath, partIdentity, offset);
+        if (!part) {
+          // The partial file is not the one this download wrote (replaced, truncated, linked
+          // elsewhere): never append to it. Start again from byte 0 with a fresh file.
+          await response.body?.cancel().catch(() => undefined);
+          offset = 0;
+          validator = undefined;
+          throw new ConnectionError(
+            `Download of ${shownUrl}: the partial file changed since the cut; starting again`,
+            { method: 'GET', url: shownUrl },
+          );
+        }
+      }
+      const append = part !== undefined;
       if (!append) offset = 0;
       totalBytes = totalFrom(response, append ? offset : 0) ?? totalBytes;
       const etag = response.headers.get('etag');
@@ -165,9 +139,17 @@ export async function downloadFile(
           ? etag
           : (response.headers.get('last-modified') ?? undefined);
       if (append) resumes++;
-      const hash = append ? await hashFile(part) : createHash('sha256');
+      part ??= await createPartFile(partPath, shownUrl);
+      partIdentity = part.identity;
+      const file = part.handle;
+      let hash: Hash;
+      try {
+        hash = append ? await hashPartFile(part, offset) : createHash('sha256');
+      } catch (error) {
+        await file.close();
+        throw error;
+      }
       let written = offset;
-      const file = await open(part, append ? 'a' : 'w');
       // Small network chunks are gathered into ~1 MiB writes (far fewer syscalls), and one
       // write stays in flight while the next batch is read and hashed: memory is bounded by two
       // batches, and disk, network and hashing overlap.
@@ -200,10 +182,11 @@ export async function downloadFile(
       } catch (error) {
         // A local write error (disk full, permissions) is not a network cut: no retry.
         if ((error as NodeJS.ErrnoException).syscall) throw error;
-        // Bytes received before the cut are still good: keep them for the resume.
+        // Bytes received before the cut are still good: keep them for the resume. What is on
+        // disk is counted through the descriptor, never by looking the path up again.
         await flush().catch(() => undefined);
         await inFlight.catch(() => undefined);
-        offset = await sizeOf(part);
+        offset = written;
         if (options.signal?.aborted) throw new AbortError('Download aborted', { url: shownUrl });
         throw new ConnectionError(
           `Download of ${shownUrl} was cut after ${offset} bytes: ${describeError(error)}`,
@@ -221,13 +204,14 @@ export async function downloadFile(
       }
       const digest = hash.digest('hex');
       if (options.sha256 && digest !== options.sha256.toLowerCase()) {
-        await rm(part, { force: true });
+        await rm(partPath, { force: true });
         throw new DownloadError(
           `Checksum mismatch for ${shownUrl}: expected sha256 ${options.sha256.toLowerCase()}, got ${digest}`,
           { code: 'checksum_mismatch', url: shownUrl },
         );
       }
-      await rename(part, target);
+      await assertStillPartFile(partPath, part.identity, shownUrl);
+      await rename(partPath, target);
       report(written, true);
       return { path: target, bytes: written, sha256: digest, resumes };
     } catch (error) {
@@ -283,28 +267,10 @@ function totalFrom(response: Response, offset: number): number | undefined {
   return length !== null && /^\d+$/.test(length) ? offset + Number(length) : undefined;
 }
 
-async function hashFile(path: string): Promise<Hash> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash;
-}
-
-async function sizeOf(path: string): Promise<number> {
-  return stat(path).then(
-    (s) => s.size,
-    () => 0,
-  );
-}
-
 function describeError(error: unknown): string {
   if (error instanceof Error) {
     const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
     return `${error.message}${cause}`;
   }
   return String(error);
-}
-
-function summarise(body: string): string {
-  if (/^\s*</.test(body)) return '(HTML error page)';
-  return body.replace(/\s+/g, ' ').slice(0, 200);
 }

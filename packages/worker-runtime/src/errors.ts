@@ -34,10 +34,20 @@ export class PairingError extends UplinkError {
   static override readonly errorName: string = 'PairingError';
 }
 
-/** Why a download failed. */
-export type DownloadErrorCode = 'checksum_mismatch' | 'unsafe_file_name' | 'incomplete';
+/**
+ * Why a download failed: a bad checksum, an unsafe server-supplied name, gave up resuming, a
+ * redirect to a non-http(s) URL or too many redirects, or the partial file was replaced by
+ * someone else while it was written.
+ */
+export type DownloadErrorCode =
+  | 'checksum_mismatch'
+  | 'unsafe_file_name'
+  | 'incomplete'
+  | 'unsafe_redirect'
+  | 'too_many_redirects'
+  | 'unsafe_partial_file';
 
-/** {@link downloadFile} failed after the server answered: bad checksum, unsafe name, or gave up resuming. */
+/** {@link downloadFile} failed for a reason retrying cannot fix; see {@link DownloadErrorCode}. */
 export class DownloadError extends UplinkError {
   static override readonly errorName: string = 'DownloadError';
   /** Why it failed. */

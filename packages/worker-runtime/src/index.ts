@@ -5,12 +5,8 @@
  */
 
 export { WORKER_RESTARTED_RESULT } from './crash-recovery.js';
-export {
-  type DownloadFileOptions,
-  type DownloadProgress,
-  type DownloadResult,
-  downloadFile,
-} from './download-file.js';
+export { downloadFile } from './download-file.js';
+export type { DownloadFileOptions, DownloadProgress, DownloadResult } from './download-options.js';
 export { assertSafeFileName } from './download-target.js';
 export {
   DownloadError,

@@ -2,7 +2,8 @@ import { type SatelliteTask, UuidSchema } from '@uplink/core-schemas/luml';
 import type { Logger } from '@uplink/http';
 import type { SatellitePlatform } from '@uplink/platform-client';
 import * as v from 'valibot';
-import { type DownloadFileOptions, type DownloadResult, downloadFile } from './download-file.js';
+import { downloadFile } from './download-file.js';
+import type { DownloadFileOptions, DownloadResult } from './download-options.js';
 import type { WorkerSettings } from './settings.js';
 import { tempDirectory } from './temp-directory.js';
 
