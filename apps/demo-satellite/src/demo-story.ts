@@ -141,12 +141,22 @@ export async function runStory(env: StoryEnvironment): Promise<StoryResult> {
 
   say('Registering the deployment as an AI Spine agent and running a flow through it');
   const agentId = `llm-${deploymentId.slice(0, 8)}`;
+  // AI Spine sends no credentials: the endpoint carries the deployment's agent key.
+  const endpoint = env.satellite.publicApi.agentEndpoint(
+    deploymentId,
+    env.satellite.settings.baseUrl,
+  );
+  if (!endpoint) {
+    throw new Error(
+      'set SATELLITE_AGENT_SECRET (32+ characters): AI Spine reaches a deployment only through its agent key',
+    );
+  }
   const registered = await timed(() =>
     env.spine.createAgent({
       agent_id: agentId,
       name: 'Uplink demo LLM',
       description: 'A LUML deployment served by the Uplink demo satellite',
-      endpoint: `${env.satellite.publicApi.url}/deployments/${deploymentId}`,
+      endpoint,
       capabilities: ['conversation'],
       agent_type: 'processor',
       is_active: true,

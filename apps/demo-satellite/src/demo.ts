@@ -2,6 +2,7 @@
 // dev servers from @uplink/testing (fake LUML platform, fake llama-orch with token pacing, fake AI
 // Spine); with PLATFORM_URL + SATELLITE_TOKEN (and LLAMA_ORCH_URL, AI_SPINE_BASE_URL) it uses those.
 // Usage: node dist/demo.js [--report <file.json>] [--tokens-per-second N]
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { FlowClient } from '@uplink/flow-client';
 import { sleep } from '@uplink/http';
 import { startFakeAiSpine, startFakeLlamaOrch, startFakeLumlPlatform } from '@uplink/testing';
+import { installSignalHandlers } from '@uplink/worker-runtime';
 import { runStory, type StoryEnvironment } from './demo-story.js';
 import { demoModelCard } from './model-server/model-card.js';
 import { startSatellite } from './satellite.js';
@@ -66,6 +68,8 @@ async function embedded(): Promise<number> {
       },
       llamaOrchUrl: orch.url,
       dataDir,
+      // A fresh secret per run: the agent registered with AI Spine carries a key derived from it.
+      agentSecret: randomBytes(32).toString('base64url'),
       onDownloadProgress: (p) => {
         bar.update(p.bytes, p.totalBytes);
         if (p.done) bar.done();
@@ -175,8 +179,10 @@ async function connectedMode(): Promise<number> {
     env,
     llamaOrchUrl: env.LLAMA_ORCH_URL ?? 'http://127.0.0.1:8080',
     dataDir,
-    handleSignals: true,
+    agentSecret: env.SATELLITE_AGENT_SECRET || undefined,
   });
+  // A signal stops the whole satellite (model processes included), then exits.
+  const uninstallSignals = installSignalHandlers(running, { exit: (code) => process.exit(code) });
   out.write(`> Satellite paired; public API at ${running.publicApi.url}\n`);
   const spine = new FlowClient({
     ...(env.AI_SPINE_BASE_URL ? { baseUrl: env.AI_SPINE_BASE_URL } : {}),
@@ -215,6 +221,7 @@ async function connectedMode(): Promise<number> {
     out.write(`\n${renderSummary(story.rows)}\n`);
     return 0;
   } finally {
+    uninstallSignals();
     await running.stop();
     await rm(dataDir, { recursive: true, force: true });
   }

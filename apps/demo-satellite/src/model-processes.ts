@@ -35,16 +35,30 @@ interface Entry extends ModelProcess {
   exited: Promise<void>;
 }
 
-/** Starts, tracks and stops model processes. `close()` stops them all. */
+/**
+ * Starts, tracks and stops model processes. `close()` stops them all. A model process also
+ * stops by itself when its stdin pipe closes, which happens however the satellite ends (even
+ * SIGKILL), and any still running when this process exits is killed: none is left behind.
+ */
 export class ModelProcesses {
   readonly #processes = new Map<string, Entry>();
+  readonly #killAll = (): void => {
+    for (const entry of this.#processes.values()) entry.child.kill('SIGKILL');
+  };
 
   /** Start (or replace) the model process of a deployment; resolves once it listens. */
   async start(deploymentId: string, options: StartModelOptions): Promise<ModelProcess> {
     await this.stop(deploymentId);
+    if (this.#processes.size === 0) process.on('exit', this.#killAll);
     const child = spawn(process.execPath, [MODEL_SERVER_ENTRY], {
-      env: { PATH: process.env.PATH ?? '', ...options.env, DEPLOYMENT_ID: deploymentId },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...options.env,
+        DEPLOYMENT_ID: deploymentId,
+        MODEL_SERVER_WATCH_STDIN: '1',
+      },
+      // stdin stays open and unused: the model process exits when it closes (this process died).
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let tail = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -120,5 +134,6 @@ export class ModelProcesses {
   /** Stop every process. */
   async close(): Promise<void> {
     await Promise.all(this.list().map((id) => this.stop(id)));
+    process.off('exit', this.#killAll);
   }
 }

@@ -11,8 +11,9 @@ let api: PublicApi | undefined;
 afterEach(() => api?.close());
 
 /** A model server double: echoes what it got, streaming SSE for /compute. */
-async function modelDouble() {
+async function modelDouble(seen: string[] = []) {
   return startServer(async (req, res) => {
+    seen.push(`${req.method} ${req.url}`);
     let body = '';
     for await (const chunk of req) body += chunk;
     if (req.url === '/compute') {
@@ -26,12 +27,16 @@ async function modelDouble() {
   });
 }
 
-async function start(platform: MockPlatformClient, running: Record<string, string>) {
+async function start(
+  platform: MockPlatformClient,
+  running: Record<string, string>,
+  options: { agentSecret?: string } = {},
+) {
   const models = {
     get: (id: string) => (running[id] ? { url: running[id] } : undefined),
     list: () => Object.keys(running),
   } as unknown as ModelProcesses;
-  api = await startPublicApi({ platform, models, logger: silentLogger });
+  api = await startPublicApi({ platform, models, logger: silentLogger, ...options });
   return api;
 }
 
@@ -82,18 +87,73 @@ describe('satellite public API (docs/protocols/luml.md §14)', () => {
     );
   });
 
-  it('serves the AI Spine agent routes without credentials (the backend sends none)', async () => {
-    const model = await modelDouble();
-    const platform = new MockPlatformClient();
-    const { url } = await start(platform, { [deploymentId]: model.url });
-    const res = await fetch(`${url}/deployments/${deploymentId}/execute`, {
+  it('refuses /execute and /health without a key, like /compute; agent routes are off unless configured', async () => {
+    const seen: string[] = [];
+    const model = await modelDouble(seen);
+    const platform = new MockPlatformClient({ authorizedApiKeys: [userKey] });
+    const started = await start(platform, { [deploymentId]: model.url });
+    const { url } = started;
+    const execute = await fetch(`${url}/deployments/${deploymentId}/execute`, {
       method: 'POST',
       body: '{"x":1}',
     });
+    expect(execute.status).toBe(401);
+    expect(await execute.json()).toEqual({ detail: 'Not authenticated' });
+    expect((await fetch(`${url}/deployments/${deploymentId}/health`)).status).toBe(401);
+    const agent = await fetch(
+      `${url}/deployments/${deploymentId}/agent/${'k'.repeat(43)}/execute`,
+      {
+        method: 'POST',
+        body: '{}',
+      },
+    );
+    expect(agent.status).toBe(404);
+    expect(started.agentEndpoint(deploymentId)).toBeUndefined();
+    expect(seen).toEqual([]);
+    // A LUML user key that may read the deployment reaches it, as on /compute.
+    const allowed = await fetch(`${url}/deployments/${deploymentId}/execute`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${userKey}` },
+      body: '{"x":1}',
+    });
+    expect(await allowed.json()).toEqual({ path: '/execute', method: 'POST', body: '{"x":1}' });
+  });
+
+  it('serves AI Spine (which sends no credentials) on a per-deployment agent key when configured', async () => {
+    const model = await modelDouble();
+    const platform = new MockPlatformClient();
+    const other = '0199c4a2-3d18-7b6e-a1c4-5f2e8d90b714';
+    const started = await start(
+      platform,
+      { [deploymentId]: model.url, [other]: model.url },
+      { agentSecret: 'an agent secret of at least 32 characters' },
+    );
+    const { url } = started;
+    const endpoint = started.agentEndpoint(deploymentId) as string;
+    expect(endpoint).toMatch(
+      new RegExp(`^${url}/deployments/${deploymentId}/agent/[A-Za-z0-9_-]{43}$`),
+    );
+    const res = await fetch(`${endpoint}/execute`, { method: 'POST', body: '{"x":1}' });
     expect(await res.json()).toEqual({ path: '/execute', method: 'POST', body: '{"x":1}' });
-    const health = await fetch(`${url}/deployments/${deploymentId}/health`);
+    const health = await fetch(`${endpoint}/health`);
     expect(await health.json()).toMatchObject({ path: '/health', method: 'GET' });
+    // Another deployment's key, or a made-up one, opens nothing.
+    const otherKey = String(started.agentEndpoint(other)).split('/').at(-1);
+    for (const key of [otherKey, 'k'.repeat(43), 'short']) {
+      const refused = await fetch(`${url}/deployments/${deploymentId}/agent/${key}/execute`, {
+        method: 'POST',
+        body: '{}',
+      });
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toEqual({ detail: 'Invalid agent key' });
+    }
     platform.expectNotCalled('authorizeInferenceAccess');
+  });
+
+  it('refuses an agent secret too short to derive keys from', async () => {
+    await expect(
+      start(new MockPlatformClient(), {}, { agentSecret: 'short' }),
+    ).rejects.toMatchObject({ name: 'ConfigurationError' });
   });
 
   it('answers 500 for a deployment not running here, 405 and 404 for wrong routes', async () => {
@@ -113,10 +173,11 @@ describe('satellite public API (docs/protocols/luml.md §14)', () => {
   });
 
   it('answers 500 when the model server is unreachable', async () => {
-    const platform = new MockPlatformClient();
+    const platform = new MockPlatformClient({ authorizedApiKeys: [userKey] });
     const { url } = await start(platform, { [deploymentId]: 'http://127.0.0.1:9' });
     const res = await fetch(`${url}/deployments/${deploymentId}/execute`, {
       method: 'POST',
+      headers: { authorization: `Bearer ${userKey}` },
       body: '{}',
     });
     expect(res.status).toBe(500);

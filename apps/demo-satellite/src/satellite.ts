@@ -3,7 +3,13 @@
 import { join } from 'node:path';
 import { type Logger, silentLogger } from '@uplink/http';
 import { PlatformClient } from '@uplink/platform-client';
-import { reconcileDeployments, Worker, type WorkerSettings } from '@uplink/worker-runtime';
+import {
+  installSignalHandlers,
+  reconcileDeployments,
+  type StopResult,
+  Worker,
+  type WorkerSettings,
+} from '@uplink/worker-runtime';
 import { createDeployHandler, type DeployDependencies } from './handlers/deploy.js';
 import { createUndeployHandler } from './handlers/undeploy.js';
 import { ModelProcesses } from './model-processes.js';
@@ -23,10 +29,13 @@ export interface SatelliteOptions {
   publicHost?: string;
   /** Public API port. @default 0 (any free port) */
   publicPort?: number;
+  /**
+   * Secret (at least 32 characters) for the per-deployment AI Spine agent keys; see the README.
+   * @default undefined (AI Spine cannot call deployments)
+   */
+  agentSecret?: string | undefined;
   /** Logger for the worker, client and public API. */
   logger?: Logger;
-  /** Let the worker own SIGINT/SIGTERM (standalone runs). @default false */
-  handleSignals?: boolean;
   /** Download progress of artifacts. */
   onDownloadProgress?: DeployDependencies['onDownloadProgress'];
 }
@@ -37,8 +46,15 @@ export interface RunningSatellite extends AsyncDisposable {
   platform: PlatformClient;
   models: ModelProcesses;
   publicApi: PublicApi;
-  /** Drain the worker, stop model processes and the public API. */
-  stop(graceMs?: number): Promise<void>;
+  /** The worker's settings (the shutdown grace among them). */
+  readonly settings: WorkerSettings;
+  /**
+   * Drain the worker (up to `graceMs`), then stop every model process and the public API.
+   * Idempotent: later calls return the first call's promise.
+   */
+  stop(options?: { graceMs?: number | undefined }): Promise<StopResult>;
+  /** Abort in-flight tasks now, then stop as {@link stop} does. */
+  forceStop(): Promise<StopResult>;
 }
 
 /** Start the satellite: public API first (its URL is the `base_url` sent at pairing), then the worker. */
@@ -52,18 +68,27 @@ export async function startSatellite(options: SatelliteOptions): Promise<Running
     ...(options.settings?.platformUrl ? { platformUrl: options.settings.platformUrl } : {}),
     ...(logger ? { logger } : {}),
   });
-  const publicApi = await startPublicApi({
-    platform,
-    models,
-    logger: logger ?? silentLogger,
-    host: options.publicHost ?? '127.0.0.1',
-    port: options.publicPort ?? 0,
-  });
+  let publicApi: PublicApi;
+  try {
+    publicApi = await startPublicApi({
+      platform,
+      models,
+      logger: logger ?? silentLogger,
+      host: options.publicHost ?? '127.0.0.1',
+      port: options.publicPort ?? 0,
+      agentSecret: options.agentSecret,
+    });
+  } catch (error) {
+    await platform.close();
+    throw error;
+  }
   const worker = new Worker({
     env,
     settings: { ...options.settings, baseUrl: options.settings?.baseUrl ?? publicApi.url },
     client: platform,
-    handleSignals: options.handleSignals ?? false,
+    // The satellite, not the worker, owns the signals: stopping the worker alone would leave the
+    // model processes running (see runUntilStopped).
+    handleSignals: false,
     ...(logger ? { logger } : {}),
     handlers: [
       createDeployHandler({
@@ -95,13 +120,83 @@ export async function startSatellite(options: SatelliteOptions): Promise<Running
     await Promise.allSettled([publicApi.close(), models.close(), platform.close()]);
     throw error;
   }
-  let stopping: Promise<void> | undefined;
-  const stop = (graceMs = 10_000) => {
+  let stopping: Promise<StopResult> | undefined;
+  const stop = (stopOptions: { graceMs?: number | undefined } = {}): Promise<StopResult> => {
     stopping ??= (async () => {
-      await worker.stop({ graceMs });
-      await Promise.allSettled([models.close(), publicApi.close(), platform.close()]);
+      try {
+        return await worker.stop({ graceMs: stopOptions.graceMs });
+      } finally {
+        // Whatever the worker did, no model process and no listener outlives the satellite.
+        await Promise.allSettled([models.close(), publicApi.close(), platform.close()]);
+      }
     })();
     return stopping;
   };
-  return { worker, platform, models, publicApi, stop, [Symbol.asyncDispose]: () => stop() };
+  const forceStop = (): Promise<StopResult> => {
+    void worker.forceStop();
+    return stop({ graceMs: 0 });
+  };
+  return {
+    worker,
+    platform,
+    models,
+    publicApi,
+    settings: worker.settings,
+    stop,
+    forceStop,
+    [Symbol.asyncDispose]: async () => {
+      await stop();
+    },
+  };
+}
+
+/** How a standalone satellite ended. */
+export interface SatelliteExit {
+  /** The process exit code to use. */
+  code: number;
+  /** The fatal error that stopped the worker (a revoked token, ...), when one did. */
+  error?: unknown;
+}
+
+/**
+ * Run a started satellite the way a standalone process must, until it stops: the first SIGINT
+ * or SIGTERM drains (a second forces), and a fatal worker error (a revoked token) stops it too.
+ * On every path the worker, the model processes and the public API are stopped before this
+ * resolves, so nothing the satellite started outlives it. Resolves with the exit code: 0 after
+ * a clean drain, 128 + the signal number when the drain was forced or ran out of time, 1 after
+ * a fatal error.
+ */
+export async function runUntilStopped(
+  satellite: RunningSatellite,
+  options: { logger?: Logger | undefined } = {},
+): Promise<SatelliteExit> {
+  let signalled = false;
+  let signalCode!: (code: number) => void;
+  const fromSignal = new Promise<number>((resolve) => {
+    signalCode = resolve;
+  });
+  const uninstall = installSignalHandlers(
+    {
+      settings: satellite.settings,
+      stop: (stopOptions) => {
+        signalled = true;
+        return satellite.stop(stopOptions);
+      },
+      forceStop: () => {
+        signalled = true;
+        return satellite.forceStop();
+      },
+    },
+    { logger: options.logger, exit: signalCode },
+  );
+  try {
+    await satellite.worker.wait();
+    const result = await satellite.stop();
+    return { code: signalled ? await fromSignal : result.clean ? 0 : 1 };
+  } catch (error) {
+    await satellite.stop();
+    return { code: 1, error };
+  } finally {
+    uninstall();
+  }
 }

@@ -1,6 +1,6 @@
 import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { DownloadError } from './errors.js';
 
 /**
@@ -29,6 +29,25 @@ export function assertSafeFileName(name: string): string {
   return name;
 }
 
+/**
+ * Join a file name from an untrusted source (a server, a platform record any user can edit)
+ * onto a directory: the name must pass {@link assertSafeFileName}, and the joined path must
+ * resolve to a direct child of `directory`. Returns the absolute path.
+ * @throws DownloadError `unsafe_file_name` otherwise.
+ */
+export function safeFilePath(directory: string, name: string): string {
+  assertSafeFileName(name);
+  const root = resolve(directory);
+  const path = resolve(root, name);
+  if (dirname(path) !== root) {
+    throw new DownloadError(
+      `Refusing file name ${JSON.stringify(name.slice(0, 100))}: it resolves outside ${root}`,
+      { code: 'unsafe_file_name' },
+    );
+  }
+  return path;
+}
+
 function hasControlCharacter(name: string): boolean {
   for (let i = 0; i < name.length; i++) {
     const code = name.charCodeAt(i);
@@ -52,7 +71,7 @@ export async function resolveTarget(
     ));
   if (!isDirectory) return dest as string;
   const directory = dest ?? (await mkdtemp(join(tmpdir(), 'uplink-download-')));
-  return join(directory, assertSafeFileName(serverFileName(response, url)));
+  return safeFilePath(directory, serverFileName(response, url));
 }
 
 /** The file name from `Content-Disposition` (RFC 6266, `filename*` first) or the URL's last segment. */

@@ -7,7 +7,7 @@
 export { WORKER_RESTARTED_RESULT } from './crash-recovery.js';
 export { downloadFile } from './download-file.js';
 export type { DownloadFileOptions, DownloadProgress, DownloadResult } from './download-options.js';
-export { assertSafeFileName } from './download-target.js';
+export { assertSafeFileName, safeFilePath } from './download-target.js';
 export {
   DownloadError,
   type DownloadErrorCode,

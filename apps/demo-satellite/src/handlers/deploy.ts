@@ -1,9 +1,14 @@
 // The deploy task, as the reference agent runs it (docs/protocols/luml.md §10), with a child
 // process in place of a Docker container.
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, win32 } from 'node:path';
 import type { Deployment } from '@uplink/core-schemas/luml';
-import { defineHandler, type TaskContext, TaskExecutionError } from '@uplink/worker-runtime';
+import {
+  defineHandler,
+  safeFilePath,
+  type TaskContext,
+  TaskExecutionError,
+} from '@uplink/worker-runtime';
 import * as v from 'valibot';
 import type { ModelProcesses } from '../model-processes.js';
 import { waitUntilHealthy } from './health-check.js';
@@ -57,6 +62,19 @@ async function secretEnv(
   return env;
 }
 
+/**
+ * Where the artifact goes. Any orbit user who uploads an artifact chooses its `file_name`, so
+ * only its last path segment is used (either separator), checked as `downloadFile` checks names
+ * a server supplies, and the path must stay inside the deployment's folder.
+ */
+function artifactPath(dir: string, fileName: string): string {
+  try {
+    return safeFilePath(dir, win32.basename(fileName));
+  } catch (error) {
+    throw new TaskExecutionError('unsafe artifact file name', { error: describe(error) });
+  }
+}
+
 /** Expected sha256 of the artifact, when the platform recorded one. */
 function expectedSha256(artifact: {
   file_hash: string;
@@ -105,9 +123,10 @@ export function createDeployHandler(deps: DeployDependencies) {
       }
 
       const dir = join(deps.artifactsDir, id);
+      const target = artifactPath(dir, artifact.artifact.file_name);
       await mkdir(dir, { recursive: true });
       const sha256 = expectedSha256(artifact.artifact);
-      const file = await ctx.downloadFile(artifact.url, join(dir, artifact.artifact.file_name), {
+      const file = await ctx.downloadFile(artifact.url, target, {
         resume: true,
         ...(sha256 ? { sha256 } : {}),
         onProgress: (p) =>
@@ -139,6 +158,11 @@ export function createDeployHandler(deps: DeployDependencies) {
       } catch (error) {
         throw new TaskExecutionError('Failed to create container', { error: describe(error) });
       }
+      ctx.logger.info('model process started', {
+        deploymentId: id,
+        pid: model.pid,
+        port: model.port,
+      });
 
       const healthy = await waitUntilHealthy(
         `${model.url}/healthz`,
