@@ -1,6 +1,7 @@
 // Worker runtime benchmarks (`pnpm bench`): end-to-end no-op task throughput at concurrency 1
-// and 16, pickup latency (task created → handler started), and a 512 MiB download against curl
-// with peak RSS. Every phase is bounded by a deadline.
+// and 16, pickup latency (task created → handler started), the cost of the file outbox with and
+// without fsync, and a 512 MiB download against curl with peak RSS. Every phase is bounded by a
+// deadline.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlatformClient } from '@uplink/platform-client';
 import { startFakeLumlPlatform } from '@uplink/testing';
-import { defineHandler, tempDirectory, Worker } from '../src/index.ts';
+import { defineHandler, FileOutboxStore, tempDirectory, Worker } from '../src/index.ts';
 
 const capability = {
   deploy: {
@@ -200,10 +201,26 @@ const quantile = (values: number[], q: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 };
 
+/** Mean cost of one outbox update (an `add` then its `ack`, as a delivered update costs), in ms. */
+async function outboxCost(fsync: boolean, updates: number): Promise<number> {
+  await using dir = await tempDirectory({ prefix: 'uplink-bench-outbox-' });
+  const store = new FileOutboxStore(dir.path, { fsync });
+  await store.load();
+  const started = performance.now();
+  for (let i = 0; i < updates; i++) {
+    const id = `e${i}`;
+    await store.add({ id, taskId: 't', status: 'done', result: { i }, enqueuedAt: i });
+    await store.remove(id);
+  }
+  const ms = (performance.now() - started) / updates;
+  await store.close();
+  return ms;
+}
+
 console.log(
   `worker-runtime benchmarks (node ${process.version}, ${process.platform}/${process.arch})\n`,
 );
-const only = process.env.UPLINK_BENCH_ONLY; // 'throughput' | 'pickup' | 'download'
+const only = process.env.UPLINK_BENCH_ONLY; // 'throughput' | 'pickup' | 'outbox' | 'download'
 for (const [concurrency, tasks] of [
   [1, 300],
   [16, 1000],
@@ -223,6 +240,14 @@ for (const [interval, samples] of [
   console.log(
     `pickup latency, poll interval ${interval} ms: p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p95 ${quantile(latencies, 0.95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (${samples} samples)`,
   );
+}
+if (!only || only === 'outbox') {
+  for (const fsync of [false, true]) {
+    const ms = await deadline(outboxCost(fsync, 500), 120_000, 'outbox');
+    console.log(
+      `outbox file store, fsync ${fsync ? 'on ' : 'off'}: ${ms.toFixed(3)} ms per status update (add + ack, 500 updates)`,
+    );
+  }
 }
 if (only && only !== 'download') process.exit(0);
 // Two sizes: peak RSS that does not grow with the file shows nothing is held in memory.

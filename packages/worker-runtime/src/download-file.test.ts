@@ -7,7 +7,7 @@ import { startServer } from '@uplink/testing/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { downloadFile } from './download-file.js';
 import type { DownloadProgress } from './download-options.js';
-import { assertSafeFileName } from './download-target.js';
+import { assertSafeFileName, safeFilePath } from './download-target.js';
 import { DownloadError } from './errors.js';
 import { type TempDirectory, tempDirectory } from './temp-directory.js';
 
@@ -219,6 +219,13 @@ describe('downloadFile', () => {
     }
     expect(assertSafeFileName('model.luml')).toBe('model.luml');
     expect(assertSafeFileName('é'.repeat(127))).toBe('é'.repeat(127));
+    // The same check, plus the joined path must be a direct child of the directory.
+    expect(safeFilePath(`${dir.path}/sub/`, 'model.luml')).toBe(
+      join(dir.path, 'sub', 'model.luml'),
+    );
+    for (const bad of ['../x', '..', 'a/../../x', '/etc/passwd', '']) {
+      expect(() => safeFilePath(dir.path, bad)).toThrow(DownloadError);
+    }
   });
 
   it('uses a Content-Disposition name (RFC 5987 form first) inside an existing directory', async () => {

@@ -245,6 +245,18 @@ describe('Outbox', () => {
     await store.close();
   });
 
+  it('file store with fsync keeps the same log (every add flushed to disk)', async () => {
+    dir = await tempDirectory();
+    const entry = { id: 'e1', taskId: 't', status: 'done', result: null, enqueuedAt: 1 } as const;
+    const store = new FileOutboxStore(dir.path, { fsync: true });
+    expect(await store.load()).toEqual([]);
+    await store.add(entry);
+    await store.add({ ...entry, id: 'e2' });
+    await store.remove('e2');
+    await store.close();
+    expect(await new FileOutboxStore(dir.path, { fsync: true }).load()).toEqual([entry]);
+  });
+
   it('memory store keeps entries until removed', async () => {
     const store = new MemoryOutboxStore();
     await store.add({ id: 'x', taskId: 't', status: 'done', result: null, enqueuedAt: 0 });

@@ -46,7 +46,7 @@ async function openOutbox(
   const store =
     options.outboxStore ??
     (settings.stateDir
-      ? new FileOutboxStore(settings.stateDir, { logger })
+      ? new FileOutboxStore(settings.stateDir, { logger, fsync: settings.outboxFsync })
       : new MemoryOutboxStore());
   const outbox = new Outbox({ client, store, logger, backoff: options.outboxBackoff });
   await outbox.open();
