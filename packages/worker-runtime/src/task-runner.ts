@@ -38,8 +38,8 @@ export class ShutdownAbort extends AbortError {
 
 /**
  * Run one task through its whole lifecycle: post `running`, validate the payload, run the
- * handler under its timeout and the shutdown signal, then post exactly one of `done` or
- * `failed` (all through the outbox). Never throws.
+ * handler under its timeout and the shutdown signal, then enqueue one final update, `done` or
+ * `failed` (all through the outbox, which delivers each at least once). Never throws.
  */
 export async function runTask(task: SatelliteTask, deps: TaskRunnerDeps): Promise<TaskOutcome> {
   const started = performance.now();
