@@ -1,5 +1,5 @@
 // AI Spine calls an agent at `{endpoint}/execute` and `{endpoint}/health` with no credentials
-// (ai-spine-protocol §7-8), so the only secret it can carry is in the endpoint URL it was
+// (docs/protocols/ai-spine.md §7-8), so the only secret it can carry is in the endpoint URL it was
 // registered with. Each deployment gets its own key, derived from one satellite secret.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ConfigurationError } from '@uplink/core-schemas';

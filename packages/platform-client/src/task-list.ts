@@ -1,4 +1,4 @@
-// luml-satellite-protocol §4.2 (task list) and §5.2 (task model)
+// docs/protocols/luml.md §4.2 (task list) and §5.2 (task model)
 import { type SatelliteTask, SatelliteTaskSchema } from '@uplink/core-schemas/luml';
 import * as v from 'valibot';
 

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §4.2-4.3 (task rows and status updates) and §5.2 (task model)
+// docs/protocols/luml.md §4.2-4.3 (task rows and status updates) and §5.2 (task model)
 import type { Logger } from '@uplink/http';
 import type { RejectedTaskRow } from '@uplink/platform-client';
 import type { WorkerMetrics } from './metrics.js';

@@ -1,4 +1,4 @@
-// luml-satellite-protocol §18.5 (no claim or lease: two workers on one token run tasks twice)
+// docs/protocols/luml.md §18.5 (no claim or lease: two workers on one token run tasks twice)
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
