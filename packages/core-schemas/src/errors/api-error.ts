@@ -6,6 +6,8 @@ export interface ApiErrorInit extends UplinkErrorOptions {
   status: number;
   /** Machine-readable error code from the server, when it sent one. */
   code?: string | undefined;
+  /** Structured details the server attached to the error (SATURN's `error.details`), when any. */
+  details?: Record<string, unknown> | undefined;
   /** The server's request id (`X-Request-Id`), when sent. */
   requestId?: string | undefined;
   /** The correlation id (`X-Correlation-Id`), when sent. */
@@ -31,6 +33,8 @@ export class ApiError extends UplinkError {
   readonly status: number;
   /** Machine-readable error code from the server, when it sent one. */
   readonly code: string | undefined;
+  /** Structured details the server attached to the error, when any. */
+  readonly details: Record<string, unknown> | undefined;
   /** The server's request id, when sent. */
   readonly requestId: string | undefined;
   /** The correlation id, when sent. */
@@ -52,6 +56,7 @@ export class ApiError extends UplinkError {
     super(message, init);
     this.status = init.status;
     this.code = init.code;
+    this.details = init.details;
     this.requestId = init.requestId;
     this.correlationId = init.correlationId;
     this.headers = init.headers ?? {};
