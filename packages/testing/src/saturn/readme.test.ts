@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+
+const readme = readFileSync(join(import.meta.dirname, 'README.md'), 'utf8');
+
+describe('src/saturn/README.md', () => {
+  it('names every runtime export and every option', () => {
+    expect(Object.keys(api)).toEqual(['startFakeSaturn']);
+    for (const name of [
+      ...Object.keys(api),
+      'apiPrefix',
+      'jwtSecret',
+      'detachedRowDefect',
+      'dropConnectionAfterUnhandledError',
+      'companyId',
+      'apiKeys',
+      'rolePermissions',
+      'billingCurrency',
+      'now',
+      'faults',
+    ]) {
+      expect(readme).toContain(name);
+    }
+  });
+
+  it('its example runs and prints what its comment says', async () => {
+    const snippet = /```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const expected = /\/\/ (200 .*)$/m.exec(snippet)?.[1];
+    expect(expected).toBe('200 1 1');
+    const source = snippet.replace(
+      "from '@uplink/testing'",
+      `from ${JSON.stringify(pathToFileURL(join(import.meta.dirname, 'index.ts')).href)}`,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'fake-saturn-readme-'));
+    try {
+      const file = join(dir, 'example.mts');
+      writeFileSync(file, source);
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', file], {
+        cwd: import.meta.dirname,
+      });
+      expect(stdout.trim()).toBe(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
