@@ -1,0 +1,353 @@
+// docs/protocols/saturn.md §2 and §6 (the client surface)
+import {
+  type Agent,
+  type AgentCreateRequest,
+  type AgentList,
+  type AgentUpdateRequest,
+  type AgentVersion,
+  type ApiKeyInfo,
+  type ChatReply,
+  type ChatRequest,
+  ChatRequestSchema,
+  type Health,
+  type Invoice,
+  type InvoiceList,
+  type InvoiceSummary,
+  type KbDocumentList,
+  type KbDocumentStatus,
+  type KbUploadRequest,
+  type Me,
+  type Session,
+  type SessionList,
+  type SessionMessageList,
+  type ToolAttachment,
+  type ToolCreated,
+  type ToolCreateRequest,
+  type ToolList,
+  type ToolTestResult,
+  type UsageSummary,
+} from '@uplink/core-schemas/saturn';
+import { pickTransportOptions } from '@uplink/http';
+import * as agents from './agent-calls.js';
+import * as billing from './billing-calls.js';
+import { requireCapability, type SaturnCapabilities } from './capabilities.js';
+import { type ChatStream, openChatStream } from './chat-stream.js';
+import { type AgentClientOptions, resolveAgentClientOptions } from './client-options.js';
+import { resendOnDroppedConnection } from './dropped-connection-fetch.js';
+import * as kb from './kb-calls.js';
+import { SaturnCaller } from './saturn-caller.js';
+import * as sessions from './session-calls.js';
+import * as tools from './tool-calls.js';
+import type { CallOptions, ListOptions, SaturnPage, SaturnResult, WriteOptions } from './types.js';
+import { checkBody, checkId } from './validate-input.js';
+import { SDK_VERSION } from './version.js';
+
+/**
+ * A client for SATURN's agent platform API: identity, agents, chat, tools, the knowledge base,
+ * usage and invoices. Runtime-neutral (fetch only). Every call sends `X-Request-Id`, unwraps
+ * SATURN's `{data, meta}` envelope and returns `data` with a non-enumerable `requestId`; errors
+ * are the `@uplink/core-schemas` family with `code`, `details` and `requestId`. `close()` aborts
+ * calls in flight and refuses later ones.
+ */
+export class AgentClient implements AsyncDisposable {
+  /** The server URL, without a trailing slash. */
+  readonly baseUrl: string;
+  /** The route prefix (`''`: SATURN's root mount). */
+  readonly apiPrefix: string;
+  /** The capabilities of SATURN's API document that were turned on (all off by default). */
+  readonly capabilities: Readonly<Required<SaturnCapabilities>>;
+  readonly #caller: SaturnCaller;
+  readonly #token: AgentClientOptions['token'];
+  readonly #maxResponseBytes: number;
+  readonly #timeoutMs: number;
+
+  constructor(options: AgentClientOptions = {}) {
+    const resolved = resolveAgentClientOptions(options);
+    this.baseUrl = resolved.baseUrl;
+    this.apiPrefix = resolved.apiPrefix;
+    this.capabilities = Object.freeze({ ...resolved.capabilities });
+    this.#token = resolved.token;
+    this.#maxResponseBytes = resolved.maxResponseBytes;
+    this.#timeoutMs = resolved.timeoutMs;
+    const transport = pickTransportOptions(options);
+    const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    let caller: SaturnCaller | undefined;
+    const fetch = resendOnDroppedConnection(baseFetch, ({ method, code }) =>
+      caller?.http.logger.debug('saturn resend after dropped connection', { method, code }),
+    );
+    caller = new SaturnCaller({
+      http: {
+        ...transport,
+        baseUrl: resolved.baseUrl,
+        retry: resolved.retry,
+        fetch,
+        sdk: { name: 'agent-client', version: SDK_VERSION },
+      },
+      token: resolved.token,
+      apiPrefix: resolved.apiPrefix,
+      capabilities: resolved.capabilities,
+      maxResponseBytes: resolved.maxResponseBytes,
+      timeoutMs: resolved.timeoutMs,
+    });
+    this.#caller = caller;
+  }
+
+  // ---- identity --------------------------------------------------------------------------
+
+  /** `GET /health` (no credential needed, but a bad one still fails it with a 500). */
+  getHealth(options: CallOptions = {}): Promise<SaturnResult<Health>> {
+    return agents.getHealth(this.#caller, options);
+  }
+
+  /** `GET /auth/me`: the JWT's `user_id`, `role` and `company_id`. JWT only; admin only (`users:read`). */
+  getMe(options: CallOptions = {}): Promise<SaturnResult<Me>> {
+    return agents.getMe(this.#caller, options);
+  }
+
+  /** `GET /auth/api-key`: the key's `company_id` and `scopes`. API key only. */
+  getApiKeyInfo(options: CallOptions = {}): Promise<SaturnResult<ApiKeyInfo>> {
+    return agents.getApiKeyInfo(this.#caller, options);
+  }
+
+  // ---- agents ----------------------------------------------------------------------------
+
+  /** `POST /agents` (checked against the strict AgentCreate schema first). Never retried. */
+  createAgent(
+    agent: AgentCreateRequest,
+    options: WriteOptions = {},
+  ): Promise<SaturnResult<AgentVersion>> {
+    return agents.createAgent(this.#caller, agent, options);
+  }
+
+  /** `GET /agents`, optionally filtered by exact `type` and `status`. */
+  listAgents(options: agents.ListAgentsOptions = {}): Promise<SaturnPage<AgentList>> {
+    return agents.listAgents(this.#caller, options);
+  }
+
+  /** `GET /agents/{id}`. Another company's agent is `NotFoundError` (`AGENT_NOT_FOUND`). */
+  getAgent(agentId: string, options: CallOptions = {}): Promise<SaturnResult<Agent>> {
+    return agents.getAgent(this.#caller, agentId, options);
+  }
+
+  /**
+   * `PATCH /agents/{id}`. Every PATCH adds 1 to `version`, even `{}`; `type` cannot change and
+   * `null` cannot clear a field (both are refused here, the server would ignore them). Never retried.
+   */
+  updateAgent(
+    agentId: string,
+    patch: AgentUpdateRequest,
+    options: WriteOptions = {},
+  ): Promise<SaturnResult<AgentVersion>> {
+    return agents.updateAgent(this.#caller, agentId, patch, options);
+  }
+
+  /** `POST /agents/{id}/disable`. Idempotent: disabling again returns the same version. */
+  disableAgent(agentId: string, options: CallOptions = {}): Promise<SaturnResult<AgentVersion>> {
+    return agents.disableAgent(this.#caller, agentId, options);
+  }
+
+  // ---- chat ------------------------------------------------------------------------------
+
+  /**
+   * `POST /agents/{id}/chat`: one turn (a message string, or `{message, session_id?, metadata?}`).
+   * A JWT needs `chat:write` (admin, operator), an API key the `chat:write` scope. Never retried.
+   * On SATURN e401c5e this answers `SaturnInternalError` after storing the turn (a server defect).
+   */
+  chat(
+    agentId: string,
+    request: ChatRequest | string,
+    options: WriteOptions = {},
+  ): Promise<SaturnResult<ChatReply>> {
+    return agents.chat(this.#caller, agentId, request, options);
+  }
+
+  /**
+   * Stream a chat turn over `WS /agents/{id}/chat/stream`, as SATURN's API document describes.
+   * Needs `capabilities.chatStreaming`: SATURN itself has no such route, so without it this
+   * throws `CapabilityNotEnabledError` before connecting. Node-style runtimes only (the
+   * credential goes in the upgrade request's headers, which browsers cannot set).
+   */
+  streamChat(
+    agentId: string,
+    request: ChatRequest | string,
+    options: CallOptions = {},
+  ): ChatStream {
+    requireCapability(this.capabilities, 'chatStreaming', 'streamChat');
+    const { session_id, ...first } = checkBody(
+      ChatRequestSchema,
+      typeof request === 'string' ? { message: request } : request,
+      'request',
+    );
+    const url = new URL(
+      `${this.baseUrl}${this.apiPrefix}/agents/${encodeURIComponent(checkId('agentId', agentId))}/chat/stream`,
+    );
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    if (session_id !== undefined) url.searchParams.set('session_id', session_id);
+    const token = this.#token;
+    const requestId = options.requestId ?? crypto.randomUUID();
+    return openChatStream({
+      url: url.href,
+      first,
+      headers: async () => {
+        const value = typeof token === 'function' ? await token() : token;
+        return {
+          'x-request-id': requestId,
+          ...(value === undefined ? {} : { authorization: `Bearer ${value}` }),
+        };
+      },
+      maxFrameBytes: this.#maxResponseBytes,
+      idleTimeoutMs: this.#timeoutMs,
+      signal: options.signal,
+    });
+  }
+
+  // ---- tools -----------------------------------------------------------------------------
+
+  /** `POST /tools` (admin only). Never retried. */
+  createTool(
+    tool: ToolCreateRequest,
+    options: WriteOptions = {},
+  ): Promise<SaturnResult<ToolCreated>> {
+    return tools.createTool(this.#caller, tool, options);
+  }
+
+  /** `GET /tools`. On SATURN e401c5e this fails with `SaturnInternalError` once a tool exists. */
+  listTools(options: ListOptions = {}): Promise<SaturnPage<ToolList>> {
+    return tools.listTools(this.#caller, options);
+  }
+
+  /**
+   * `POST /tools/{id}/test` with `{input}`. An unknown or disabled tool is `PermissionDeniedError`
+   * (`TOOL_NOT_ALLOWED`); input that fails the tool's schema is `BadRequestError`
+   * (`TOOL_SCHEMA_INVALID`). Admin only. Never retried.
+   */
+  testTool(
+    toolId: string,
+    input: Record<string, unknown>,
+    options: WriteOptions = {},
+  ): Promise<SaturnResult<ToolTestResult>> {
+    return tools.testTool(this.#caller, toolId, input, options);
+  }
+
+  /** `POST /agents/{id}/tools/attach`. Idempotent; SATURN does not check the agent. Admin only. */
+  attachTool(
+    agentId: string,
+    toolId: string,
+    options: tools.AttachToolOptions = {},
+  ): Promise<SaturnResult<ToolAttachment>> {
+    return tools.attachTool(this.#caller, agentId, toolId, options);
+  }
+
+  /** `POST /agents/{id}/tools/detach`. Idempotent; never fails for a tool that was not attached. */
+  detachTool(
+    agentId: string,
+    toolId: string,
+    options: CallOptions = {},
+  ): Promise<SaturnResult<ToolAttachment>> {
+    return tools.detachTool(this.#caller, agentId, toolId, options);
+  }
+
+  // ---- knowledge base --------------------------------------------------------------------
+
+  /**
+   * `POST /agents/{id}/kb/upload` with JSON `{filename, content}`; indexed within the request
+   * (`status` `ready`; empty content is `KB_INDEXING_FAILED`). Never retried. On SATURN e401c5e
+   * this fails with `SaturnInternalError` after the document was stored.
+   */
+  uploadDocument(
+    agentId: string,
+    document: KbUploadRequest,
+    options: WriteOptions = {},
+  ): Promise<SaturnResult<KbDocumentStatus>> {
+    return kb.uploadDocument(this.#caller, agentId, document, options);
+  }
+
+  /** `GET /agents/{id}/kb` (deleted documents left out). */
+  listDocuments(agentId: string, options: ListOptions = {}): Promise<SaturnPage<KbDocumentList>> {
+    return kb.listDocuments(this.#caller, agentId, options);
+  }
+
+  /** `DELETE /agents/{id}/kb/{docId}`: marks it `deleted`. An unknown document is a 500 `KB_INDEXING_FAILED`. */
+  deleteDocument(
+    agentId: string,
+    docId: string,
+    options: CallOptions = {},
+  ): Promise<SaturnResult<KbDocumentStatus>> {
+    return kb.deleteDocument(this.#caller, agentId, docId, options);
+  }
+
+  /** `POST /agents/{id}/kb/{docId}/reindex`. Idempotent. */
+  reindexDocument(
+    agentId: string,
+    docId: string,
+    options: CallOptions = {},
+  ): Promise<SaturnResult<KbDocumentStatus>> {
+    return kb.reindexDocument(this.#caller, agentId, docId, options);
+  }
+
+  // ---- usage and invoices ----------------------------------------------------------------
+
+  /**
+   * `GET /usage/summary?period=YYYY-MM` (checked before sending). It also inserts a draft invoice
+   * on the server, so it is never retried.
+   */
+  getUsageSummary(period: string, options: CallOptions = {}): Promise<SaturnResult<UsageSummary>> {
+    return billing.getUsageSummary(this.#caller, period, options);
+  }
+
+  /** `GET /invoices`. */
+  listInvoices(options: ListOptions = {}): Promise<SaturnPage<InvoiceList>> {
+    return billing.listInvoices(this.#caller, options);
+  }
+
+  /** `GET /invoices/{id}`; an unknown one is `NotFoundError` (`NOT_FOUND`). */
+  getInvoice(invoiceId: string, options: CallOptions = {}): Promise<SaturnResult<Invoice>> {
+    return billing.getInvoice(this.#caller, invoiceId, options);
+  }
+
+  /** `POST /invoices/generate?period=YYYY-MM` (a query parameter, not a body). Admin only. Never retried. */
+  generateInvoice(
+    period: string,
+    options: WriteOptions = {},
+  ): Promise<SaturnResult<InvoiceSummary>> {
+    return billing.generateInvoice(this.#caller, period, options);
+  }
+
+  // ---- sessions (capabilities.sessions) --------------------------------------------------
+
+  /** `GET /sessions` (API document only): needs `capabilities.sessions`. */
+  listSessions(options: sessions.ListSessionsOptions = {}): Promise<SaturnPage<SessionList>> {
+    return sessions.listSessions(this.#caller, options);
+  }
+
+  /** `GET /sessions/{id}` (API document only): needs `capabilities.sessions`. */
+  getSession(sessionId: string, options: CallOptions = {}): Promise<SaturnResult<Session>> {
+    return sessions.getSession(this.#caller, sessionId, options);
+  }
+
+  /** `GET /sessions/{id}/messages` (API document only): needs `capabilities.sessions`. */
+  listSessionMessages(
+    sessionId: string,
+    options: ListOptions = {},
+  ): Promise<SaturnPage<SessionMessageList>> {
+    return sessions.listSessionMessages(this.#caller, sessionId, options);
+  }
+
+  /** `POST /sessions/{id}/close` (API document only): needs `capabilities.sessions`. */
+  closeSession(
+    sessionId: string,
+    options: CallOptions = {},
+  ): Promise<SaturnResult<Record<string, unknown>>> {
+    return sessions.closeSession(this.#caller, sessionId, options);
+  }
+
+  /** Abort every call in flight; later calls fail with `AbortError`. Idempotent. */
+  async close(): Promise<void> {
+    await this.#caller.close();
+  }
+
+  /** Same as {@link close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
