@@ -1,37 +1,36 @@
 // docs/protocols/saturn.md §2 and §6 (the client surface)
-import {
-  type Agent,
-  type AgentCreateRequest,
-  type AgentList,
-  type AgentUpdateRequest,
-  type AgentVersion,
-  type ApiKeyInfo,
-  type ChatReply,
-  type ChatRequest,
-  ChatRequestSchema,
-  type Health,
-  type Invoice,
-  type InvoiceList,
-  type InvoiceSummary,
-  type KbDocumentList,
-  type KbDocumentStatus,
-  type KbUploadRequest,
-  type Me,
-  type Session,
-  type SessionList,
-  type SessionMessageList,
-  type ToolAttachment,
-  type ToolCreated,
-  type ToolCreateRequest,
-  type ToolList,
-  type ToolTestResult,
-  type UsageSummary,
+import type {
+  Agent,
+  AgentCreateRequest,
+  AgentList,
+  AgentUpdateRequest,
+  AgentVersion,
+  ApiKeyInfo,
+  ChatReply,
+  ChatRequest,
+  Health,
+  Invoice,
+  InvoiceList,
+  InvoiceSummary,
+  KbDocumentList,
+  KbDocumentStatus,
+  KbUploadRequest,
+  Me,
+  Session,
+  SessionList,
+  SessionMessageList,
+  ToolAttachment,
+  ToolCreated,
+  ToolCreateRequest,
+  ToolList,
+  ToolTestResult,
+  UsageSummary,
 } from '@uplink/core-schemas/saturn';
 import { pickTransportOptions } from '@uplink/http';
 import * as agents from './agent-calls.js';
 import * as billing from './billing-calls.js';
-import { requireCapability, type SaturnCapabilities } from './capabilities.js';
-import { type ChatStream, openChatStream } from './chat-stream.js';
+import type { SaturnCapabilities } from './capabilities.js';
+import { type ChatStream, type StreamSettings, streamChat } from './chat-stream.js';
 import { type AgentClientOptions, resolveAgentClientOptions } from './client-options.js';
 import { resendOnDroppedConnection } from './dropped-connection-fetch.js';
 import * as kb from './kb-calls.js';
@@ -39,7 +38,6 @@ import { SaturnCaller } from './saturn-caller.js';
 import * as sessions from './session-calls.js';
 import * as tools from './tool-calls.js';
 import type { CallOptions, ListOptions, SaturnPage, SaturnResult, WriteOptions } from './types.js';
-import { checkBody, checkId } from './validate-input.js';
 import { SDK_VERSION } from './version.js';
 
 /**
@@ -57,18 +55,24 @@ export class AgentClient implements AsyncDisposable {
   /** The capabilities of SATURN's API document that were turned on (all off by default). */
   readonly capabilities: Readonly<Required<SaturnCapabilities>>;
   readonly #caller: SaturnCaller;
-  readonly #token: AgentClientOptions['token'];
-  readonly #maxResponseBytes: number;
-  readonly #timeoutMs: number;
+  readonly #stream: StreamSettings;
+  /** Streams opened by this client, closed by `close()`. */
+  readonly #streams = new Set<ChatStream>();
 
   constructor(options: AgentClientOptions = {}) {
     const resolved = resolveAgentClientOptions(options);
     this.baseUrl = resolved.baseUrl;
     this.apiPrefix = resolved.apiPrefix;
     this.capabilities = Object.freeze({ ...resolved.capabilities });
-    this.#token = resolved.token;
-    this.#maxResponseBytes = resolved.maxResponseBytes;
-    this.#timeoutMs = resolved.timeoutMs;
+    this.#stream = {
+      baseUrl: resolved.baseUrl,
+      apiPrefix: resolved.apiPrefix,
+      token: resolved.token,
+      capabilities: resolved.capabilities,
+      maxFrameBytes: resolved.maxResponseBytes,
+      idleTimeoutMs: resolved.timeoutMs,
+      onClose: (stream) => this.#streams.delete(stream),
+    };
     const transport = pickTransportOptions(options);
     const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     let caller: SaturnCaller | undefined;
@@ -172,33 +176,9 @@ export class AgentClient implements AsyncDisposable {
     request: ChatRequest | string,
     options: CallOptions = {},
   ): ChatStream {
-    requireCapability(this.capabilities, 'chatStreaming', 'streamChat');
-    const { session_id, ...first } = checkBody(
-      ChatRequestSchema,
-      typeof request === 'string' ? { message: request } : request,
-      'request',
-    );
-    const url = new URL(
-      `${this.baseUrl}${this.apiPrefix}/agents/${encodeURIComponent(checkId('agentId', agentId))}/chat/stream`,
-    );
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    if (session_id !== undefined) url.searchParams.set('session_id', session_id);
-    const token = this.#token;
-    const requestId = options.requestId ?? crypto.randomUUID();
-    return openChatStream({
-      url: url.href,
-      first,
-      headers: async () => {
-        const value = typeof token === 'function' ? await token() : token;
-        return {
-          'x-request-id': requestId,
-          ...(value === undefined ? {} : { authorization: `Bearer ${value}` }),
-        };
-      },
-      maxFrameBytes: this.#maxResponseBytes,
-      idleTimeoutMs: this.#timeoutMs,
-      signal: options.signal,
-    });
+    const stream = streamChat(this.#stream, agentId, request, options);
+    this.#streams.add(stream);
+    return stream;
   }
 
   // ---- tools -----------------------------------------------------------------------------
@@ -343,6 +323,7 @@ export class AgentClient implements AsyncDisposable {
 
   /** Abort every call in flight; later calls fail with `AbortError`. Idempotent. */
   async close(): Promise<void> {
+    for (const stream of this.#streams) stream.close();
     await this.#caller.close();
   }
 

@@ -2,8 +2,19 @@
 // (`WS /agents/{id}/chat/stream`, events `token | final | usage | error`). This is the client
 // side of that description, for servers that implement it; SATURN itself has no such route.
 import { AbortError, ConfigurationError, StreamError, TimeoutError } from '@uplink/core-schemas';
-import { type ChatStreamEvent, ChatStreamEventSchema } from '@uplink/core-schemas/saturn';
+import {
+  type ChatRequest,
+  ChatRequestSchema,
+  type ChatStreamEvent,
+  ChatStreamEventSchema,
+} from '@uplink/core-schemas/saturn';
 import * as v from 'valibot';
+import { requireCapability, type SaturnCapabilities } from './capabilities.js';
+import type { TokenSource } from './client-options.js';
+import { checkTokenShape } from './credential.js';
+import { InvalidArgumentError } from './errors.js';
+import type { CallOptions } from './types.js';
+import { checkBody, checkId } from './validate-input.js';
 
 /** What {@link openChatStream} needs. */
 export interface ChatStreamInit {
@@ -18,6 +29,8 @@ export interface ChatStreamInit {
   /** No frame for this long fails the stream with `TimeoutError('idle')`. */
   idleTimeoutMs: number;
   signal?: AbortSignal | undefined;
+  /** Called once the stream has ended or was closed. */
+  onClose?: ((stream: ChatStream) => void) | undefined;
 }
 
 /** A chat stream: iterate it for events (it connects on the first read); `close()` stops it. */
@@ -129,6 +142,7 @@ export function openChatStream(init: ChatStreamInit): ChatStream {
     init.signal?.removeEventListener('abort', onAbort);
     queue.stop();
     socket?.close();
+    init.onClose?.(stream);
   };
 
   const connect = async (): Promise<void> => {
@@ -155,7 +169,7 @@ export function openChatStream(init: ChatStreamInit): ChatStream {
     });
   };
 
-  return {
+  const stream: ChatStream = {
     close,
     async *[Symbol.asyncIterator]() {
       try {
@@ -171,4 +185,58 @@ export function openChatStream(init: ChatStreamInit): ChatStream {
       }
     },
   };
+  return stream;
+}
+
+/** What the client hands to {@link streamChat}. */
+export interface StreamSettings {
+  baseUrl: string;
+  apiPrefix: string;
+  token: TokenSource | undefined;
+  capabilities: Required<SaturnCapabilities>;
+  maxFrameBytes: number;
+  idleTimeoutMs: number;
+  onClose: (stream: ChatStream) => void;
+}
+
+/**
+ * `AgentClient.streamChat`: refuses unless `capabilities.chatStreaming` is on, checks the
+ * request, and opens the stream at `ws(s)://<base><prefix>/agents/{id}/chat/stream?session_id=`.
+ * The first frame is the request without `session_id`.
+ */
+export function streamChat(
+  settings: StreamSettings,
+  agentId: string,
+  request: ChatRequest | string,
+  options: CallOptions,
+): ChatStream {
+  requireCapability(settings.capabilities, 'chatStreaming', 'streamChat');
+  const { session_id, ...first } = checkBody(
+    ChatRequestSchema,
+    typeof request === 'string' ? { message: request } : request,
+    'request',
+  );
+  const id = encodeURIComponent(checkId('agentId', agentId));
+  const url = new URL(`${settings.baseUrl}${settings.apiPrefix}/agents/${id}/chat/stream`);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  if (session_id !== undefined) url.searchParams.set('session_id', session_id);
+  const { token } = settings;
+  const requestId = options.requestId ?? crypto.randomUUID();
+  return openChatStream({
+    url: url.href,
+    first,
+    headers: async () => {
+      const value = typeof token === 'function' ? await token() : token;
+      const problem = value === undefined ? undefined : checkTokenShape(value);
+      if (problem) throw new InvalidArgumentError([{ setting: 'token', message: problem }]);
+      return {
+        'x-request-id': requestId,
+        ...(value === undefined ? {} : { authorization: `Bearer ${value}` }),
+      };
+    },
+    maxFrameBytes: settings.maxFrameBytes,
+    idleTimeoutMs: settings.idleTimeoutMs,
+    signal: options.signal,
+    onClose: settings.onClose,
+  });
 }

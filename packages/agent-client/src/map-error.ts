@@ -19,6 +19,8 @@ export interface ErrorContext {
   credential: CredentialFacts;
   apiPrefix: string;
   nowMs: number;
+  /** The `X-Request-Id` the client sent: the request's id when the server echoed none. */
+  sentRequestId: string;
 }
 
 /** The fields of an {@link ApiError}, so a more specific error can be built from it. */
@@ -140,16 +142,17 @@ function internalError(ctx: ErrorContext): {
 export function mapSaturnError(error: unknown, ctx: ErrorContext): unknown {
   if (!(error instanceof ApiError) || error instanceof SaturnInternalError) return error;
   const where = `${error.method ?? ''} ${pathOf(error.url)}`.trim();
-  const requestPart = error.requestId ? ` (request id ${error.requestId})` : '';
   const init = initFrom(error);
+  init.requestId ??= ctx.sentRequestId;
+  const requestPart = ` (request id ${init.requestId})`;
   const envelope = v.safeParse(ErrorEnvelopeSchema, error.body);
   if (envelope.success) {
     const { code, message, details } = envelope.output.error;
     init.code = code;
     init.details = details;
-    init.requestId = envelope.output.meta?.request_id ?? error.requestId;
+    init.requestId = envelope.output.meta?.request_id ?? init.requestId;
     const head = `SATURN ${error.status} ${code} on ${where}: ${message}`;
-    const tail = ` (request id ${init.requestId ?? 'unknown'})`;
+    const tail = ` (request id ${init.requestId})`;
     if (error.status === 500 && code === 'INTERNAL_ERROR') {
       const { hint, causes, mayHaveApplied } = internalError(ctx);
       return new SaturnInternalError(`${head}. ${hint}${tail}`, {
@@ -186,5 +189,6 @@ export function mapSaturnError(error: unknown, ctx: ErrorContext): unknown {
     }
     return createApiError(`${message}${requestPart}`, init);
   }
-  return error;
+  // Not SATURN's body (a proxy's page, say): the transport's message, with the request id.
+  return createApiError(`${error.message}${requestPart}`, init);
 }

@@ -170,6 +170,7 @@ export class SaturnCaller {
         credential: this.#facts(),
         apiPrefix,
         nowMs: Date.now(),
+        sentRequestId: requestId,
       });
     }
   }
