@@ -255,8 +255,17 @@ describe('chat streaming (capability on)', () => {
     );
     expect((silent as Error).message).toContain('sent nothing for 200 ms');
     const controller = new AbortController();
-    const stream = idle.streamChat('a', 'hi', { signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
+    const abortOnConnect = await startWsServer(async (peer) => {
+      await peer.next();
+      controller.abort();
+    });
+    const abortable = new AgentClient({
+      baseUrl: abortOnConnect.url,
+      token: 'sk_k_0001',
+      env: {},
+      capabilities: { chatStreaming: true },
+    });
+    const stream = abortable.streamChat('a', 'hi', { signal: controller.signal });
     const aborted = await rejection(
       (async () => {
         for await (const _event of stream) {
@@ -280,7 +289,14 @@ describe('chat streaming (capability on)', () => {
   });
 
   it('ends open streams when the client is closed', async () => {
-    const server = await startWsServer(() => {});
+    let connected!: () => void;
+    const ready = new Promise<void>((resolve) => {
+      connected = resolve;
+    });
+    const server = await startWsServer(async (peer) => {
+      await peer.next();
+      connected();
+    });
     const client = new AgentClient({
       baseUrl: server.url,
       token: 'sk_k_0001',
@@ -293,7 +309,8 @@ describe('chat streaming (capability on)', () => {
       for await (const event of stream) events.push(event);
       return events;
     })();
-    setTimeout(() => void client.close(), 50);
+    await ready;
+    await client.close();
     await expect(drained).resolves.toEqual([]);
   });
 });
