@@ -1,4 +1,4 @@
-// docs/protocols/saturn.md §2 and §6 (the client surface)
+// docs/protocols/saturn.md §2.1-§2.6 and §6 (the client surface)
 import type {
   Agent,
   AgentCreateRequest,

@@ -1,4 +1,4 @@
-// The API document's features SATURN lacks (§2.5): refused while off, never faked as working,
+// The API document's features SATURN lacks (docs/protocols/saturn.md §2.5): refused while off, never faked as working,
 // and sent on the wire as the document describes once a caller says the server has them.
 import { AbortError, StreamError } from '@uplink/core-schemas';
 import { describe, expect, it } from 'vitest';

@@ -130,7 +130,7 @@ describe.each([
   });
 });
 
-describe('roles (§2.3)', () => {
+describe('roles (docs/protocols/saturn.md §2.3)', () => {
   it.each([
     ['viewer', { read: true, writeAgents: false, chat: false, tools: false, billingWrite: false }],
     ['operator', { read: true, writeAgents: true, chat: true, tools: false, billingWrite: false }],

@@ -113,7 +113,7 @@ describe('plain FastAPI bodies', () => {
   });
 });
 
-describe('500 INTERNAL_ERROR (§2.2, §2.6)', () => {
+describe('500 INTERNAL_ERROR (docs/protocols/saturn.md §2.2, §2.6)', () => {
   it('names a bad credential as the likely cause, precisely where the client can tell', async () => {
     const fake = await fakeSaturn();
     const cases: [string, string][] = [
@@ -209,7 +209,7 @@ describe('500 INTERNAL_ERROR (§2.2, §2.6)', () => {
   });
 });
 
-describe('the dropped connection after an unhandled 500 (§2.6)', () => {
+describe('the dropped connection after an unhandled 500 (docs/protocols/saturn.md §2.6)', () => {
   it('does not break the calls that follow, and never runs a write twice', async () => {
     const fake = await fakeSaturn();
     const client = clientFor(fake, fake.userToken());

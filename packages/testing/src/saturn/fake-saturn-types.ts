@@ -1,4 +1,4 @@
-// docs/protocols/saturn.md §2 (options and public shape of the fake SATURN server)
+// docs/protocols/saturn.md §2.1-§2.6 (options and public shape of the fake SATURN server)
 import type { SaturnJwtClaims } from '@uplink/core-schemas/saturn';
 import type { FaultInjector, FaultInjectorOptions } from '../fault-injection.js';
 import type {

@@ -3,7 +3,7 @@ import { roleHasPermission } from '@uplink/core-schemas/saturn';
 import { describe, expect, it } from 'vitest';
 import { agentBody, call, fakeFor } from './test-helpers.js';
 
-describe('fake SATURN: mount point and request ids (§2.1)', () => {
+describe('fake SATURN: mount point and request ids (docs/protocols/saturn.md §2.1)', () => {
   it('mounts at the root by default; /api/v1 is the plain 404 with a request id header', async () => {
     const fake = await fakeFor();
     const token = fake.userToken();
@@ -48,7 +48,7 @@ describe('fake SATURN: mount point and request ids (§2.1)', () => {
   });
 });
 
-describe('fake SATURN: credentials (§2.2, §2.3, §2.6)', () => {
+describe('fake SATURN: credentials (docs/protocols/saturn.md §2.2, §2.3, §2.6)', () => {
   it('fails every bad credential in the middleware with a 500 and no header, on any path', async () => {
     const fake = await fakeFor();
     const inactive = fake.addApiKey({ status: 'revoked' });
@@ -141,7 +141,7 @@ describe('fake SATURN: credentials (§2.2, §2.3, §2.6)', () => {
     expect(malformed.body.detail[0]).toMatchObject({ type: 'json_invalid', loc: ['body', 9] });
   });
 
-  it('applies the role table of §2.3 on every route', async () => {
+  it('applies the role table of docs/protocols/saturn.md §2.3 on every route', async () => {
     const fake = await fakeFor({ detachedRowDefect: false });
     const agent = fake.addAgent();
     const tool = fake.addTool();
@@ -204,7 +204,7 @@ describe('fake SATURN: credentials (§2.2, §2.3, §2.6)', () => {
   });
 });
 
-describe('fake SATURN: agents (§2.4, §2.6)', () => {
+describe('fake SATURN: agents (docs/protocols/saturn.md §2.4, §2.6)', () => {
   it('bumps the version on every PATCH, ignores type and null, and disables once', async () => {
     const fake = await fakeFor();
     const token = fake.userToken();
@@ -251,7 +251,7 @@ describe('fake SATURN: agents (§2.4, §2.6)', () => {
   });
 });
 
-describe('fake SATURN: the detached-row defect (§2.6)', () => {
+describe('fake SATURN: the detached-row defect (docs/protocols/saturn.md §2.6)', () => {
   it('fails chat after storing the session and message; an unknown session is still a 404', async () => {
     const fake = await fakeFor();
     const { agent_id } = fake.addAgent();
@@ -351,7 +351,7 @@ describe('fake SATURN: the detached-row defect (§2.6)', () => {
   });
 });
 
-describe('fake SATURN: with the defect off (§2.4)', () => {
+describe('fake SATURN: with the defect off (docs/protocols/saturn.md §2.4)', () => {
   it('chats with retrieval, continues a session and records usage that the invoice prices', async () => {
     const fake = await fakeFor({ detachedRowDefect: false });
     const agent = fake.addAgent({ rag_config: { enabled: true, top_k: 1 } });
@@ -475,7 +475,7 @@ describe('fake SATURN: with the defect off (§2.4)', () => {
   });
 });
 
-describe('fake SATURN: the dropped connection after an unhandled 500 (§2.6)', () => {
+describe('fake SATURN: the dropped connection after an unhandled 500 (docs/protocols/saturn.md §2.6)', () => {
   /** Two requests over one keep-alive socket; resolves with what each got. */
   async function twoOnOneSocket(url: string, token: string) {
     const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });

@@ -1,4 +1,4 @@
-// docs/protocols/saturn.md §2 and §2.6 (a fake SATURN server that behaves like the real one)
+// docs/protocols/saturn.md §2.1-§2.6 (a fake SATURN server that behaves like the real one)
 import type { Socket } from 'node:net';
 import { SATURN_ROLE_PERMISSIONS, type SaturnJwtClaims } from '@uplink/core-schemas/saturn';
 import { createFaultInjector } from '../fault-injection.js';
