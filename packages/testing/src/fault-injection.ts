@@ -15,6 +15,11 @@ export interface FaultRates {
   drop?: number;
   /** Handle the request, then cut the body after half its bytes and destroy the socket. */
   truncate?: number;
+  /**
+   * Handle the request (its effects happen), then destroy the socket before any response byte:
+   * the client cannot tell whether the request was processed.
+   */
+  lostResponse?: number;
   /** Probability of adding `latencyMs` before handling. @default 0 */
   latency?: number;
   /** Delay added when a latency fault fires. @default 0 */
@@ -37,7 +42,7 @@ export interface FaultInjectorOptions {
 }
 
 /** The fault chosen for one request. */
-export type FaultKind = 'serverError' | 'rateLimit' | 'drop' | 'truncate';
+export type FaultKind = 'serverError' | 'rateLimit' | 'drop' | 'truncate' | 'lostResponse';
 
 /** Counts of what was injected, for assertions. */
 export interface FaultStats {
@@ -45,6 +50,7 @@ export interface FaultStats {
   rateLimit: number;
   drop: number;
   truncate: number;
+  lostResponse: number;
   latency: number;
 }
 
@@ -83,7 +89,14 @@ export function createFaultInjector(options: FaultInjectorOptions = {}): FaultIn
   let global: FaultRates = {};
   let routes: { match: (m: string, p: string) => boolean; rates: FaultRates }[] = [];
   let exempt: FaultInjectorOptions['exempt'];
-  const stats: FaultStats = { serverError: 0, rateLimit: 0, drop: 0, truncate: 0, latency: 0 };
+  const stats: FaultStats = {
+    serverError: 0,
+    rateLimit: 0,
+    drop: 0,
+    truncate: 0,
+    lostResponse: 0,
+    latency: 0,
+  };
 
   const configure = (next: Omit<FaultInjectorOptions, 'seed'>): void => {
     global = next.global ?? {};
@@ -102,7 +115,7 @@ export function createFaultInjector(options: FaultInjectorOptions = {}): FaultIn
     // One draw per request, partitioned across the fault kinds, keeps the rates exact.
     const roll = random();
     let edge = 0;
-    for (const kind of ['serverError', 'rateLimit', 'drop', 'truncate'] as const) {
+    for (const kind of ['serverError', 'rateLimit', 'drop', 'truncate', 'lostResponse'] as const) {
       edge += rates[kind] ?? 0;
       if (roll < edge) return kind;
     }
@@ -141,6 +154,9 @@ export function createFaultInjector(options: FaultInjectorOptions = {}): FaultIn
       case 'truncate':
         truncateBody(res);
         return false;
+      case 'lostResponse':
+        loseResponse(res);
+        return false;
     }
   };
 
@@ -166,6 +182,17 @@ function truncateBody(res: ServerResponse): void {
     res.flushHeaders();
     res.socket?.write(body.subarray(0, Math.floor(body.length / 2)));
     setImmediate(() => res.socket?.destroy());
+    return res;
+  }) as ServerResponse['end'];
+}
+
+/** Let the handler run to the end, but send nothing: the socket is destroyed instead. */
+function loseResponse(res: ServerResponse): void {
+  res.writeHead = (() => res) as unknown as ServerResponse['writeHead'];
+  res.flushHeaders = () => {};
+  res.write = (() => true) as ServerResponse['write'];
+  res.end = (() => {
+    res.socket?.destroy();
     return res;
   }) as ServerResponse['end'];
 }

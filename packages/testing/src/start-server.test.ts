@@ -80,6 +80,20 @@ describe('createFaultInjector', () => {
     await expect(res.text()).rejects.toThrow();
   });
 
+  it('loses the response after the handler ran: its effects happen, no byte comes back', async () => {
+    const faults = createFaultInjector({ global: { lostResponse: 1 } });
+    let handled = 0;
+    const server = await startServer(async (req, res) => {
+      if (await faults.intercept(req, res)) return;
+      handled++;
+      res.writeHead(202, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+    await expect(fetch(server.url, { method: 'POST', body: '{}' })).rejects.toThrow();
+    expect(handled).toBe(1);
+    expect(faults.stats.lostResponse).toBe(1);
+  });
+
   it('applies per-route rates over global ones, and exempt paths are never faulted', async () => {
     const { server, faults } = await serve({
       global: { serverError: 1 },
