@@ -1,9 +1,5 @@
 // docs/protocols/llama-orch.md §5.3 (admission queue) and §5.4 (server sentinels).
-import { isUplinkError, parseWire, ResponseValidationError } from '@uplink/core-schemas';
-import { type TaskRequest, TaskRequestSchema } from '@uplink/core-schemas/llama-orch';
-
-/** A task request as the fake server reads it. */
-export type ServerTaskRequest = TaskRequest;
+import type { ServerTaskRequest } from './state.js';
 
 /** An HTTP answer decided before routing continues. */
 export interface Rejection {
@@ -11,36 +7,6 @@ export interface Rejection {
   body?: Record<string, unknown> | undefined;
   text?: string | undefined;
   headers?: Record<string, string> | undefined;
-}
-
-/**
- * Check a parsed JSON body against the TaskRequest type, like axum's `Json` extractor:
- * a mismatch is a plain-text 422 naming the first bad field.
- */
-export function readTaskRequest(
-  value: unknown,
-): { ok: true; request: ServerTaskRequest } | { ok: false; rejection: Rejection } {
-  // The server (serde) ignores unknown fields; only the known fields are type-checked.
-  const known =
-    typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? Object.fromEntries(
-          Object.entries(value).filter(([key]) => Object.hasOwn(TaskRequestSchema.entries, key)),
-        )
-      : value;
-  try {
-    return { ok: true, request: parseWire(TaskRequestSchema, known, 'task request') };
-  } catch (error) {
-    if (!(isUplinkError(error) && error instanceof ResponseValidationError)) throw error;
-    const problem = error.problems[0];
-    const where = problem?.path ? `${problem.path}: ` : '';
-    return {
-      ok: false,
-      rejection: {
-        status: 422,
-        text: `Failed to deserialize the JSON body into the target type: ${where}${problem?.message ?? 'invalid body'}`,
-      },
-    };
-  }
 }
 
 const backpressure = (
@@ -113,7 +79,8 @@ export type AdmitResult =
 
 /**
  * The bounded two-FIFO queue (`interactive`, `batch`). As upstream, nothing dequeues on its
- * own: streaming and cancel keep their slot; `release` exists for `releaseOnStreamEnd`.
+ * own: streaming and cancel keep their slot; `release` exists for `releaseOnStreamEnd`. Like
+ * upstream it pushes unconditionally: a task id admitted twice holds two entries.
  */
 export class AdmissionQueue {
   /** Task ids waiting in the interactive class, oldest first. */
@@ -140,14 +107,23 @@ export class AdmissionQueue {
     }
     const fifo = priority === 'batch' ? this.batch : this.interactive;
     fifo.push(taskId);
-    return { admitted: true, queuePosition: fifo.length - 1, dropped };
+    // The server reports the position of the id's first entry in its class.
+    return { admitted: true, queuePosition: fifo.indexOf(taskId), dropped };
   }
 
-  /** Remove `taskId` from whichever class holds it. */
+  /** Whether any entry of `taskId` is queued. */
+  holds(taskId: string): boolean {
+    return this.interactive.includes(taskId) || this.batch.includes(taskId);
+  }
+
+  /** Remove the first entry of `taskId` (interactive class first), as upstream's `cancel` does. */
   release(taskId: string): void {
     for (const fifo of [this.interactive, this.batch]) {
       const at = fifo.indexOf(taskId);
-      if (at >= 0) fifo.splice(at, 1);
+      if (at >= 0) {
+        fifo.splice(at, 1);
+        return;
+      }
     }
   }
 

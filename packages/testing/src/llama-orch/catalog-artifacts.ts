@@ -1,55 +1,32 @@
 // docs/protocols/llama-orch.md §10 (catalog and artifacts, outside M1) and §11.3 (their 404s).
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isObject } from '../http-io.js';
+import { readAxumJson } from './axum-json.js';
 import type { RouteContext } from './data-plane.js';
-import { readJsonBody, sendEmpty, sendJson, sendText } from './http-io.js';
+import { sendEmpty, sendJson, sendText } from './http-io.js';
 import type { FakeLlamaOrchState } from './state.js';
-
-const ARTIFACT_KINDS = ['plan', 'summary', 'diff', 'trace', 'other'];
-const MODEL_STATES = ['Active', 'Retired'];
+import { JSON_VALUE, SET_STATE_REQUEST } from './wire-bodies.js';
 
 /** The catalog's miss: `{"error":"not found"}`, not an envelope. */
 const notFound = (res: ServerResponse): void => sendJson(res, 404, { error: 'not found' });
 
-/** Read a JSON object body, answering 400/415/422 (plain text, like axum) when it is not one. */
-async function readObject(
-  req: IncomingMessage,
-  res: ServerResponse,
-  required: Record<string, (value: unknown) => boolean>,
-): Promise<Record<string, unknown> | undefined> {
-  const body = await readJsonBody(req);
-  if (!body.ok) {
-    sendText(res, body.status, body.text);
-    return undefined;
-  }
-  const value = body.value;
-  const object =
-    typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  const bad = Object.entries(required).find(([field, check]) => !check(object?.[field]));
-  if (!object || bad) {
-    sendText(
-      res,
-      422,
-      `Failed to deserialize the JSON body into the target type: ${bad?.[0] ?? 'body'}: invalid or missing`,
-    );
-    return undefined;
-  }
-  return object;
-}
-
-const isString = (value: unknown): boolean => typeof value === 'string' && value !== '';
-
-/** `POST …/catalog/models` `{id, digest, ...}`: 201, empty body. */
+/**
+ * `POST …/catalog/models`: the server takes any JSON (`serde_json::Value`) and only insists on
+ * a non-empty string `id` (400 `{"error":"id required"}`); 201, empty body.
+ */
 export async function createCatalogModel(
   state: FakeLlamaOrchState,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const model = await readObject(req, res, { id: isString, digest: isString });
-  if (!model) return;
-  state.catalog.set(model.id as string, { ...model });
+  const body = await readAxumJson<unknown>(req, JSON_VALUE);
+  if (!body.ok) return sendText(res, body.status, body.text);
+  const model = isObject(body.value) ? body.value : {};
+  if (typeof model.id !== 'string' || model.id === '') {
+    return sendJson(res, 400, { error: 'id required' });
+  }
+  state.catalog.set(model.id, { ...model });
   sendEmpty(res, 201);
 }
 
@@ -84,37 +61,37 @@ export function verifyCatalogModel(
   else notFound(res);
 }
 
-/** `POST …/catalog/models/{id}/state` `{state: "Active"|"Retired", deadline_ms?}`: 202. */
+/**
+ * `POST …/catalog/models/{id}/state` `{state, deadline_ms?}`: 202. `state` is any string (the
+ * server reads anything but `Retired` as `Active`).
+ */
 export async function setCatalogModelState(
   state: FakeLlamaOrchState,
   req: IncomingMessage,
   res: ServerResponse,
   route: RouteContext,
 ): Promise<void> {
-  const body = await readObject(req, res, {
-    state: (value) => MODEL_STATES.includes(value as string),
-  });
-  if (!body) return;
+  const body = await readAxumJson<{ state: string }>(req, SET_STATE_REQUEST);
+  if (!body.ok) return sendText(res, body.status, body.text);
   const model = state.catalog.get(route.id);
   if (!model) return notFound(res);
-  model.state = body.state;
+  model.state = body.value.state === 'Retired' ? 'Retired' : 'Active';
   sendEmpty(res, 202);
 }
 
 /**
- * `POST …/artifacts` `{kind, content, ...}`: 201 `{"id":"sha256:<hex>","kind":"doc"}` (the
- * server's answer names every kind `doc`); the id is the sha256 of the stored document.
+ * `POST …/artifacts`: any JSON document (`serde_json::Value`); 201
+ * `{"id":"sha256:<hex>","kind":"doc"}` (the server's answer names every kind `doc`); the id is
+ * the sha256 of the stored document.
  */
 export async function createArtifact(
   state: FakeLlamaOrchState,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const doc = await readObject(req, res, {
-    kind: (value) => ARTIFACT_KINDS.includes(value as string),
-    content: (value) => value !== undefined,
-  });
-  if (!doc) return;
+  const body = await readAxumJson<unknown>(req, JSON_VALUE);
+  if (!body.ok) return sendText(res, body.status, body.text);
+  const doc = body.value;
   const id = `sha256:${createHash('sha256').update(JSON.stringify(doc)).digest('hex')}`;
   state.artifacts.set(id, doc);
   sendJson(res, 201, { id, kind: 'doc' });

@@ -2,10 +2,12 @@
 // (metrics).
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readAxumJson } from './axum-json.js';
 import { type RouteContext, sendPact } from './data-plane.js';
-import { readJsonBody, sendEmpty, sendJson, sendText } from './http-io.js';
+import { sendEmpty, sendJson, sendText } from './http-io.js';
 import { findPactInteraction } from './pact-interactions.js';
 import { type FakeLlamaOrchState, type FakePoolState, sessionFor } from './state.js';
+import { DRAIN_REQUEST, JSON_VALUE, REGISTER_WORKER_BODY, RELOAD_REQUEST } from './wire-bodies.js';
 
 /** `GET /v1/sessions/{id}`: 200, creating the session with defaults when absent. */
 export function getSession(
@@ -66,34 +68,6 @@ export function getPoolHealth(
   });
 }
 
-/** Read a JSON object body with one required field of a given type; answers and returns undefined on error. */
-async function readField<T>(
-  req: IncomingMessage,
-  res: ServerResponse,
-  field: string,
-  check: (value: unknown) => value is T,
-  expected: string,
-): Promise<T | undefined> {
-  const body = await readJsonBody(req);
-  if (!body.ok) {
-    sendText(res, body.status, body.text);
-    return undefined;
-  }
-  const value = (body.value as Record<string, unknown> | null)?.[field];
-  if (!check(value)) {
-    sendText(
-      res,
-      422,
-      `Failed to deserialize the JSON body into the target type: ${field}: expected ${expected}`,
-    );
-    return undefined;
-  }
-  return value;
-}
-
-const isInteger = (value: unknown): value is number => Number.isInteger(value);
-const isString = (value: unknown): value is string => typeof value === 'string';
-
 /** `POST …/pools/{id}/drain` `{deadline_ms}`: 202, empty body, `draining` afterwards. */
 export async function drainPool(
   state: FakeLlamaOrchState,
@@ -101,11 +75,11 @@ export async function drainPool(
   res: ServerResponse,
   route: RouteContext,
 ): Promise<void> {
-  const deadline = await readField(req, res, 'deadline_ms', isInteger, 'an integer');
-  if (deadline === undefined) return;
+  const body = await readAxumJson<{ deadline_ms: number | bigint }>(req, DRAIN_REQUEST);
+  if (!body.ok) return sendText(res, body.status, body.text);
   const pool = poolFor(state, route.id);
   pool.draining = true;
-  pool.drain_deadline_ms = deadline;
+  pool.drain_deadline_ms = Number(body.value.deadline_ms);
   sendEmpty(res, 202);
 }
 
@@ -116,8 +90,9 @@ export async function reloadPool(
   res: ServerResponse,
   route: RouteContext,
 ): Promise<void> {
-  const ref = await readField(req, res, 'new_model_ref', isString, 'a string');
-  if (ref === undefined) return;
+  const body = await readAxumJson<{ new_model_ref: string }>(req, RELOAD_REQUEST);
+  if (!body.ok) return sendText(res, body.status, body.text);
+  const ref = body.value.new_model_ref;
   const pool = poolFor(state, route.id);
   if (ref === 'bad') {
     // Reload failed and rolled back: the previous model stays, the error is remembered.
@@ -130,10 +105,12 @@ export async function reloadPool(
   sendEmpty(res, state.quirks.reloadStatus200 ? 200 : 202);
 }
 
-/** `POST /v2/pools/{id}/purge`: 202 `{"status":"accepted"}` (not routed in v1). */
+/**
+ * `POST /v2/pools/{id}/purge`: 202 `{"status":"accepted"}` (not routed in v1). The server reads
+ * the body as `Option<Json<Value>>`, so a body it cannot read is ignored, never refused.
+ */
 export async function purgePool(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const body = await readJsonBody(req);
-  if (!body.ok) return sendText(res, body.status, body.text);
+  await readAxumJson<unknown>(req, JSON_VALUE);
   sendJson(res, 202, { status: 'accepted' });
 }
 
@@ -143,17 +120,18 @@ export async function registerWorker(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  // axum extracts the body before the handler runs. `Option<Json<RegisterWorkerBody>>`: a missing or unreadable body means the defaults.
+  const read = await readAxumJson<{ pool_id?: string; replica_id?: string }>(
+    req,
+    REGISTER_WORKER_BODY,
+  );
+  const body = read.ok ? read.value : {};
   const auth = req.headers.authorization ?? '';
   const match = /^Bearer\s+(.+)$/i.exec(auth);
   if (!match) return sendJson(res, 401, { code: 40101, message: 'MISSING_TOKEN' });
   const presented = match[1]!.trim();
   if (state.token && presented !== state.token) {
     return sendJson(res, 401, { code: 40102, message: 'BAD_TOKEN' });
-  }
-  let body: Record<string, unknown> = {};
-  const text = await readJsonBody(req);
-  if (text.ok && typeof text.value === 'object' && text.value !== null) {
-    body = text.value as Record<string, unknown>;
   }
   state.workerBound = true;
   const fp6 = createHash('sha256').update(presented).digest('hex').slice(0, 6);

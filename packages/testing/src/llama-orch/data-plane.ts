@@ -1,16 +1,24 @@
 // docs/protocols/llama-orch.md §5 (admission), §6 (streaming) and §7 (cancel).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  checkSentinels,
-  QUEUE_FULL_REJECTION,
-  type Rejection,
-  readTaskRequest,
-} from './admission.js';
-import { readJsonBody, sendEmpty, sendJson, sendText } from './http-io.js';
+import { checkSentinels, QUEUE_FULL_REJECTION, type Rejection } from './admission.js';
+import { readAxumJson } from './axum-json.js';
+import { sendEmpty, sendJson, sendText } from './http-io.js';
 import { findPactInteraction, type PactInteraction } from './pact-interactions.js';
-import { engineString, type FakeLlamaOrchState, sessionFor } from './state.js';
-import { defaultStreamPlan, generatedPlan, mockAdapterPlan } from './stream-plans.js';
+import {
+  engineString,
+  type FakeLlamaOrchState,
+  type ServerTaskRequest,
+  sessionFor,
+} from './state.js';
+import {
+  defaultStreamPlan,
+  generatedPlan,
+  mockAdapterPlan,
+  upstreamPlan,
+  withPromptFaults,
+} from './stream-plans.js';
 import { runStream, type StreamPlan, type TranscriptFrame } from './stream-writer.js';
+import { TASK_REQUEST } from './wire-bodies.js';
 
 /** Where a request is going: route family and the `{id}` of the path. */
 export interface RouteContext {
@@ -59,11 +67,9 @@ export async function enqueueTask(
   res: ServerResponse,
   version: 'v1' | 'v2',
 ): Promise<void> {
-  const body = await readJsonBody(req);
+  const body = await readAxumJson<ServerTaskRequest>(req, TASK_REQUEST);
   if (!body.ok) return sendText(res, body.status, body.text);
-  const parsed = readTaskRequest(body.value);
-  if (!parsed.ok) return sendRejection(res, parsed.rejection);
-  const { request } = parsed;
+  const request = body.value;
   const pact = version === 'v1' && findPactInteraction('POST', '/v1/tasks', request.task_id);
   if (pact) return sendPact(res, pact);
   const sentinel = checkSentinels(request);
@@ -75,13 +81,12 @@ export async function enqueueTask(
     session.time_budget_remaining_ms,
     session.cost_budget_remaining,
   );
-  // Enqueue is idempotent by task_id: a retried admission gets the same answer, no new slot.
+  // No deduplication (§5.3): the same task_id posted again takes another slot, and its 202
+  // reports the position of the id's first entry, as the server looks it up.
   const known = state.tasks.get(request.task_id);
-  if (known?.status === 'queued') return sendJson(res, 202, known.admission, headers);
-
   const admitted = state.queue.admit(request.task_id, request.priority);
   if (!admitted.admitted) return sendRejection(res, QUEUE_FULL_REJECTION);
-  if (admitted.dropped) {
+  if (admitted.dropped && !state.queue.holds(admitted.dropped)) {
     const dropped = state.tasks.get(admitted.dropped);
     if (dropped) dropped.status = 'dropped';
   }
@@ -92,7 +97,8 @@ export async function enqueueTask(
     backoff_ms: 0,
   };
   if (version === 'v2') {
-    const id = encodeURIComponent(request.task_id);
+    // The server formats the id into the path as is, without percent-encoding it.
+    const id = request.task_id;
     admission.streams = {
       sse: `/v2/tasks/${id}/events`,
       sse_verbose: `/v2/tasks/${id}/events?verbose=true`,
@@ -106,6 +112,7 @@ export async function enqueueTask(
     apiVersion: version,
     status: 'queued',
     streams: known?.streams ?? 0,
+    admissions: (known?.admissions ?? 0) + 1,
   });
   sendJson(res, 202, admission, headers);
 }
@@ -113,14 +120,27 @@ export async function enqueueTask(
 function planFor(state: FakeLlamaOrchState, id: string): StreamPlan {
   const task = state.tasks.get(id);
   if (state.workerBound) return mockAdapterPlan();
-  if (task?.status !== 'queued') {
-    return defaultStreamPlan({ queue_position: 0, predicted_start_ms: 0 });
+  // A drop-lru eviction leaves the admission record in place, as upstream does.
+  const admitted =
+    task && (task.status === 'queued' || task.status === 'dropped') ? task : undefined;
+  if (state.streamMode === 'upstream') {
+    const plan = upstreamPlan({
+      queue_position: Number(admitted?.admission.queue_position ?? 0),
+      predicted_start_ms: Number(admitted?.admission.predicted_start_ms ?? 0),
+    });
+    return admitted ? withPromptFaults(plan, admitted.request) : plan;
   }
-  return generatedPlan(task.request, {
-    engineString: engineString(state, task.request.engine),
-    maxStreamTokens: state.maxStreamTokens,
-    tokensPerSecond: state.tokensPerSecond,
-  });
+  if (!admitted) return defaultStreamPlan({ queue_position: 0, predicted_start_ms: 0 });
+  const plan = generatedPlan(
+    admitted.request,
+    {
+      engineString: engineString(state, admitted.request.engine),
+      maxStreamTokens: state.maxStreamTokens,
+      tokensPerSecond: state.tokensPerSecond,
+    },
+    state.streamMode,
+  );
+  return withPromptFaults(plan, admitted.request);
 }
 
 /** `GET /v1/tasks/{id}/stream` (v2 `/v2/tasks/{id}/events`). */
@@ -143,24 +163,25 @@ export async function streamTask(
 
   const plan = planFor(state, id);
   const task = state.tasks.get(id);
+  const before = task?.status;
   if (task) {
     task.status = 'streaming';
     task.streams++;
   }
-  res.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    ...budgetHeaders(0, 0, 0),
-  });
-  res.flushHeaders();
   const frames: TranscriptFrame[] = [];
   const outcome = await runStream(res, plan, {
+    headers: {
+      'content-type': 'text/event-stream',
+      // The real server answers with a finished body; a paced generated stream is live.
+      ...(plan.buffered ? {} : { 'cache-control': 'no-cache' }),
+      ...budgetHeaders(0, 0, 0),
+    },
     isCanceled: () => state.canceled.has(id),
     quirks: state.quirks,
     record: (frame) => frames.push(frame),
   });
   if (outcome === 'disconnected') {
-    if (task?.status === 'streaming') task.status = 'queued';
+    if (task?.status === 'streaming' && before !== undefined) task.status = before;
     return;
   }
   // A completed stream clears the admission record and the cancel flag (§6.1).

@@ -138,20 +138,21 @@ describe('admission', () => {
       queue_position: 0,
     });
     const v2 = await (await enqueue(task('d/e'), V1, '/v2/tasks')).json();
+    // The server formats the id into the path as is (no percent-encoding).
     expect(v2.streams).toEqual({
-      sse: '/v2/tasks/d%2Fe/events',
-      sse_verbose: '/v2/tasks/d%2Fe/events?verbose=true',
+      sse: '/v2/tasks/d/e/events',
+      sse_verbose: '/v2/tasks/d/e/events?verbose=true',
     });
     expect(fake.queue.interactive).toEqual(['a', 'b', 'd/e']);
     expect(fake.sessions.get('s-1')?.ttl_ms_remaining).toBe(600000);
   });
 
-  it('rejects the 9th admission with 429 and backoff headers; a retried task_id is idempotent', async () => {
+  it('rejects the 9th admission with 429 and backoff headers, a repeated task_id included', async () => {
     await start();
     for (let i = 0; i < 8; i++) expect((await enqueue(task(`t-${i}`))).status).toBe(202);
-    const again = await enqueue(task('t-3'));
-    expect(again.status).toBe(202);
-    expect((await again.json()).queue_position).toBe(3);
+    // No deduplication: re-posting an admitted id needs a slot like any other task.
+    expect((await enqueue(task('t-3'))).status).toBe(429);
+    expect(fake.tasks.get('t-3')?.admissions).toBe(1);
     const full = await enqueue(task('t-8'));
     expect(full.status).toBe(429);
     expect(full.headers.get('retry-after')).toBe('1');
@@ -208,7 +209,7 @@ describe('admission', () => {
 
 describe('streams', () => {
   it('streams the generator output for an admitted task, then the default stream', async () => {
-    await start();
+    await start({ streamMode: 'generator' });
     await enqueue(task('g', { seed: 42, max_tokens: 4 }));
     const body = await streamText('g');
     expect(body).toBe(generateSseBody('llamacpp:v1.0.0', 42, 4));
@@ -228,7 +229,11 @@ describe('streams', () => {
   });
 
   it('gives identical bodies for the same seed and different ones for another seed (seeds 1001-1064 twice)', async () => {
-    await start({ queueCapacity: 1000, engineVersions: { llamacpp: 'v1.0.0' } });
+    await start({
+      streamMode: 'generator',
+      queueCapacity: 1000,
+      engineVersions: { llamacpp: 'v1.0.0' },
+    });
     const run = async (seed: number, round: number): Promise<string> => {
       await enqueue(task(`seed-${seed}-${round}`, { seed, max_tokens: 16 }));
       return streamText(`seed-${seed}-${round}`);
@@ -242,7 +247,7 @@ describe('streams', () => {
   });
 
   it('uses the engine version map and caps tokens at maxStreamTokens', async () => {
-    await start({ engineVersions: { tgi: 'v2.3.0' }, maxStreamTokens: 2 });
+    await start({ streamMode: 'generator', engineVersions: { tgi: 'v2.3.0' }, maxStreamTokens: 2 });
     await enqueue(task('tgi', { engine: 'tgi', seed: 1, max_tokens: 4 }));
     const body = await streamText('tgi');
     expect(body).toContain('"t":"T4a88"');
@@ -262,7 +267,7 @@ describe('streams', () => {
   });
 
   it('stops a paced stream at the next token after a mid-stream cancel', async () => {
-    await start({ tokensPerSecond: 20 });
+    await start({ streamMode: 'generator', tokensPerSecond: 20 });
     await enqueue(task('m', { max_tokens: 40 }));
     const res = await fetch(`${fake.url}/v1/tasks/m/stream`, { headers: V1 });
     const reader = res.body!.getReader();
@@ -284,7 +289,8 @@ describe('streams', () => {
   });
 
   it('default stream: a cancel during the pause after token 0 gives exactly one token, no metrics (§13.3)', async () => {
-    await start();
+    // The generator mode streams its contract-form default stream live, frame by frame.
+    await start({ streamMode: 'generator' });
     // No admission record: the server's default "Hello world" stream, which pauses 30 ms
     // after token 0 and checks the cancel set before token 1.
     const res = await fetch(`${fake.url}/v1/tasks/never-admitted/stream`, { headers: V1 });
@@ -306,8 +312,50 @@ describe('streams', () => {
     expect(fake.canceled.has('never-admitted')).toBe(false);
   });
 
+  it('upstream stream: a cancel seen at the second or third check ends it with the canned end (§7)', async () => {
+    await start();
+    const bodies: string[] = [];
+    for (const cancelAtCheck of [2, 3]) {
+      const id = `cut-${cancelAtCheck}`;
+      await enqueue(task(id));
+      // The server checks the cancel set before token 0, 30 ms after it and 10 ms after token 1.
+      let checks = 0;
+      const has = fake.canceled.has.bind(fake.canceled);
+      fake.canceled.has = (value: string) =>
+        value === id ? ++checks >= cancelAtCheck : has(value);
+      bodies.push(await streamText(id));
+      fake.canceled.has = has;
+    }
+    const end = 'event: end\ndata: {"decode_time_ms":5,"tokens_out":1}\n\n';
+    expect(bodies[0]).toBe(
+      'event: started\ndata: {"predicted_start_ms":0,"queue_position":0}\n\n' +
+        'event: token\ndata: {"i":0,"t":"Hello"}\n\n' +
+        end,
+    );
+    expect(events(bodies[1]!)).toEqual(['started', 'token', 'token', 'end']);
+    expect(bodies[1]!.endsWith(end)).toBe(true);
+  });
+
+  it('words mode: readable fake text, the same for a seed, with the generator timings', async () => {
+    await start({ streamMode: 'words' });
+    await enqueue(task('w1', { seed: 7, max_tokens: 12 }));
+    await enqueue(task('w2', { seed: 7, max_tokens: 12 }));
+    await enqueue(task('w3', { seed: 8, max_tokens: 12 }));
+    const text = (body: string): string =>
+      [...body.matchAll(/"t":"([^"]*)"/g)].map((m) => m[1]).join('');
+    const [a, b, c] = [await streamText('w1'), await streamText('w2'), await streamText('w3')];
+    expect(text(a)).toMatch(/^[A-Z][a-z]+( [a-z]+){6} [a-z]+\. [A-Z][a-z]+( [a-z]+){2} [a-z]+\.$/);
+    expect(text(b)).toBe(text(a));
+    expect(text(c)).not.toBe(text(a));
+    const generator = generateSseBody('llamacpp:v1.0.0', 7, 12);
+    expect(a.slice(0, a.indexOf('\n\n'))).toBe(generator.slice(0, generator.indexOf('\n\n')));
+    expect(a.slice(a.lastIndexOf('event: end'))).toBe(
+      generator.slice(generator.lastIndexOf('event: end')),
+    );
+  });
+
   it('paces tokens with timers when tokensPerSecond is set', async () => {
-    await start({ tokensPerSecond: 100 });
+    await start({ streamMode: 'generator', tokensPerSecond: 100 });
     await enqueue(task('p', { max_tokens: 6 }));
     const t0 = performance.now();
     const body = await streamText('p');
@@ -316,7 +364,7 @@ describe('streams', () => {
   });
 
   it('applies every quirk with quirks: true', async () => {
-    await start({ quirks: true });
+    await start({ streamMode: 'generator', quirks: true });
     await enqueue(task('q', { max_tokens: 3 }));
     const body = await streamText('q');
     expect(body).toContain('event: token\n\ndata: {"batch":[{"t":');
@@ -325,7 +373,7 @@ describe('streams', () => {
   });
 
   it('ends canceled streams with {canceled:true} under the canceledEnd quirk', async () => {
-    await start({ quirks: { canceledEnd: true } });
+    await start({ streamMode: 'generator', quirks: { canceledEnd: true } });
     await fetch(`${fake.url}/v1/tasks/x/cancel`, { method: 'POST', headers: V1 });
     expect(await streamText('x')).toContain('data: {"canceled":true}');
   });
@@ -372,7 +420,7 @@ describe('streams', () => {
   });
 
   it('closes an open paced stream on close()', async () => {
-    await start({ tokensPerSecond: 1 });
+    await start({ streamMode: 'generator', tokensPerSecond: 1 });
     await enqueue(task('long', { max_tokens: 100 }));
     const res = await fetch(`${fake.url}/v1/tasks/long/stream`, { headers: V1 });
     const reading = res.text().catch((error: unknown) => error);
@@ -443,7 +491,10 @@ describe('sessions, pools, metrics, faults', () => {
         headers: V1,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-    expect((await call('POST', '/v1/catalog/models', { id: 'm1' })).status).toBe(422);
+    // The server takes any JSON here and insists only on a string id.
+    const noId = await call('POST', '/v1/catalog/models', { digest: 'sha256:1' });
+    expect(noId.status).toBe(400);
+    expect(await noId.json()).toEqual({ error: 'id required' });
     expect(
       (await call('POST', '/v1/catalog/models', { id: 'm1', digest: 'sha256:1' })).status,
     ).toBe(201);
@@ -451,7 +502,14 @@ describe('sessions, pools, metrics, faults', () => {
       id: 'm1',
       digest: 'sha256:1',
     });
-    expect((await call('POST', '/v1/catalog/models/m1/state', { state: 'Gone' })).status).toBe(422);
+    const wrongType = await call('POST', '/v1/catalog/models/m1/state', { state: 1 });
+    expect(wrongType.status).toBe(422);
+    expect(await wrongType.text()).toBe(
+      'Failed to deserialize the JSON body into the target type: state: invalid type: integer `1`, expected a string at line 1 column 10',
+    );
+    // Any other string reads as Active, as upstream's match does.
+    expect((await call('POST', '/v1/catalog/models/m1/state', { state: 'Gone' })).status).toBe(202);
+    expect(fake.catalog.get('m1')?.state).toBe('Active');
     expect((await call('POST', '/v1/catalog/models/m1/state', { state: 'Retired' })).status).toBe(
       202,
     );
@@ -476,9 +534,14 @@ describe('sessions, pools, metrics, faults', () => {
     await start();
     const post = (body: string) =>
       fetch(`${fake.url}/v1/artifacts`, { method: 'POST', headers: V1, body });
-    expect((await post(JSON.stringify({ kind: 'essay', content: 'x' }))).status).toBe(422);
-    expect((await post(JSON.stringify([1]))).status).toBe(422);
-    expect((await post('{"kind":')).status).toBe(400);
+    // Any JSON document is stored (`serde_json::Value`); only bytes that are not JSON are refused.
+    expect((await post(JSON.stringify({ kind: 'essay', content: 'x' }))).status).toBe(201);
+    expect((await post(JSON.stringify([1]))).status).toBe(201);
+    const cut = await post('{"kind":');
+    expect(cut.status).toBe(400);
+    expect(await cut.text()).toBe(
+      'Failed to parse the request body as JSON: kind: EOF while parsing a value at line 1 column 8',
+    );
     const doc = { kind: 'trace', content: { steps: 3 } };
     const created = await post(JSON.stringify(doc));
     expect(created.status).toBe(201);
@@ -510,6 +573,7 @@ describe('sessions, pools, metrics, faults', () => {
       maxStreamTokens: 1.5,
       apiVersion: 'v3' as never,
       admissionPolicy: 'lifo' as never,
+      streamMode: 'model' as never,
       apiKey: '',
       port: -2,
     }).catch((e: unknown) => e);
@@ -521,6 +585,7 @@ describe('sessions, pools, metrics, faults', () => {
       'maxStreamTokens',
       'port',
       'queueCapacity',
+      'streamMode',
       'tokensPerSecond',
     ]);
     expect((error as Error).message).toMatch(/queueCapacity: expected a whole number >= 0, got -1/);

@@ -142,6 +142,7 @@ export async function startFakeLlamaOrch(
     apiKey: options.apiKey ?? 'valid',
     token: options.token,
     tokensPerSecond: options.tokensPerSecond ?? 0,
+    streamMode: options.streamMode ?? 'upstream',
     cors: options.cors ?? false,
     quirks: resolveQuirks(options.quirks),
     queueCapacity,

@@ -1,7 +1,6 @@
 // docs/protocols/llama-orch.md §3.2-§3.3 (headers, CORS) and §11.3 (bodies that are not an
 // envelope).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody } from '../http-io.js';
 
 export { sendEmpty, sendJson } from '../http-io.js';
 
@@ -48,36 +47,4 @@ export function sendText(
     'content-length': String(Buffer.byteLength(text)),
   });
   res.end(text);
-}
-
-/** Read the whole request body as text (bounded to 1 MiB, like a sane server). */
-export async function readText(req: IncomingMessage, limitBytes = 1 << 20): Promise<string> {
-  return (await readBody(req, limitBytes)).toString('utf8');
-}
-
-/** The outcome of reading a JSON body the way axum's `Json` extractor does. */
-export type JsonBody =
-  | { ok: true; value: unknown }
-  | { ok: false; status: 400 | 415; text: string };
-
-/** Read a JSON body: 415 without `Content-Type: application/json`, 400 on malformed JSON. */
-export async function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
-  const type = req.headers['content-type'] ?? '';
-  const text = await readText(req);
-  if (!/^application\/(.+\+)?json\b/i.test(type)) {
-    return {
-      ok: false,
-      status: 415,
-      text: 'Expected request with `Content-Type: application/json`',
-    };
-  }
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return {
-      ok: false,
-      status: 400,
-      text: `Failed to parse the request body as JSON: ${(error as Error).message}`,
-    };
-  }
 }

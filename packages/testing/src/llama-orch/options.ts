@@ -31,6 +31,18 @@ export type ResolvedQuirks = { [K in keyof LlamaOrchQuirks]-?: boolean };
 /** Which route families the fake serves. */
 export type FakeApiVersion = 'v1' | 'v2' | 'both';
 
+/**
+ * What an admitted task streams:
+ * - `upstream`: the real default build (no worker bound), byte for byte: `"Hello"`, `" world"`,
+ *   a `metrics` frame and `end {"decode_time_ms":5,"tokens_out":1}` for every task, keys as
+ *   serde_json sorts them, the whole body sent at once after the server's 30 ms and 10 ms pauses.
+ * - `generator`: the deterministic generator of §12.2 (`T0b92`-style tokens, byte-exact), seed
+ *   `seed ?? 0`, n = `max_tokens`, paced by `tokensPerSecond`; the quirks apply.
+ * - `words`: FAKE TEXT for demos: placeholder Latin words (`generateWords`), deterministic per
+ *   seed like `generator`, with the generator's timings. Not what any real server sends.
+ */
+export type FakeStreamMode = 'upstream' | 'generator' | 'words';
+
 /** Options for {@link startFakeLlamaOrch}. */
 export interface FakeLlamaOrchOptions {
   /**
@@ -51,8 +63,16 @@ export interface FakeLlamaOrchOptions {
    */
   token?: string | undefined;
   /**
-   * Tokens per second for generated streams; timers space the token frames. `0` or unset
-   * sends each stream as fast as possible (in one write).
+   * What an admitted task streams: `upstream` (the real default build), `generator` (the
+   * deterministic generator of §12.2, for determinism tests and the proof bundle) or `words`
+   * (fake readable text for demos). See {@link FakeStreamMode}.
+   * @default 'upstream'
+   */
+  streamMode?: FakeStreamMode | undefined;
+  /**
+   * Tokens per second for `generator` and `words` streams; timers space the token frames. `0`
+   * or unset sends each stream as fast as possible (in one write). The `upstream` stream keeps
+   * the real server's fixed pauses.
    * @default undefined
    */
   tokensPerSecond?: number | undefined;
@@ -133,6 +153,7 @@ export function checkFakeOptions(options: FakeLlamaOrchOptions): void {
   };
   oneOf('apiVersion', options.apiVersion, ['v1', 'v2', 'both']);
   oneOf('admissionPolicy', options.admissionPolicy, ['reject', 'drop-lru']);
+  oneOf('streamMode', options.streamMode, ['upstream', 'generator', 'words']);
   count('queueCapacity', options.queueCapacity, 'a whole number >= 0');
   count('maxStreamTokens', options.maxStreamTokens, 'a whole number >= 0');
   count('port', options.port, 'a port number (0 for any free port)');

@@ -2,15 +2,24 @@
 import type { TaskRequest } from '@uplink/core-schemas/llama-orch';
 import type { FaultInjector } from '../fault-injection.js';
 import type { AdmissionQueue } from './admission.js';
-import type { FakeApiVersion, ResolvedQuirks } from './options.js';
+import type { FakeApiVersion, FakeStreamMode, ResolvedQuirks } from './options.js';
 import type { TranscriptFrame } from './stream-writer.js';
+
+/**
+ * A task request as the server deserialized it: an `i64` beyond 2^53 (a `seed`, say) stays
+ * exact as a bigint.
+ */
+export type ServerTaskRequest = Omit<TaskRequest, 'seed' | 'deadline_ms'> & {
+  seed?: number | bigint | undefined;
+  deadline_ms: number | bigint;
+};
 
 /** An admitted task, as the fake remembers it. */
 export interface FakeOrchTask {
   /** The task id. */
   taskId: string;
-  /** The request body as admitted. */
-  request: TaskRequest;
+  /** The request body of the latest admission. */
+  request: ServerTaskRequest;
   /** The 202 body sent. */
   admission: Record<string, unknown>;
   /** Route family it was admitted on. */
@@ -22,6 +31,11 @@ export interface FakeOrchTask {
   status: 'queued' | 'streaming' | 'completed' | 'dropped';
   /** How many streams of this id were served. */
   streams: number;
+  /**
+   * How many times this id was admitted. The server does not deduplicate (§5.3): each
+   * admission holds its own queue slot.
+   */
+  admissions: number;
 }
 
 /** Session metadata (§8); all a session holds. */
@@ -66,6 +80,8 @@ export interface FakeLlamaOrchState {
   token: string | undefined;
   /** Tokens per second of generated streams; 0 is unpaced. Can be changed at run time. */
   tokensPerSecond: number;
+  /** What an admitted task streams (see `FakeLlamaOrchOptions.streamMode`); can be changed at run time. */
+  streamMode: FakeStreamMode;
   /** Whether CORS is on. */
   readonly cors: boolean;
   /** Resolved quirk flags; can be changed at run time. */

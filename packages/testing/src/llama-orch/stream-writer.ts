@@ -33,10 +33,21 @@ export interface StreamPlan {
   errorAfterTokens?: number | undefined;
   /** End the body after `errorAfterTokens` tokens with no terminal frame. */
   truncate?: boolean | undefined;
+  /** The `end` payload sent as is, canceled or not, whatever the quirks (the real default stream). */
+  fixedEnd?: Record<string, unknown> | undefined;
+  /** How a payload is printed. @default JSON.stringify */
+  render?: ((data: unknown) => string) | undefined;
+  /**
+   * Build the whole body, then answer with a Content-Length (the real server answers with a
+   * finished `String`); otherwise headers leave first and frames are flushed at every pause.
+   */
+  buffered?: boolean | undefined;
 }
 
 /** Context of one stream run. */
 export interface StreamContext {
+  /** Status 200 headers; written before the first frame, or with the whole body when buffered. */
+  headers: Record<string, string>;
   /** True once the task was canceled. */
   isCanceled: () => boolean;
   /** Resolved quirks. */
@@ -54,8 +65,9 @@ export function formatFrame(
   data: unknown,
   blankLine: boolean,
   first: boolean,
+  render: (data: unknown) => string = JSON.stringify,
 ): string {
-  const json = JSON.stringify(data);
+  const json = render(data);
   if (!blankLine) return `event: ${event}\ndata: ${json}\n\n`;
   // Pact body: `event: x\n\ndata: y\n\n`, frames separated by one more blank line.
   return `${first ? '' : '\n'}event: ${event}\n\ndata: ${json}\n\n`;
@@ -73,9 +85,9 @@ const delay = (ms: number, res: ServerResponse): Promise<void> =>
   });
 
 /**
- * Send a planned stream on `res` (headers already written), honouring cancel (no `token`
- * after a cancel is seen), pacing and the quirks. Frames are flushed at every pause, so an
- * unpaced stream leaves in one write.
+ * Send a planned stream on `res`, honouring cancel (no `token` after a cancel is seen), pacing
+ * and the quirks. Frames are flushed at every pause, so an unpaced stream leaves in one write;
+ * a buffered plan leaves in one write with its headers, once it is complete.
  */
 export async function runStream(
   res: ServerResponse,
@@ -86,10 +98,15 @@ export async function runStream(
   let pending = '';
   let first = true;
   let batch: { t: string; i: number }[] = [];
+  if (!plan.buffered) {
+    res.writeHead(200, ctx.headers);
+    res.flushHeaders();
+  }
   const push = (event: string, data: unknown): void => {
-    pending += formatFrame(event, data, quirks.blankLineFraming, first);
+    pending += formatFrame(event, data, quirks.blankLineFraming, first, plan.render);
     first = false;
-    ctx.record({ event, data });
+    // The transcript holds plain JSON, as a client would parse it.
+    ctx.record({ event, data: JSON.parse(JSON.stringify(data)) as unknown });
   };
   const flushBatch = (): void => {
     if (batch.length === 0) return;
@@ -98,11 +115,14 @@ export async function runStream(
   };
   // A microbatch spans pauses: the server builds the run of tokens before sending it.
   const flush = (): void => {
+    if (plan.buffered) return;
     if (pending && !res.destroyed) res.write(pending);
     pending = '';
   };
-  const closed = (): boolean => res.destroyed || res.writableEnded;
+  const closed = (): boolean =>
+    res.destroyed || res.writableEnded || res.socket === null || res.socket.destroyed;
   const endPayload = (sent: number, canceled: boolean): Record<string, unknown> => {
+    if (plan.fixedEnd) return plan.fixedEnd;
     if (canceled && quirks.canceledEnd) return { canceled: true };
     const tokensOut = quirks.tokensOutOne ? 1 : canceled ? sent : plan.end.tokens_out;
     return quirks.decodeTimeMs
@@ -111,6 +131,12 @@ export async function runStream(
   };
   const finish = (outcome: StreamOutcome): StreamOutcome => {
     flushBatch();
+    if (plan.buffered) {
+      if (closed()) return 'disconnected';
+      res.writeHead(200, { ...ctx.headers, 'content-length': String(Buffer.byteLength(pending)) });
+      res.end(pending);
+      return outcome;
+    }
     flush();
     if (!closed()) res.end();
     return outcome;
