@@ -263,6 +263,12 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
     };
     const iterator: AsyncIterator<CompletionChunk> = {
       next: () => {
+        // After abort() nothing more is delivered, even chunks that already arrived (a server
+        // that sends the whole stream at once leaves them all buffered here).
+        if (signal.aborted && phase !== 'done' && !busy) {
+          const failure = abortError(signal.reason);
+          return finish(failure).then(() => Promise.reject(failure));
+        }
         if (pending.length > 0 || phase === 'drained') return Promise.resolve(deliver());
         if (phase === 'done') return Promise.resolve(DONE);
         // One step at a time; a caller that does not wait for a chunk waits behind it here.

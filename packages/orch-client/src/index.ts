@@ -2,6 +2,11 @@
  * @uplink/orch-client: a llama-orch client for Node and browsers, with streaming completions.
  * Runtime-neutral: no `node:` imports, no `process` or `Buffer`.
  */
+
+export {
+  type AdmissionRetryOptions,
+  isAdmissionRefusal,
+} from './admission-retry.js';
 export { type Budget, parseBudgetHeaders } from './budget-headers.js';
 export {
   DEFAULT_BASE_URL,
@@ -16,10 +21,17 @@ export {
   CompletionStream,
   type CompletionStreamInit,
 } from './completion-stream.js';
+export {
+  AdmissionRejectedError,
+  AmbiguousEnqueueError,
+  type EnqueueContext,
+} from './enqueue-errors.js';
 export { type EnqueueResult, resolveStreamUrl } from './enqueue-result.js';
 export {
   type CallOptions,
+  type CompletionOptions,
   type DrainPoolOptions,
+  type EnqueueOptions,
   OrchClient,
   type ReloadPoolOptions,
   type StreamTaskOptions,

@@ -1,4 +1,5 @@
 // docs/protocols/llama-orch.md §14 (planned SDK surface) and §16 (what a client must do).
+import { ConnectionError, RateLimitError, TimeoutError } from '@uplink/core-schemas';
 import {
   AdmissionResponseSchema,
   type Capabilities,
@@ -18,9 +19,16 @@ import {
   pickTransportOptions,
   type RequestOptions,
 } from '@uplink/http';
+import { type AdmissionRetryOptions, withAdmissionRetry } from './admission-retry.js';
 import { parseBudgetHeaders } from './budget-headers.js';
 import { type OrchClientOptions, resolveOrchClientOptions } from './client-options.js';
 import { type CompletionResult, CompletionStream } from './completion-stream.js';
+import {
+  AdmissionRejectedError,
+  AmbiguousEnqueueError,
+  type EnqueueContext,
+  wasNeverSent,
+} from './enqueue-errors.js';
 import { type EnqueueResult, resolveStreamUrl } from './enqueue-result.js';
 import { randomUuid } from './random-uuid.js';
 import { type ApiVersion, type OrchRoutes, routesFor } from './routes.js';
@@ -50,6 +58,24 @@ export interface StreamTaskOptions extends CallOptions {
    * @default undefined (no deadline; the idle timeout still applies)
    */
   deadlineMs?: number | undefined;
+}
+
+/** Options of {@link OrchClient.enqueueTask}. */
+export interface EnqueueOptions extends CallOptions {
+  /**
+   * Retry admission refusals (429, and 503 pool errors marked `retriable`), honouring the
+   * server's delay hint. Off unless given: a refusal is thrown at once as
+   * {@link AdmissionRejectedError} (or the 503's `InternalServerError`). `{}` uses the defaults.
+   * A lost or late answer is never retried, whatever this says ({@link AmbiguousEnqueueError}).
+   * @default undefined (no retry)
+   */
+  admissionRetry?: AdmissionRetryOptions | undefined;
+}
+
+/** Options of {@link OrchClient.streamCompletion} and {@link OrchClient.createCompletion}. */
+export interface CompletionOptions extends StreamTaskOptions {
+  /** See {@link EnqueueOptions.admissionRetry}. @default undefined (no retry) */
+  admissionRetry?: AdmissionRetryOptions | undefined;
 }
 
 /** Options of {@link OrchClient.drainPool}. */
@@ -153,22 +179,46 @@ export class OrchClient implements AsyncDisposable {
   // ---- data plane ----------------------------------------------------------------------
 
   /**
-   * `POST …/tasks`. Generates `task_id` and `session_id` when absent, so a retry (429 and 503
-   * per the retry policy, honouring the server's delay hints) can never admit the task twice.
+   * `POST …/tasks`, sent once. llama-orch admits a repeated `task_id` again (§5.3), so the
+   * transport never repeats this call (the client's `retry` policy does not apply):
+   * - a 429 is thrown at once as {@link AdmissionRejectedError} (`retryAfterMs`, `policyLabel`);
+   *   retry admission refusals only by choice, with `admissionRetry`;
+   * - a connection lost after sending, or a timeout, throws {@link AmbiguousEnqueueError}: the
+   *   task may be admitted, and the client does not send it again;
+   * - a connection that was never made (refused, unknown host) is a plain `ConnectionError`.
+   * Generates `task_id` and `session_id` when absent.
    */
-  async enqueueTask(request: TaskRequestInput, options: CallOptions = {}): Promise<EnqueueResult> {
+  async enqueueTask(
+    request: TaskRequestInput,
+    options: EnqueueOptions = {},
+  ): Promise<EnqueueResult> {
     const body = {
       ...request,
       task_id: request.task_id ?? randomUuid(),
       session_id: request.session_id ?? randomUuid(),
     };
     const correlationId = this.#correlationFor(options);
+    const context: EnqueueContext = {
+      taskId: body.task_id,
+      sessionId: body.session_id,
+      correlationId,
+    };
     const call = this.#call({ ...options, correlationId });
-    const response = await this.#http.request('POST', this.#routes.tasks, AdmissionResponseSchema, {
-      ...call,
-      body,
-      idempotent: true,
-    });
+    const signals = anySignal([options.signal, this.#clientSignal.signal]);
+    const response = await withAdmissionRetry(
+      () =>
+        this.#http
+          .request('POST', this.#routes.tasks, AdmissionResponseSchema, {
+            ...call,
+            body,
+            idempotent: false,
+          })
+          .catch((error: unknown) => {
+            throw enqueueFailure(error, context);
+          }),
+      options.admissionRetry,
+      { signal: signals.signal, logger: this.#http.logger, taskId: body.task_id },
+    ).finally(() => signals.dispose());
     return {
       admission: response.data,
       taskId: body.task_id,
@@ -215,7 +265,7 @@ export class OrchClient implements AsyncDisposable {
    * on: past it the completion fails with `TimeoutError` (`total`) and the task is cancelled on
    * the server.
    */
-  streamCompletion(request: CompletionRequest, options: StreamTaskOptions = {}): CompletionStream {
+  streamCompletion(request: CompletionRequest, options: CompletionOptions = {}): CompletionStream {
     const correlationId = this.#correlationFor(options);
     const taskRequest: TaskRequestInput & { task_id: string; session_id: string } = {
       ...request,
@@ -231,7 +281,12 @@ export class OrchClient implements AsyncDisposable {
       sessionId: taskRequest.session_id,
       correlationId,
       signals: [options.signal, this.#clientSignal.signal],
-      enqueue: (signal) => this.enqueueTask(taskRequest, { signal, correlationId }),
+      enqueue: (signal) =>
+        this.enqueueTask(taskRequest, {
+          signal,
+          correlationId,
+          admissionRetry: options.admissionRetry,
+        }),
       openStream: (signal) =>
         this.streamTask(taskId, { signal, correlationId, verbose: options.verbose }),
       cancel: () => this.#cancelQuietly(taskId, correlationId),
@@ -246,7 +301,7 @@ export class OrchClient implements AsyncDisposable {
   /** Enqueue, stream to the end and join the tokens in `i` order. */
   async createCompletion(
     request: CompletionRequest,
-    options: StreamTaskOptions = {},
+    options: CompletionOptions = {},
   ): Promise<CompletionResult> {
     return this.streamCompletion(request, options).finalResult();
   }
@@ -306,6 +361,20 @@ export class OrchClient implements AsyncDisposable {
       });
     }
   }
+}
+
+/**
+ * What a failed enqueue means for the task: a 429 is a typed refusal; a lost answer or a
+ * timeout after sending is ambiguous; anything else (other statuses, a refused connection, an
+ * abort) is thrown as the transport raised it.
+ */
+function enqueueFailure(error: unknown, context: EnqueueContext): unknown {
+  if (error instanceof RateLimitError) return AdmissionRejectedError.from(error, context);
+  if (error instanceof TimeoutError) return AmbiguousEnqueueError.from(error, context);
+  if (error instanceof ConnectionError && !wasNeverSent(error)) {
+    return AmbiguousEnqueueError.from(error, context);
+  }
+  return error;
 }
 
 /** Merge credential strategies (v1 key and v2 token may both be sent). */

@@ -402,7 +402,7 @@ describe('OrchClient over a scripted loopback server', () => {
     expect(s.requests).toHaveLength(0);
   });
 
-  it('retries a 429 on enqueue honouring X-Backoff-Ms, with the same task_id', async () => {
+  it('retries a 429 on enqueue when asked, honouring X-Backoff-Ms, with the same task_id', async () => {
     let calls = 0;
     const s = await orchServer(
       () => sse(frames(['started', {}], ['end', {}])),
@@ -424,7 +424,7 @@ describe('OrchClient over a scripted loopback server', () => {
       },
     );
     const client = new OrchClient({ baseUrl: s.url });
-    const result = await client.createCompletion(request);
+    const result = await client.createCompletion(request, { admissionRetry: {} });
     expect(result.text).toBe('');
     const posts = s.requests.filter((r) => r.path === '/v1/tasks');
     expect(posts).toHaveLength(2);
@@ -451,12 +451,18 @@ describe('OrchClient over a scripted loopback server', () => {
     );
     const client = new OrchClient({ baseUrl: s.url });
     const error = await client
-      .enqueueTask({ ...request, workload: 'completion', priority: 'batch', deadline_ms: 1 })
+      .enqueueTask(
+        { ...request, workload: 'completion', priority: 'batch', deadline_ms: 1 },
+        { admissionRetry: {} },
+      )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error).toMatchObject({
+      name: 'AdmissionRejectedError',
       code: 'QUEUE_FULL_DROP_LRU',
       retryAfterMs: 120000,
+      backoffMs: 120000,
+      policyLabel: 'drop-lru',
       correlationId: 'corr-429',
       retriable: true,
     });

@@ -1,3 +1,7 @@
+// End to end against FakeLlamaOrch, in each of its stream modes: `upstream` (the real default
+// build, byte for byte) and `generator` (the deterministic generator of
+// docs/protocols/llama-orch.md §12.2). The client must work with both; only the expected tokens
+// differ.
 import {
   AuthenticationError,
   BadRequestError,
@@ -7,9 +11,19 @@ import {
   RateLimitError,
   StreamError,
 } from '@uplink/core-schemas';
-import { type FakeLlamaOrch, generateTokens, startFakeLlamaOrch } from '@uplink/testing';
+import {
+  type FakeLlamaOrch,
+  type FakeLlamaOrchOptions,
+  generateTokens,
+  startFakeLlamaOrch,
+} from '@uplink/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CompletionRequest, OrchClient } from '../src/index.js';
+import {
+  AdmissionRejectedError,
+  type CompletionRequest,
+  type CompletionResult,
+  OrchClient,
+} from '../src/index.js';
 
 const fakes: FakeLlamaOrch[] = [];
 const clients: OrchClient[] = [];
@@ -19,7 +33,7 @@ afterEach(async () => {
 });
 
 async function setup(
-  fakeOptions: Parameters<typeof startFakeLlamaOrch>[0] = {},
+  fakeOptions: FakeLlamaOrchOptions = {},
   clientOptions: ConstructorParameters<typeof OrchClient>[0] = {},
 ): Promise<{ orch: FakeLlamaOrch; client: OrchClient }> {
   const orch = await startFakeLlamaOrch(fakeOptions);
@@ -49,9 +63,76 @@ const reference = (seed: number, maxTokens: number): CompletionRequest => ({
   max_tokens: maxTokens,
 });
 
-describe('deterministic end to end (docs/protocols/llama-orch.md §12, §13.4)', () => {
-  it('reads capabilities, then reproduces the reference tokens of ("llamacpp:v1.0.0", 42, 4)', async () => {
-    const { client } = await setup();
+const task = (seed: number, maxTokens: number) => ({
+  ...reference(seed, maxTokens),
+  workload: 'completion' as const,
+  priority: 'interactive' as const,
+  deadline_ms: 1000,
+});
+
+/** What a mode streams for an admitted request, and what the client makes of it. */
+interface ModeOracle {
+  mode: 'upstream' | 'generator';
+  /** The joined result for `(seed, n)` admitted at queue position `position`. */
+  result(
+    seed: number,
+    n: number,
+    engine?: string,
+  ): Pick<CompletionResult, 'tokens' | 'tokensOut' | 'reportedTokensOut' | 'decodeMs'> & {
+    hasMetrics: boolean;
+  };
+  /** `started` for `(seed, n)` admitted at `position`. */
+  started(
+    seed: number,
+    n: number,
+    position: number,
+  ): { queuePosition: number; predictedStartMs: number };
+}
+
+const MODES: ModeOracle[] = [
+  {
+    mode: 'upstream',
+    // Every task: "Hello", " world", a metrics frame, end {"decode_time_ms":5,"tokens_out":1}.
+    result: () => ({
+      tokens: ['Hello', ' world'],
+      tokensOut: 2,
+      reportedTokensOut: 1,
+      decodeMs: 5,
+      hasMetrics: true,
+    }),
+    started: (_seed, _n, position) => ({
+      queuePosition: position,
+      predictedStartMs: position * 100,
+    }),
+  },
+  {
+    mode: 'generator',
+    result: (seed, n, engine = 'llamacpp:v1.0.0') => {
+      const g = generateTokens(engine, seed, n);
+      return {
+        tokens: g.tokens,
+        tokensOut: n,
+        reportedTokensOut: n,
+        decodeMs: g.decodeMs,
+        hasMetrics: false,
+      };
+    },
+    started: (seed, n) => {
+      const g = generateTokens('llamacpp:v1.0.0', seed, n);
+      return { queuePosition: g.queuePosition, predictedStartMs: g.predictedStartMs };
+    },
+  },
+];
+
+describe.each(MODES)('OrchClient against FakeLlamaOrch in $mode mode', (oracle) => {
+  const { mode } = oracle;
+  const start = (
+    fake: FakeLlamaOrchOptions = {},
+    client: ConstructorParameters<typeof OrchClient>[0] = {},
+  ) => setup({ streamMode: mode, ...fake }, client);
+
+  it('reads capabilities, then completes with the tokens this mode streams', async () => {
+    const { client } = await start();
     const capabilities = await client.getCapabilities();
     expect(capabilities.api_version).toBe('1.0.0');
     expect(capabilities.engines.map((e) => e.engine)).toContain('llamacpp');
@@ -60,56 +141,33 @@ describe('deterministic end to end (docs/protocols/llama-orch.md §12, §13.4)',
     const stream = client.streamCompletion(reference(42, 4));
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
-    expect(chunks[0]).toMatchObject({ type: 'started', queuePosition: 0, predictedStartMs: 955 });
+    expect(chunks[0]).toMatchObject({ type: 'started', ...oracle.started(42, 4, 0) });
     const result = await stream.finalResult();
-    expect(result.tokens).toEqual(['T0b92', 'Tb5c9', 'T4494', 'T66e3']);
-    expect(result.text).toBe('T0b92Tb5c9T4494T66e3');
+    const expected = oracle.result(42, 4);
     expect(result).toMatchObject({
-      tokensOut: 4,
-      reportedTokensOut: 4,
-      decodeMs: 310,
+      tokens: expected.tokens,
+      text: expected.tokens.join(''),
+      tokensOut: expected.tokensOut,
+      reportedTokensOut: expected.reportedTokensOut,
+      decodeMs: expected.decodeMs,
       canceled: false,
     });
+    expect(result.metrics !== undefined).toBe(expected.hasMetrics);
   });
 
-  it('same seed twice is byte-identical; a different seed differs', async () => {
-    const { client } = await setup();
+  it('the same request twice gives the same result', async () => {
+    const { client } = await start();
     const a = await client.createCompletion(reference(123456789, 64));
     const b = await client.createCompletion(reference(123456789, 64));
-    const c = await client.createCompletion(reference(123456790, 64));
     const stable = (r: typeof a) =>
       JSON.stringify([r.text, r.tokens, r.tokensOut, r.reportedTokensOut, r.decodeMs]);
-    expect(a.tokensOut).toBe(64);
     expect(stable(b)).toBe(stable(a));
-    expect(c.text).not.toBe(a.text);
+    expect(a.tokens).toEqual(oracle.result(123456789, 64).tokens);
   });
 
-  it('seeds 1001..1064 run twice with identical results matching the generator', async () => {
-    const { client } = await setup({ queueCapacity: 256 });
-    const seeds = Array.from({ length: 64 }, (_, k) => 1001 + k);
-    expect(seeds).toHaveLength(64);
-    const texts = new Set<string>();
-    for (const seed of seeds) {
-      const first = await client.createCompletion(reference(seed, 32));
-      const second = await client.createCompletion(reference(seed, 32));
-      expect(second.text, `seed ${seed}`).toBe(first.text);
-      expect(second.decodeMs, `seed ${seed}`).toBe(first.decodeMs);
-      expect(first.tokens, `seed ${seed}`).toEqual(
-        generateTokens('llamacpp:v1.0.0', seed, 32).tokens,
-      );
-      texts.add(first.text);
-    }
-    expect(texts.size).toBe(64);
-  });
-});
-
-describe('OrchClient against FakeLlamaOrch', () => {
   it('enqueue returns admission, correlation id and budget headers', async () => {
-    const { orch, client } = await setup();
-    const result = await client.enqueueTask(
-      { ...reference(1, 2), workload: 'completion', priority: 'interactive', deadline_ms: 1000 },
-      { correlationId: 'corr-e2e' },
-    );
+    const { orch, client } = await start();
+    const result = await client.enqueueTask(task(1, 2), { correlationId: 'corr-e2e' });
     expect(result.correlationId).toBe('corr-e2e');
     expect(result.admission.task_id).toBe(result.taskId);
     expect(result.budget).toEqual({
@@ -122,13 +180,8 @@ describe('OrchClient against FakeLlamaOrch', () => {
   });
 
   it('maps the server sentinels to typed errors with codes and correlation ids', async () => {
-    const { client } = await setup();
-    const base = {
-      ...reference(1, 2),
-      workload: 'completion' as const,
-      priority: 'interactive' as const,
-      deadline_ms: 1000,
-    };
+    const { client } = await start();
+    const base = task(1, 2);
     await expect(client.enqueueTask({ ...base, ctx: -1 })).rejects.toSatisfy(
       (e) =>
         e instanceof BadRequestError &&
@@ -154,46 +207,39 @@ describe('OrchClient against FakeLlamaOrch', () => {
       .enqueueTask({ ...base, expected_tokens: 2_000_000 })
       .catch((e: unknown) => e);
     expect(full).toBeInstanceOf(RateLimitError);
-    expect(full).toMatchObject({ code: 'QUEUE_FULL_DROP_LRU', retryAfterMs: 1000 });
+    expect(full).toMatchObject({
+      code: 'QUEUE_FULL_DROP_LRU',
+      retryAfterMs: 1000,
+      policyLabel: 'drop-lru',
+    });
     await expect(client.enqueueTask({ ...base, expected_tokens: 1_000_000 })).rejects.toMatchObject(
-      { code: 'ADMISSION_REJECT' },
+      { code: 'ADMISSION_REJECT', policyLabel: 'reject' },
     );
   });
 
-  it('rejects the 9th admission on a default server (queue never drains)', async () => {
-    const { client } = await setup();
-    const base = {
-      ...reference(1, 1),
-      workload: 'completion' as const,
-      priority: 'interactive' as const,
-      deadline_ms: 1000,
-    };
-    for (let k = 0; k < 8; k++) await client.enqueueTask(base);
-    await expect(client.enqueueTask(base)).rejects.toMatchObject({
-      name: 'RateLimitError',
-      code: 'ADMISSION_REJECT',
-    });
+  it('rejects the 9th admission on a default server (queue never drains), once', async () => {
+    const { orch, client } = await start({}, { retry: { maxRetries: 3 } });
+    for (let k = 0; k < 8; k++) await client.enqueueTask(task(1, 1));
+    await expect(client.enqueueTask(task(1, 1))).rejects.toBeInstanceOf(AdmissionRejectedError);
+    expect(orch.calls['POST /v1/tasks']).toBe(9);
   });
 
-  it('retries 503 pool errors per the policy, honouring retry_after_ms', async () => {
-    const { orch, client } = await setup({}, { retry: { maxRetries: 1, maxRetryDelayMs: 5000 } });
-    const base = {
-      ...reference(1, 1),
-      workload: 'completion' as const,
-      priority: 'interactive' as const,
-      deadline_ms: 1000,
-    };
+  it('a 503 pool error is retried only with admissionRetry, honouring retry_after_ms', async () => {
+    const { orch, client } = await start({}, { retry: { maxRetries: 3 } });
+    const unavailable = { ...task(1, 1), model_ref: 'pool-unavailable' };
+    await expect(client.enqueueTask(unavailable)).rejects.toMatchObject({ status: 503 });
+    expect(orch.calls['POST /v1/tasks']).toBe(1);
     const started = Date.now();
     await expect(
-      client.enqueueTask({ ...base, model_ref: 'pool-unavailable' }),
+      client.enqueueTask(unavailable, { admissionRetry: { maxRetries: 1 } }),
     ).rejects.toMatchObject({ status: 503 });
-    expect(orch.calls['POST /v1/tasks']).toBe(2);
+    expect(orch.calls['POST /v1/tasks']).toBe(3);
     // The body asked for 1000 ms before a retry.
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
   it('v1 auth: no key gives 401, a wrong key 403', async () => {
-    const { orch } = await setup();
+    const { orch } = await start();
     const none = new OrchClient({ baseUrl: orch.url, retry: false });
     const wrong = new OrchClient({ baseUrl: orch.url, apiKey: 'nope', retry: false });
     clients.push(none, wrong);
@@ -202,7 +248,7 @@ describe('OrchClient against FakeLlamaOrch', () => {
   });
 
   it('v2 routes with Bearer auth, relative stream URLs and a completion', async () => {
-    const orch = await startFakeLlamaOrch({ apiVersion: 'v2', token: 'tok-v2' });
+    const orch = await startFakeLlamaOrch({ apiVersion: 'v2', token: 'tok-v2', streamMode: mode });
     fakes.push(orch);
     const client = new OrchClient({
       baseUrl: orch.url,
@@ -214,23 +260,18 @@ describe('OrchClient against FakeLlamaOrch', () => {
     clients.push(client, anonymous);
     await expect(anonymous.getCapabilities()).rejects.toBeInstanceOf(AuthenticationError);
     expect((await client.getCapabilities()).engines).toHaveLength(4);
-    const enq = await client.enqueueTask({
-      ...reference(42, 4),
-      workload: 'completion',
-      priority: 'interactive',
-      deadline_ms: 1000,
-    });
+    const enq = await client.enqueueTask(task(42, 4));
     expect(enq.streamUrl).toBe(`${orch.url}/v2/tasks/${enq.taskId}/events`);
-    const events = [];
-    for await (const event of client.streamTask(enq.taskId)) events.push(event);
-    expect(
-      events.filter((e) => e.type === 'token').map((e) => (e.type === 'token' ? e.text : '')),
-    ).toEqual(['T0b92', 'Tb5c9', 'T4494', 'T66e3']);
+    const texts: string[] = [];
+    for await (const event of client.streamTask(enq.taskId)) {
+      if (event.type === 'token') texts.push(event.text);
+    }
+    expect(texts).toEqual(oracle.result(42, 4).tokens);
     expect(orch.requests.some((r) => r.url === `/v2/tasks/${enq.taskId}/events`)).toBe(true);
   });
 
   it('sessions and pool control', async () => {
-    const { orch, client } = await setup();
+    const { orch, client } = await start();
     expect(await client.getSession('s-1')).toMatchObject({
       ttl_ms_remaining: 600000,
       turns: 0,
@@ -253,51 +294,16 @@ describe('OrchClient against FakeLlamaOrch', () => {
   });
 
   it('a cancel sent before the stream means no token at all', async () => {
-    const { client } = await setup();
-    const enq = await client.enqueueTask({
-      ...reference(42, 4),
-      workload: 'completion',
-      priority: 'interactive',
-      deadline_ms: 1000,
-    });
+    const { client } = await start();
+    const enq = await client.enqueueTask(task(42, 4));
     await client.cancelTask(enq.taskId);
     const types = [];
     for await (const event of client.streamTask(enq.taskId)) types.push(event.type);
     expect(types).toEqual(['started', 'end']);
   });
 
-  it('breaking out of a paced completion cancels on the server and no token follows', async () => {
-    const { orch, client } = await setup({ tokensPerSecond: 20 });
-    const stream = client.streamCompletion(reference(42, 50));
-    let tokens = 0;
-    for await (const chunk of stream) {
-      if (chunk.type === 'token' && ++tokens === 2) break;
-    }
-    expect(orch.calls['POST /v1/tasks/{id}/cancel']).toBe(1);
-    expect(orch.canceled.has(stream.taskId)).toBe(true);
-    await expect(stream.finalResult()).rejects.toMatchObject({ name: 'AbortError' });
-
-    // Mid-stream cancel through the low-level API: the stream ends with no further token.
-    const enq = await client.enqueueTask({
-      ...reference(7, 50),
-      workload: 'completion',
-      priority: 'interactive',
-      deadline_ms: 1000,
-    });
-    const after: string[] = [];
-    let canceled = false;
-    for await (const event of client.streamTask(enq.taskId)) {
-      if (canceled) after.push(event.type);
-      if (event.type === 'token' && !canceled) {
-        await client.cancelTask(enq.taskId);
-        canceled = true;
-      }
-    }
-    expect(after).toEqual(['end']);
-  });
-
-  it('abort() stops a paced completion and cancels the task', async () => {
-    const { orch, client } = await setup({ tokensPerSecond: 20 });
+  it('abort() after the first token stops the completion and cancels the task', async () => {
+    const { orch, client } = await start({ tokensPerSecond: 20 });
     const stream = client.streamCompletion(reference(3, 50));
     const seen: string[] = [];
     const consumer = (async () => {
@@ -312,16 +318,17 @@ describe('OrchClient against FakeLlamaOrch', () => {
   });
 
   it('tolerates every upstream quirk (decode_time_ms, tokens_out 1, blank lines, microbatches)', async () => {
-    const { client } = await setup({ quirks: true });
+    const { client } = await start({ quirks: true });
     const result = await client.createCompletion(reference(42, 4));
-    expect(result.tokens).toEqual(['T0b92', 'Tb5c9', 'T4494', 'T66e3']);
-    expect(result.tokensOut).toBe(4);
+    const expected = oracle.result(42, 4);
+    expect(result.tokens).toEqual(expected.tokens);
+    expect(result.tokensOut).toBe(expected.tokens.length);
     expect(result.reportedTokensOut).toBe(1);
-    expect(result.decodeMs).toBe(310);
+    expect(result.decodeMs).toBe(expected.decodeMs);
   });
 
   it('turns stream error frames and truncation into StreamError', async () => {
-    const { client } = await setup({ quirks: { endAfterError: true } });
+    const { client } = await start({ quirks: { endAfterError: true } });
     const coded = await client
       .createCompletion({ ...reference(1, 4), prompt: 'stream-error:WORKER_RESET' })
       .catch((e: unknown) => e);
@@ -341,7 +348,7 @@ describe('OrchClient against FakeLlamaOrch', () => {
   });
 
   it('the mock adapter stream (started {}) and the default stream both complete', async () => {
-    const { orch, client } = await setup();
+    const { orch, client } = await start();
     // An unknown task id gets the server's default "Hello world" stream.
     const events = [];
     for await (const event of client.streamTask('never-admitted')) events.push(event);
@@ -350,5 +357,75 @@ describe('OrchClient against FakeLlamaOrch', () => {
     orch.workerBound = true;
     const result = await client.createCompletion(reference(1, 4));
     expect(result.text).toBe('hello');
+  });
+});
+
+describe('deterministic generator mode (docs/protocols/llama-orch.md §12, §13.4)', () => {
+  it('reproduces the reference tokens of ("llamacpp:v1.0.0", 42, 4)', async () => {
+    const { client } = await setup({ streamMode: 'generator' });
+    const result = await client.createCompletion(reference(42, 4));
+    expect(result.tokens).toEqual(['T0b92', 'Tb5c9', 'T4494', 'T66e3']);
+    expect(result).toMatchObject({ tokensOut: 4, reportedTokensOut: 4, decodeMs: 310 });
+  });
+
+  it('seeds 1001..1064 run twice with identical results matching the generator', async () => {
+    const { client } = await setup({ streamMode: 'generator', queueCapacity: 256 });
+    const seeds = Array.from({ length: 64 }, (_, k) => 1001 + k);
+    expect(seeds).toHaveLength(64);
+    const texts = new Set<string>();
+    for (const seed of seeds) {
+      const first = await client.createCompletion(reference(seed, 32));
+      const second = await client.createCompletion(reference(seed, 32));
+      expect(second.text, `seed ${seed}`).toBe(first.text);
+      expect(second.decodeMs, `seed ${seed}`).toBe(first.decodeMs);
+      expect(first.tokens, `seed ${seed}`).toEqual(
+        generateTokens('llamacpp:v1.0.0', seed, 32).tokens,
+      );
+      texts.add(first.text);
+    }
+    expect(texts.size).toBe(64);
+  });
+
+  it('a different seed gives different tokens', async () => {
+    const { client } = await setup({ streamMode: 'generator' });
+    const a = await client.createCompletion(reference(123456789, 64));
+    const c = await client.createCompletion(reference(123456790, 64));
+    expect(c.text).not.toBe(a.text);
+  });
+
+  it('a mid-stream cancel through the low-level API: the stream ends with no further token', async () => {
+    const { orch, client } = await setup({ streamMode: 'generator', tokensPerSecond: 20 });
+    const stream = client.streamCompletion(reference(42, 50));
+    let tokens = 0;
+    for await (const chunk of stream) {
+      if (chunk.type === 'token' && ++tokens === 2) break;
+    }
+    expect(orch.calls['POST /v1/tasks/{id}/cancel']).toBe(1);
+    expect(orch.canceled.has(stream.taskId)).toBe(true);
+    await expect(stream.finalResult()).rejects.toMatchObject({ name: 'AbortError' });
+
+    const enq = await client.enqueueTask(task(7, 50));
+    const after: string[] = [];
+    let canceled = false;
+    for await (const event of client.streamTask(enq.taskId)) {
+      if (canceled) after.push(event.type);
+      if (event.type === 'token' && !canceled) {
+        await client.cancelTask(enq.taskId);
+        canceled = true;
+      }
+    }
+    expect(after).toEqual(['end']);
+  });
+});
+
+describe('upstream mode (the real default build)', () => {
+  it('the stream starts at the admission position, and every task reads "Hello world"', async () => {
+    const { client } = await setup();
+    await client.enqueueTask(task(1, 1));
+    const stream = client.streamCompletion(reference(99, 500));
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks[0]).toMatchObject({ type: 'started', queuePosition: 1, predictedStartMs: 100 });
+    expect((await stream.finalResult()).text).toBe('Hello world');
   });
 });

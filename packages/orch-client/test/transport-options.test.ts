@@ -1,8 +1,8 @@
-import { RateLimitError, TimeoutError } from '@uplink/core-schemas';
+import { ConfigurationError, RateLimitError, TimeoutError } from '@uplink/core-schemas';
 import type { Logger } from '@uplink/http';
 import { startFakeLlamaOrch } from '@uplink/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OrchClient } from '../src/index.js';
+import { AdmissionRejectedError, OrchClient } from '../src/index.js';
 import {
   frames,
   json,
@@ -14,7 +14,8 @@ import {
 } from './scripted-server.js';
 
 // The transport settings every client accepts (timeouts, retry, fetch, logger) as OrchClient uses
-// them, and the 429 hints enqueue honours (Retry-After, X-Backoff-Ms, retry_after_ms).
+// them, and the 429 hints an opted-in admission retry honours (Retry-After, X-Backoff-Ms,
+// retry_after_ms).
 const request = { model_ref: 'sha256:abc', engine: 'llamacpp' as const, ctx: 8192, max_tokens: 2 };
 const admit = (req: SeenRequest): ScriptReply => {
   const body = JSON.parse(req.body) as { task_id: string };
@@ -71,44 +72,105 @@ const envelope = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe('429 on enqueue', () => {
-  it('waits out Retry-After (seconds) alone, then retries with the same task_id', async () => {
+  it('is surfaced at once, whatever the retry policy, and nothing is canceled', async () => {
+    const s = await throttledOnce(json(429, envelope({ retry_after_ms: 40 })));
+    const client = new OrchClient({ baseUrl: s.url, retry: { maxRetries: 5 } });
+    const error = await client.createCompletion(request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdmissionRejectedError);
+    expect(error).toMatchObject({
+      code: 'ADMISSION_REJECT',
+      policyLabel: 'reject',
+      retryAfterMs: 40,
+    });
+    expect(s.requests.filter((r) => r.path === '/v1/tasks')).toHaveLength(1);
+    // Refused for sure: nothing to cancel.
+    expect(s.requests.some((r) => r.path.endsWith('/cancel'))).toBe(false);
+    await client.close();
+  });
+
+  it('admissionRetry waits out Retry-After (seconds) alone, then retries with the same task_id', async () => {
     const s = await throttledOnce(json(429, envelope(), { 'retry-after': '1' }));
     const { logger, lines } = recordingLogger();
     const client = new OrchClient({ baseUrl: s.url, logger });
     const t0 = Date.now();
-    const result = await client.createCompletion(request);
+    const result = await client.createCompletion(request, { admissionRetry: {} });
     expect(result.text).toBe('ok');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
-    const retry = lines.find((l) => l.message === 'http retry');
-    expect(retry?.fields).toMatchObject({ delayMs: 1000, method: 'POST' });
+    const retry = lines.find((l) => l.message === 'admission refused, retrying');
+    expect(retry?.fields).toMatchObject({ delayMs: 1000, attempt: 1, code: 'ADMISSION_REJECT' });
     const posts = s.requests.filter((r) => r.path === '/v1/tasks');
     expect(posts).toHaveLength(2);
     expect(JSON.parse(posts[1]!.body).task_id).toBe(JSON.parse(posts[0]!.body).task_id);
     await client.close();
   });
 
-  it('waits out the body retry_after_ms when no header is sent', async () => {
+  it('admissionRetry waits out the body retry_after_ms when no header is sent', async () => {
     const s = await throttledOnce(json(429, envelope({ retry_after_ms: 40 })));
     const { logger, lines } = recordingLogger();
     const client = new OrchClient({ baseUrl: s.url, logger });
-    expect((await client.createCompletion(request)).text).toBe('ok');
-    expect(lines.find((l) => l.message === 'http retry')?.fields).toMatchObject({ delayMs: 40 });
+    expect((await client.createCompletion(request, { admissionRetry: {} })).text).toBe('ok');
+    expect(lines.find((l) => l.message === 'admission refused, retrying')?.fields).toMatchObject({
+      delayMs: 40,
+    });
     await client.close();
   });
 
-  it('gives up after maxRetries with a RateLimitError carrying the hints', async () => {
+  it('admissionRetry gives up after maxRetries with the refusal carrying the hints', async () => {
     server = await startScriptedServer((req) =>
       req.path === '/v1/tasks'
         ? json(429, envelope({ retry_after_ms: 5 }), { 'x-backoff-ms': '5', 'retry-after': '0' })
         : { status: 204 },
     );
-    const client = new OrchClient({ baseUrl: server.url, retry: { maxRetries: 2 } });
-    const error = await client.createCompletion(request).catch((e: unknown) => e);
+    const client = new OrchClient({ baseUrl: server.url });
+    const error = await client
+      .createCompletion(request, { admissionRetry: { maxRetries: 2 } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
-    expect(error).toMatchObject({ code: 'ADMISSION_REJECT', retriable: true });
+    expect(error).toMatchObject({ code: 'ADMISSION_REJECT', retriable: true, backoffMs: 5 });
     expect(server.requests.filter((r) => r.path === '/v1/tasks')).toHaveLength(3);
-    // Refused for sure: nothing to cancel.
     expect(server.requests.some((r) => r.path.endsWith('/cancel'))).toBe(false);
+    await client.close();
+  });
+
+  it('admissionRetry stops when the caller aborts the wait', async () => {
+    let refused!: () => void;
+    const firstRefusal = new Promise<void>((resolve) => {
+      refused = resolve;
+    });
+    server = await startScriptedServer((req) => {
+      if (req.path !== '/v1/tasks') return { status: 204 };
+      refused();
+      return json(429, envelope({ retry_after_ms: 30_000 }));
+    });
+    const client = new OrchClient({ baseUrl: server.url });
+    const controller = new AbortController();
+    const pending = client
+      .enqueueTask(
+        { ...request, workload: 'completion', priority: 'interactive', deadline_ms: 1000 },
+        { admissionRetry: {}, signal: controller.signal },
+      )
+      .catch((e: unknown) => e);
+    // Without the abort the 30 s hint would be waited out (and the test time out).
+    await firstRefusal;
+    controller.abort();
+    expect(await pending).toMatchObject({ name: 'AbortError' });
+    expect(server.requests).toHaveLength(1);
+    await client.close();
+  });
+
+  it('refuses admissionRetry settings it cannot use, listing each', async () => {
+    const client = new OrchClient({ baseUrl: 'http://127.0.0.1:9' });
+    const error = await client
+      .enqueueTask(
+        { ...request, workload: 'completion', priority: 'interactive', deadline_ms: 1000 },
+        { admissionRetry: { maxRetries: 1.5, maxDelayMs: -1 } },
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).problems.map((p) => p.setting)).toEqual([
+      'admissionRetry.maxRetries',
+      'admissionRetry.maxDelayMs',
+    ]);
     await client.close();
   });
 });
@@ -124,7 +186,7 @@ describe('timeouts', () => {
   });
 
   it('timeoutMs does not cut a stream that takes longer (only streamIdleTimeoutMs applies)', async () => {
-    const orch = await startFakeLlamaOrch({ tokensPerSecond: 50 });
+    const orch = await startFakeLlamaOrch({ streamMode: 'generator', tokensPerSecond: 50 });
     const client = new OrchClient({ baseUrl: orch.url, apiKey: 'valid', timeoutMs: 100 });
     try {
       const t0 = Date.now();
