@@ -29,6 +29,8 @@ export interface StoryEnvironment {
   out: Writable;
   /** How long to wait for the deployment to become active. */
   activeTimeoutMs: number;
+  /** The completion comes from a fake llama-orch: label it as fake text. @default false */
+  fakeCompletions?: boolean | undefined;
 }
 
 const TokenEvent = v.object({ t: v.string(), i: v.number() });
@@ -82,8 +84,8 @@ async function streamThroughDeployment(
     if (message.event === 'token') {
       if (tokens === 0) firstTokenAt.ms = performance.now() - started;
       tokens++;
-      // Tokens are printed as they arrive; a space keeps the fake generator's tokens readable.
-      env.out.write(`${(message.data as v.InferOutput<typeof TokenEvent>).t} `);
+      // Tokens are printed as they arrive; each carries its own leading space.
+      env.out.write((message.data as v.InferOutput<typeof TokenEvent>).t);
     } else if (message.event === 'error') {
       const data = message.data as v.InferOutput<typeof ErrorEvent>;
       throw new Error(`completion failed: ${data.code}: ${data.message}`);
@@ -132,6 +134,7 @@ export async function runStory(env: StoryEnvironment): Promise<StoryResult> {
     `Streaming a completion through ${env.satellite.publicApi.url}${deployment.inference_url}/compute`,
   );
   env.out.write(`prompt: ${prompt}\n`);
+  if (env.fakeCompletions) env.out.write('completion (fake text from the embedded llama-orch): ');
   const completion = await timed(() => streamThroughDeployment(env, deploymentId, prompt));
   rows.push({
     step: 'stream completion',

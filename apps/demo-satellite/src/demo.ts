@@ -33,16 +33,18 @@ async function embedded(): Promise<number> {
   const orchKey = `orch-key-${crypto.randomUUID()}`;
   const started = await timed(async () => ({
     platform: await startFakeLumlPlatform(),
+    // `words`: readable placeholder text, so the streamed completion reads as words.
     orch: await startFakeLlamaOrch({
       apiKey: orchKey,
       tokensPerSecond: Number(args['tokens-per-second']),
+      streamMode: 'words',
     }),
     spine: await startFakeAiSpine({ bundledFlows: false, agentTimeoutMs: 30_000 }),
   }));
   const { platform, orch, spine } = started.value;
   out.write('Uplink demo: embedded dev servers on loopback\n');
   out.write(
-    `  LUML platform  ${platform.url}\n  llama-orch     ${orch.url}\n  AI Spine       ${spine.url}\n`,
+    `  LUML platform  ${platform.url}\n  llama-orch     ${orch.url} (fake text, no model)\n  AI Spine       ${spine.url}\n`,
   );
 
   // User-side setup, as a LUML user would do in the UI: a satellite, a secret, an artifact.
@@ -83,6 +85,7 @@ async function embedded(): Promise<number> {
     satellite: running,
     platform: running.platform,
     out,
+    fakeCompletions: true,
     activeTimeoutMs: 60_000,
     userApiKey: platform.userApiKey,
     spine: new FlowClient({ baseUrl: spine.url }),

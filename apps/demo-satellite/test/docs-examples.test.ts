@@ -231,7 +231,7 @@ describe('docs/examples/browser-completion', () => {
 
     // Run the page's script in this process with a fake DOM: fetch, streams and
     // AbortController are the platform's own, so the bundle talks real HTTP to the fake.
-    await using orch = await startFakeLlamaOrch();
+    await using orch = await startFakeLlamaOrch({ streamMode: 'generator' });
     const page = fakePage();
     const location = { search: `?orch=${encodeURIComponent(orch.url)}&key=valid&tokens=4` };
     new Function('document', 'location', code)(page.document, location);
