@@ -10,7 +10,12 @@ const THROUGHPUT_TOKENS = 20_000;
 const THROUGHPUT_RUNS = 9;
 const TTFT_RUNS = 30;
 
-const orch = await startFakeLlamaOrch({ queueCapacity: 1_000_000, releaseOnStreamEnd: true });
+// The generator mode: the real default build answers every task with two tokens.
+const orch = await startFakeLlamaOrch({
+  streamMode: 'generator',
+  queueCapacity: 1_000_000,
+  releaseOnStreamEnd: true,
+});
 const started = performance.now();
 const client = new OrchClient({ baseUrl: orch.url, apiKey: 'valid', retry: false });
 

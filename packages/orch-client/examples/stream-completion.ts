@@ -3,7 +3,8 @@
 import { OrchClient } from '@uplink/orch-client';
 import { startFakeLlamaOrch } from '@uplink/testing';
 
-const orch = await startFakeLlamaOrch({ tokensPerSecond: 50 });
+// `words`: readable fake text (the default, like the real server, answers "Hello world").
+const orch = await startFakeLlamaOrch({ streamMode: 'words', tokensPerSecond: 50 });
 const client = new OrchClient({ baseUrl: orch.url, apiKey: 'valid' });
 try {
   const capabilities = await client.getCapabilities();
@@ -16,7 +17,7 @@ try {
     seed: 42,
   } as const;
   const stream = client.streamCompletion({ ...request, max_tokens: 8 });
-  for await (const text of stream.textStream) process.stdout.write(`${text} `);
+  for await (const text of stream.textStream) process.stdout.write(text);
   const result = await stream.finalResult();
   console.log(
     `\n${result.tokensOut} tokens, decode ${result.decodeMs} ms, correlation ${result.correlationId}`,

@@ -50,9 +50,11 @@ export interface OrchClientOptions extends TransportOptions {
    */
   cancelTimeoutMs?: number | undefined;
   /**
-   * Retry policy of `@uplink/http`. Enqueue is retried on 429/503 honouring `Retry-After`,
-   * `X-Backoff-Ms` and `retry_after_ms` up to `maxRetryDelayMs`; it is safe because the
-   * `task_id` makes it idempotent. `false` turns retries off.
+   * Retry policy of `@uplink/http` for the calls that are safe to repeat (capabilities, health,
+   * sessions, cancel, the stream request), honouring `Retry-After`, `X-Backoff-Ms` and
+   * `retry_after_ms` up to `maxRetryDelayMs`. `POST …/tasks` is never retried by it: llama-orch
+   * admits a repeated `task_id` twice (see `admissionRetry` on `enqueueTask` for refusals).
+   * `false` turns retries off.
    * @default { maxRetries: 2 } (the http defaults)
    */
   retry?: RetryOptions | false | undefined;

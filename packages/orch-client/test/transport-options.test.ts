@@ -132,30 +132,46 @@ describe('429 on enqueue', () => {
     await client.close();
   });
 
-  it('admissionRetry stops when the caller aborts the wait', async () => {
-    let refused!: () => void;
-    const firstRefusal = new Promise<void>((resolve) => {
-      refused = resolve;
-    });
+  it('admissionRetry stops when the caller aborts the wait, or the client closes', async () => {
+    let notify: (() => void) | undefined;
+    const nextRefusal = () =>
+      new Promise<void>((resolve) => {
+        notify = resolve;
+      });
     server = await startScriptedServer((req) => {
       if (req.path !== '/v1/tasks') return { status: 204 };
-      refused();
-      return json(429, envelope({ retry_after_ms: 30_000 }));
+      // Tell the test once the refusal is on its way, so the abort lands in the wait.
+      return {
+        raw: (res) => {
+          res.writeHead(429, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(envelope({ retry_after_ms: 30_000 })), () => notify?.());
+        },
+      };
     });
     const client = new OrchClient({ baseUrl: server.url });
-    const controller = new AbortController();
-    const pending = client
-      .enqueueTask(
-        { ...request, workload: 'completion', priority: 'interactive', deadline_ms: 1000 },
-        { admissionRetry: {}, signal: controller.signal },
-      )
-      .catch((e: unknown) => e);
+    const task = {
+      ...request,
+      workload: 'completion' as const,
+      priority: 'interactive' as const,
+      deadline_ms: 1000,
+    };
     // Without the abort the 30 s hint would be waited out (and the test time out).
-    await firstRefusal;
+    const controller = new AbortController();
+    let refused = nextRefusal();
+    const aborted = client
+      .enqueueTask(task, { admissionRetry: {}, signal: controller.signal })
+      .catch((e: unknown) => e);
+    await refused;
     controller.abort();
-    expect(await pending).toMatchObject({ name: 'AbortError' });
+    expect(await aborted).toMatchObject({ name: 'AbortError' });
     expect(server.requests).toHaveLength(1);
+
+    refused = nextRefusal();
+    const closed = client.enqueueTask(task, { admissionRetry: {} }).catch((e: unknown) => e);
+    await refused;
     await client.close();
+    expect(await closed).toMatchObject({ name: 'AbortError' });
+    expect(server.requests).toHaveLength(2);
   });
 
   it('refuses admissionRetry settings it cannot use, listing each', async () => {

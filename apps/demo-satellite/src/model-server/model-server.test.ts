@@ -10,7 +10,7 @@ let url: string;
 const deploymentId = '0199c4a2-3d18-7b6e-a1c4-5f2e8d90b713';
 
 beforeAll(async () => {
-  // The generator mode, for the reference tokens of llama-orch-protocol §12.3.
+  // The generator mode, for the reference tokens of docs/protocols/llama-orch.md §12.3.
   orch = await startFakeLlamaOrch({ apiKey: 'orch-secret-key', streamMode: 'generator' });
   const client = new OrchClient({ baseUrl: orch.url, apiKey: 'orch-secret-key' });
   const server = await startServer(
