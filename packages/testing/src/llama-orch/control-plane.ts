@@ -150,7 +150,8 @@ export function sendMetrics(state: FakeLlamaOrchState, res: ServerResponse): voi
     `queue_depth{engine="llamacpp",pool_id="default",priority="interactive"} ${state.queue.interactive.length}`,
     `queue_depth{engine="llamacpp",pool_id="default",priority="batch"} ${state.queue.batch.length}`,
     '# TYPE tasks_enqueued_total counter',
-    `tasks_enqueued_total ${state.tasks.size}`,
+    // One per admission: a task_id admitted twice counts twice, as on the server.
+    `tasks_enqueued_total ${[...state.tasks.values()].reduce((sum, t) => sum + t.admissions, 0)}`,
     '',
   ];
   res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });

@@ -75,12 +75,6 @@ export async function enqueueTask(
   const sentinel = checkSentinels(request);
   if (sentinel) return sendRejection(res, sentinel);
 
-  const session = sessionFor(state, request.session_id);
-  const headers = budgetHeaders(
-    session.tokens_budget_remaining,
-    session.time_budget_remaining_ms,
-    session.cost_budget_remaining,
-  );
   // No deduplication (§5.3): the same task_id posted again takes another slot, and its 202
   // reports the position of the id's first entry, as the server looks it up.
   const known = state.tasks.get(request.task_id);
@@ -105,6 +99,13 @@ export async function enqueueTask(
     };
     admission.preparation = { steps: [] };
   }
+  // The session is created (or read) only for an admitted task, as upstream orders it.
+  const session = sessionFor(state, request.session_id);
+  const headers = budgetHeaders(
+    session.tokens_budget_remaining,
+    session.time_budget_remaining_ms,
+    session.cost_budget_remaining,
+  );
   state.tasks.set(request.task_id, {
     taskId: request.task_id,
     request,

@@ -469,9 +469,13 @@ describe('sessions, pools, metrics, faults', () => {
   it('serves /metrics without auth', async () => {
     await start();
     await enqueue(task('m'));
+    await enqueue(task('m'));
     const res = await fetch(`${fake.url}/metrics`);
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('priority="interactive"} 1');
+    const text = await res.text();
+    // The same task_id admitted twice: two queue entries, two enqueues counted.
+    expect(text).toContain('priority="interactive"} 2');
+    expect(text).toContain('tasks_enqueued_total 2');
   });
 
   it('injects seeded faults through the shared injector', async () => {

@@ -1,4 +1,5 @@
-// docs/protocols/llama-orch.md §1 (contract vs server: the fake defaults to the contract form).
+// docs/protocols/llama-orch.md §1 (contract vs server): the fake answers like the server's default
+// build; the quirks below reshape the contract-form streams of the generator and words modes.
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
 import type { FaultInjectorOptions } from '../fault-injection.js';
 
