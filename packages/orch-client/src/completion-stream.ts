@@ -266,7 +266,7 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
         // After abort() nothing more is delivered, even chunks that already arrived (a server
         // that sends the whole stream at once leaves them all buffered here).
         if (signal.aborted && phase !== 'done' && !busy) {
-          const failure = abortError(signal.reason);
+          const failure = this.#abortFailure(signal.reason, undefined);
           return finish(failure).then(() => Promise.reject(failure));
         }
         if (pending.length > 0 || phase === 'drained') return Promise.resolve(deliver());

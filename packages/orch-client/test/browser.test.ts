@@ -13,7 +13,7 @@ const SIZE_GOAL_BYTES = 15 * 1024;
  * core-schemas leave no room under 15 KB. This guard stops further growth: measured 25.6 KB
  * first, 28.8 KB after @uplink/http gained its fast SSE path, 29.2 KB before and 30.9 KB after
  * the transport hardening (body and SSE line caps, stream deadlines, redaction by credential
- * position and of presigned URLs, value-free validation errors), MEASURED_AFTER_ENQUEUE once
+ * position and of presigned URLs, value-free validation errors), 31.8 KB once
  * enqueue got its typed refusal, its ambiguous-answer error and the opt-in admission retry. See
  * the README for the make-up.
  */

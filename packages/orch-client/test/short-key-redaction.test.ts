@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { OrchClient, type TaskRequestInput } from '../src/index.js';
 
 describe('the llama-orch v1 key `valid` never shreds server messages', () => {
-  it('keeps "Invalid type" in a 422 from the server, and the key stays out of the error', async () => {
+  it('keeps "invalid type" in a 422 from the server, and the key stays out of the error', async () => {
     await using orch = await startFakeLlamaOrch();
     await using client = new OrchClient({ baseUrl: orch.url, apiKey: 'valid', retry: false });
     const bad = {
@@ -12,8 +12,9 @@ describe('the llama-orch v1 key `valid` never shreds server messages', () => {
       session_id: '22222222-2222-4222-8222-222222222222',
       workload: 'completion',
       model_ref: 'sha256:abc',
-      engine: 5,
-      ctx: 8192,
+      engine: 'llamacpp',
+      // serde's answer: `ctx: invalid type: string "big", expected i32 at line 1 column …`.
+      ctx: 'big',
       priority: 'interactive',
       max_tokens: 4,
       deadline_ms: 30_000,
@@ -21,8 +22,8 @@ describe('the llama-orch v1 key `valid` never shreds server messages', () => {
     const error = await client.enqueueTask(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(422);
-    expect((error as Error).message).toContain('engine: Invalid type');
+    expect((error as Error).message).toContain('ctx: invalid type: string "big", expected i32');
     expect((error as Error).message).not.toContain('[REDACTED]');
-    expect(JSON.stringify((error as ApiError).toJSON())).toContain('Invalid type');
+    expect(JSON.stringify((error as ApiError).toJSON())).toContain('invalid type');
   });
 });
