@@ -24,6 +24,10 @@ export interface FaultRates {
   latency?: number;
   /** Delay added when a latency fault fires. @default 0 */
   latencyMs?: number;
+  /** Per streamed event: leave the event out of the stream (fakes that stream events consult it). */
+  dropEvent?: number;
+  /** Per streamed event: destroy the connection before the event (a mid-stream disconnect). */
+  cutStream?: number;
 }
 
 /** Options for {@link createFaultInjector}. */
@@ -52,6 +56,8 @@ export interface FaultStats {
   truncate: number;
   lostResponse: number;
   latency: number;
+  dropEvent: number;
+  cutStream: number;
 }
 
 /** A seeded source of faults that every fake server consults before routing. */
@@ -62,6 +68,12 @@ export interface FaultInjector {
    * (possibly after added latency, and possibly with its body truncated).
    */
   intercept(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /**
+   * Decide a fault for one event of a stream answering `method path`: leave it out
+   * (`dropEvent`), cut the connection before it (`cutStream`), or nothing. Draws from the same
+   * seeded source, only when a stream asks, so fakes that do not stream are unaffected.
+   */
+  streamEventFault(method: string, path: string): 'dropEvent' | 'cutStream' | undefined;
   /** Replace the rates at runtime (for example to simulate an outage, then recovery). */
   configure(options: Omit<FaultInjectorOptions, 'seed'>): void;
   /** Counts of injected faults. */
@@ -96,6 +108,8 @@ export function createFaultInjector(options: FaultInjectorOptions = {}): FaultIn
     truncate: 0,
     lostResponse: 0,
     latency: 0,
+    dropEvent: 0,
+    cutStream: 0,
   };
 
   const configure = (next: Omit<FaultInjectorOptions, 'seed'>): void => {
@@ -160,7 +174,28 @@ export function createFaultInjector(options: FaultInjectorOptions = {}): FaultIn
     }
   };
 
-  return { intercept, configure, stats };
+  const streamEventFault = (
+    method: string,
+    path: string,
+  ): 'dropEvent' | 'cutStream' | undefined => {
+    const upper = method.toUpperCase();
+    if (exempt?.(upper, path)) return undefined;
+    const rates = ratesFor(upper, path);
+    if (!rates.dropEvent && !rates.cutStream) return undefined;
+    const roll = random();
+    const drop = rates.dropEvent ?? 0;
+    if (roll < drop) {
+      stats.dropEvent++;
+      return 'dropEvent';
+    }
+    if (roll < drop + (rates.cutStream ?? 0)) {
+      stats.cutStream++;
+      return 'cutStream';
+    }
+    return undefined;
+  };
+
+  return { intercept, streamEventFault, configure, stats };
 }
 
 /**

@@ -3,6 +3,7 @@
  * testing code built on Uplink. Node only. vitest fixtures live in `@uplink/testing/vitest`.
  */
 
+export * from './agent-sdk/index.js';
 export * from './ai-spine/index.js';
 export * from './fault-injection.js';
 export * from './llama-orch/index.js';

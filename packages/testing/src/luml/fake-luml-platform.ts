@@ -53,6 +53,7 @@ export async function startFakeLumlPlatform(
   });
   const faults: FaultInjector = {
     intercept: (req, res) => inner.intercept(req, res),
+    streamEventFault: (method, path) => inner.streamEventFault(method, path),
     // Keep user routes exempt across runtime reconfiguration too.
     configure: (next) => inner.configure({ ...next, exempt: next.exempt ?? defaultExempt }),
     get stats() {
