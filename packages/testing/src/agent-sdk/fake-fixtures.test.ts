@@ -219,7 +219,7 @@ async function send(f: FakeAgentSdk, fixture: Fixture, vars: Vars): Promise<Resp
   return fetch(`${f.url}${substitute(request.path, vars)}`, {
     method: request.method,
     headers,
-    body,
+    ...(body === undefined ? {} : { body }),
   });
 }
 

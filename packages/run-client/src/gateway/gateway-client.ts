@@ -1,0 +1,380 @@
+// docs/protocols/agent-sdk.md §1.10 and §6: the WebSocket gateway, with reconnection and
+// gap-free subscriptions.
+import { AbortError, ConnectionError, parseWire, type UplinkError } from '@uplink/core-schemas';
+import {
+  type GatewayRunAck,
+  GatewayRunAckSchema,
+  type StreamEnvelope,
+  TaskTextSchema,
+} from '@uplink/core-schemas/agent-sdk';
+import {
+  anySignal,
+  type CombinedSignal,
+  computeBackoff,
+  type Logger,
+  silentLogger,
+  sleep,
+} from '@uplink/http';
+import * as v from 'valibot';
+import { checkRequest } from '../request-meta.js';
+import { RunStream } from '../run-stream.js';
+import { RunStreamError } from '../run-stream-error.js';
+import { GatewayError } from './gateway-error.js';
+import {
+  type GatewayOptions,
+  type ResolvedGatewayOptions,
+  resolveGatewayOptions,
+} from './gateway-options.js';
+import { GatewaySocket } from './gateway-socket.js';
+import { GatewaySubscription, type ResubscribeReason } from './gateway-subscription.js';
+
+/** A `run` request over the gateway. */
+export interface GatewayRunRequest {
+  /** What the agent should do. */
+  task: string;
+  /** An existing session to continue (an unknown id is created under that id). */
+  session_id?: string | undefined;
+}
+
+/** Options of the gateway's calls. */
+export interface GatewayCallOptions {
+  /** Aborts the call. */
+  signal?: AbortSignal | undefined;
+  /** How long to wait for the reply. @default the client's requestTimeoutMs */
+  timeoutMs?: number | undefined;
+}
+
+/** Options of {@link GatewayClient.subscribe}. */
+export interface GatewaySubscribeOptions {
+  /** The first seq wanted (inclusive). @default 0 */
+  fromSeq?: number | undefined;
+  /** Stops the subscription. */
+  signal?: AbortSignal | undefined;
+}
+
+const RunRequestSchema = v.strictObject({
+  task: TaskTextSchema,
+  session_id: v.optional(v.string()),
+});
+
+/** The auth codes after which a connection can never authenticate (§1.10). */
+const AUTH_CODES = new Set(['AUTH_FAILED', 'AUTH_REQUIRED']);
+
+/**
+ * A connected, authenticated gateway client. Subscriptions are {@link RunStream}s: gap-free,
+ * deduplicated by seq, ended at the terminal event, resubscribed from `lastSeq + 1` after a
+ * gap, a silence or a reconnect. Create it with {@link connectGateway}.
+ */
+export class GatewayClient implements AsyncDisposable {
+  readonly #options: ResolvedGatewayOptions;
+  readonly #logger: Logger;
+  readonly #onError: (error: Error) => void;
+  readonly #closer = new AbortController();
+  readonly #signal: CombinedSignal;
+  readonly #subscriptions = new Map<string, GatewaySubscription>();
+  #socket: GatewaySocket | undefined;
+  #connecting: Promise<GatewaySocket> | undefined;
+  #closed = false;
+  #reconnects = 0;
+
+  private constructor(options: ResolvedGatewayOptions, raw: GatewayOptions) {
+    this.#options = options;
+    this.#logger = raw.logger ?? silentLogger;
+    this.#onError =
+      raw.onError ?? ((error) => this.#logger.warn('gateway problem', { error: error.message }));
+    this.#signal = anySignal([raw.signal, this.#closer.signal]);
+    this.#signal.signal.addEventListener('abort', () => void this.close(), { once: true });
+  }
+
+  /** Connect and authenticate; see {@link connectGateway}. */
+  static async connect(raw: GatewayOptions = {}): Promise<GatewayClient> {
+    const client = new GatewayClient(resolveGatewayOptions(raw), raw);
+    try {
+      await client.#connect();
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+    return client;
+  }
+
+  /** Whether a connection is open now. */
+  get connected(): boolean {
+    return this.#socket?.open === true;
+  }
+
+  /** How many times the client has reconnected. */
+  get reconnects(): number {
+    return this.#reconnects;
+  }
+
+  /** `run`: start a run (org `default`); the ack carries its ids. */
+  async run(request: GatewayRunRequest, options: GatewayCallOptions = {}): Promise<GatewayRunAck> {
+    const body = checkRequest(RunRequestSchema, request, 'request');
+    const socket = await this.#ready();
+    const payload = await socket.request('run', body, options);
+    return parseWire(GatewayRunAckSchema, payload, 'gateway run ack');
+  }
+
+  /** `ping`; resolves with the round trip in milliseconds. */
+  async ping(options: GatewayCallOptions = {}): Promise<number> {
+    const socket = await this.#ready();
+    const started = Date.now();
+    await socket.request('ping', {}, options);
+    return Date.now() - started;
+  }
+
+  /**
+   * The events of `runId` from `fromSeq` on, as a gap-free {@link RunStream} ending at the
+   * terminal event. The subscription is sent when the stream is first consumed; stopping the
+   * stream sends `unsubscribe`. A run the gateway does not hold in memory fails with
+   * `GatewayError` `RUN_NOT_FOUND`.
+   */
+  subscribe(runId: string, options: GatewaySubscribeOptions = {}): RunStream {
+    return new RunStream({
+      runId,
+      signals: [options.signal, this.#signal.signal],
+      events: (signal) => this.#follow(runId, options.fromSeq ?? 0, signal),
+    });
+  }
+
+  /** `run`, then `subscribe` from seq 0: the new run's events as a {@link RunStream}. */
+  streamRun(request: GatewayRunRequest, options: GatewayCallOptions = {}): RunStream {
+    const body = checkRequest(RunRequestSchema, request, 'request');
+    const client = this;
+    return new RunStream({
+      signals: [options.signal, this.#signal.signal],
+      events: async function* (signal) {
+        const ack = await client.run(body, { ...options, signal });
+        yield* client.#follow(ack.run_id, 0, signal);
+      },
+    });
+  }
+
+  /** `unsubscribe` (acked even for runs never subscribed). */
+  async unsubscribe(runId: string, options: GatewayCallOptions = {}): Promise<void> {
+    this.#subscriptions.get(runId)?.dispose();
+    this.#subscriptions.delete(runId);
+    const socket = await this.#ready();
+    await socket.request('unsubscribe', { run_id: runId }, options);
+  }
+
+  /** Close the connection and end every subscription with `AbortError`. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closer.abort();
+    this.#signal.dispose();
+    for (const subscription of this.#subscriptions.values()) {
+      subscription.fail(new AbortError('The gateway client was closed'));
+    }
+    this.#subscriptions.clear();
+    this.#socket?.close();
+    this.#socket = undefined;
+    await this.#connecting?.catch(() => {});
+  }
+
+  /** Same as {@link close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Subscribe and hand out the run's events until the terminal one. */
+  async *#follow(
+    runId: string,
+    fromSeq: number,
+    signal: AbortSignal,
+  ): AsyncGenerator<StreamEnvelope, void> {
+    this.#subscriptions
+      .get(runId)
+      ?.fail(new AbortError('A newer subscription to this run replaced it'));
+    const subscription = new GatewaySubscription(
+      runId,
+      fromSeq,
+      this.#options.subscriptionIdleTimeoutMs,
+      {
+        resubscribe: (sub, reason) => this.#resubscribe(sub, reason),
+      },
+    );
+    this.#subscriptions.set(runId, subscription);
+    let complete = false;
+    try {
+      const socket = await this.#ready();
+      await socket.request('subscribe', { run_id: runId, from_seq: fromSeq }, { signal });
+      subscription.armIdle();
+      for (;;) {
+        const envelope = await subscription.next(signal);
+        if (envelope === undefined) {
+          complete = true;
+          return;
+        }
+        yield envelope;
+      }
+    } finally {
+      subscription.dispose();
+      if (this.#subscriptions.get(runId) === subscription) this.#subscriptions.delete(runId);
+      if (!complete && this.#socket?.open) this.#socket.notify('unsubscribe', { run_id: runId });
+    }
+  }
+
+  #resubscribe(subscription: GatewaySubscription, reason: ResubscribeReason): void {
+    if (subscription.finished || this.#closed) return;
+    subscription.resubscribes++;
+    if (subscription.resubscribes > this.#options.maxResubscribes) {
+      subscription.fail(
+        new RunStreamError(
+          `The gateway subscription to run ${subscription.runId} was resubscribed ${this.#options.maxResubscribes} time(s) without a new event (last: ${reason}); last seq delivered: ${subscription.tracker.lastSeq}`,
+          {
+            code: reason === 'gap' ? 'gap' : 'truncated',
+            lastSeq: subscription.tracker.lastSeq,
+            runId: subscription.runId,
+            retriable: true,
+          },
+        ),
+      );
+      return;
+    }
+    const fromSeq = subscription.tracker.nextSeq;
+    this.#logger.debug('gateway resubscribe', { runId: subscription.runId, fromSeq, reason });
+    subscription.armIdle();
+    const socket = this.#socket;
+    if (!socket?.open) return; // The reconnect resubscribes everything.
+    socket
+      .request('subscribe', { run_id: subscription.runId, from_seq: fromSeq })
+      .catch((error: unknown) => {
+        if (error instanceof GatewayError && error.code === 'RUN_NOT_FOUND') {
+          subscription.fail(
+            new RunStreamError(
+              `Run ${subscription.runId} is no longer held by the gateway, so its subscription cannot be resumed; last seq delivered: ${subscription.tracker.lastSeq}`,
+              {
+                code: 'truncated',
+                lastSeq: subscription.tracker.lastSeq,
+                runId: subscription.runId,
+                cause: error,
+              },
+            ),
+          );
+        }
+        // Timeouts and drops are handled by the idle timer and the reconnect.
+      });
+  }
+
+  async #ready(): Promise<GatewaySocket> {
+    if (this.#closed) throw new AbortError('The gateway client is closed');
+    if (this.#socket?.open) return this.#socket;
+    return this.#connecting ?? this.#connect();
+  }
+
+  #connect(): Promise<GatewaySocket> {
+    this.#connecting ??= (async () => {
+      try {
+        const key = this.#options.apiKey;
+        const apiKey = typeof key === 'function' ? await key() : key;
+        const socket = await GatewaySocket.open(
+          this.#options,
+          apiKey,
+          {
+            onEvent: (envelope) => this.#subscriptions.get(envelope.run_id)?.push(envelope),
+            onBadEvent: (runId, error) => {
+              const subscription = runId === undefined ? undefined : this.#subscriptions.get(runId);
+              if (subscription) {
+                subscription.fail(
+                  new RunStreamError(error.message, {
+                    code: 'malformed',
+                    lastSeq: subscription.tracker.lastSeq,
+                    runId,
+                    cause: error,
+                  }),
+                );
+              } else this.#onError(error);
+            },
+            onUnclaimedError: (error) => {
+              this.#onError(error);
+              // A subscription's stream task failed (§1.10: `SERVER_ERROR` with no request id);
+              // which one is not said, so each open subscription is resumed (duplicates are dropped).
+              if (error.code === 'SERVER_ERROR') {
+                for (const subscription of this.#subscriptions.values())
+                  this.#resubscribe(subscription, 'server-error');
+              }
+            },
+            onBadFrame: (error) => this.#onError(error),
+            onClose: (error) => this.#lost(error),
+          },
+          this.#signal.signal,
+        );
+        if (this.#closed) {
+          socket.close();
+          throw new AbortError('The gateway client was closed');
+        }
+        this.#socket = socket;
+        return socket;
+      } finally {
+        this.#connecting = undefined;
+      }
+    })();
+    return this.#connecting;
+  }
+
+  /** The connection dropped: reconnect with backoff and resubscribe, or fail everything. */
+  #lost(error: Error): void {
+    this.#socket = undefined;
+    if (this.#closed) return;
+    const reconnect = this.#options.reconnect;
+    if (!reconnect) {
+      this.#failAll(error);
+      return;
+    }
+    void (async () => {
+      let last: unknown = error;
+      for (let attempt = 0; attempt < reconnect.maxAttempts && !this.#closed; attempt++) {
+        try {
+          await sleep(
+            computeBackoff(attempt, {
+              baseDelayMs: reconnect.baseDelayMs,
+              maxDelayMs: reconnect.maxDelayMs,
+            }),
+            this.#signal.signal,
+          );
+          await this.#connect();
+          this.#reconnects++;
+          this.#logger.debug('gateway reconnected', {
+            attempt: attempt + 1,
+            subscriptions: this.#subscriptions.size,
+          });
+          for (const subscription of this.#subscriptions.values())
+            this.#resubscribe(subscription, 'reconnect');
+          return;
+        } catch (failure) {
+          last = failure;
+          if (this.#closed || failure instanceof AbortError) return;
+          if (failure instanceof GatewayError && AUTH_CODES.has(failure.code)) break;
+        }
+      }
+      this.#failAll(
+        last instanceof GatewayError
+          ? last
+          : new ConnectionError(
+              `The gateway connection was lost and ${reconnect.maxAttempts} reconnection attempt(s) failed: ${(last as Error).message}`,
+              { cause: last },
+            ),
+      );
+    })();
+  }
+
+  #failAll(error: unknown): void {
+    for (const subscription of this.#subscriptions.values())
+      subscription.fail(error as UplinkError);
+    this.#subscriptions.clear();
+    void this.close();
+  }
+}
+
+/**
+ * Connect to agent-sdk's WebSocket gateway (`GET /ws`) with the global `WebSocket` (Node >= 22,
+ * browsers) and authenticate. The first reply to `auth` decides: after `AUTH_FAILED` or
+ * `AUTH_REQUIRED` the socket is closed and this rejects with {@link GatewayError} (the server
+ * would ack a second `auth` without checking it). No subprotocol is offered unless asked.
+ */
+export function connectGateway(options: GatewayOptions = {}): Promise<GatewayClient> {
+  return GatewayClient.connect(options);
+}

@@ -1,0 +1,437 @@
+// docs/protocols/agent-sdk.md §1.10 and §1.12: one authenticated gateway connection. The first
+// reply decides the handshake (a later ack is never trusted), requests are matched by
+// `request_id`, the client pings (the server never does) and watches for silence.
+import {
+  AbortError,
+  ConnectionError,
+  parseWire,
+  redactUrl,
+  StreamError,
+  TimeoutError,
+} from '@uplink/core-schemas';
+import {
+  GatewayErrorPayloadSchema,
+  type GatewayServerFrame,
+  GatewayServerFrameSchema,
+  type StreamEnvelope,
+  StreamEnvelopeSchema,
+} from '@uplink/core-schemas/agent-sdk';
+import { randomUuid } from '../random-uuid.js';
+import { GatewayError } from './gateway-error.js';
+import type { ResolvedGatewayOptions, WebSocketLike } from './gateway-options.js';
+
+/** What a connection reports to its owner. */
+export interface GatewaySocketHandlers {
+  /** An `event` frame's envelope. */
+  onEvent(envelope: StreamEnvelope): void;
+  /** An `event` frame whose envelope does not validate (`runId` when the payload names one). */
+  onBadEvent(runId: string | undefined, error: Error): void;
+  /** An `error` frame no pending request claims (`request_id` null or unknown). */
+  onUnclaimedError(error: GatewayError): void;
+  /** A frame that cannot be read at all. */
+  onBadFrame(error: Error): void;
+  /** The connection ended without `close()` (dropped, or dead by the liveness check). */
+  onClose(error: Error): void;
+}
+
+interface Pending {
+  type: string;
+  resolve(payload: Record<string, unknown>): void;
+  reject(error: unknown): void;
+  timer: ReturnType<typeof setTimeout>;
+  unlink: () => void;
+}
+
+const OPEN = 1;
+
+/** One gateway connection, authenticated before it is handed out. */
+export class GatewaySocket {
+  readonly #options: ResolvedGatewayOptions;
+  readonly #handlers: GatewaySocketHandlers;
+  readonly #ws: WebSocketLike;
+  readonly #pending = new Map<string, Pending>();
+  readonly #url: string;
+  #tick: ReturnType<typeof setInterval> | undefined;
+  #lastFrameAt = Date.now();
+  #lastPingAt = Date.now();
+  #closed = false;
+
+  private constructor(
+    options: ResolvedGatewayOptions,
+    handlers: GatewaySocketHandlers,
+    ws: WebSocketLike,
+  ) {
+    this.#options = options;
+    this.#handlers = handlers;
+    this.#ws = ws;
+    this.#url = redactUrl(options.url);
+  }
+
+  /**
+   * Open a socket and authenticate. The first frame the server sends decides: an `ack` to our
+   * `auth` authenticates; anything else (an error, garbage) closes the socket and rejects.
+   */
+  static async open(
+    options: ResolvedGatewayOptions,
+    apiKey: string,
+    handlers: GatewaySocketHandlers,
+    signal: AbortSignal,
+  ): Promise<GatewaySocket> {
+    const url = redactUrl(options.url);
+    const host = new URL(options.url).host;
+    let ws: WebSocketLike;
+    try {
+      ws = new options.WebSocket(options.url, options.protocols);
+    } catch (error) {
+      throw new ConnectionError(
+        `Could not open a WebSocket to ${host}: ${(error as Error).message}`,
+        { url, cause: error },
+      );
+    }
+    ws.binaryType = 'arraybuffer';
+    const requestId = randomUuid();
+    let settle: { resolve(): void; reject(error: unknown): void } | undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    const timer = setTimeout(
+      () =>
+        settle?.reject(
+          new TimeoutError(
+            `The gateway at ${host} did not open and authenticate within ${options.connectTimeoutMs} ms`,
+            {
+              timeout: 'attempt',
+              timeoutMs: options.connectTimeoutMs,
+              url,
+            },
+          ),
+        ),
+      options.connectTimeoutMs,
+    );
+    const onOpen = (): void => {
+      const frame = {
+        type: 'auth',
+        request_id: requestId,
+        timestamp: new Date().toISOString(),
+        payload: {
+          api_key: apiKey,
+          ...(options.clientId === undefined ? {} : { client_id: options.clientId }),
+        },
+      };
+      ws.send(JSON.stringify(frame));
+    };
+    const onFirst = (event: { data: unknown }): void => {
+      try {
+        const frame = parseFrame(event.data, options.maxFrameBytes);
+        if (
+          frame.type === 'ack' &&
+          frame.request_id === requestId &&
+          frame.payload.status === 'ok'
+        ) {
+          settle?.resolve();
+          return;
+        }
+        if (frame.type === 'error') {
+          const payload = parseWire(
+            GatewayErrorPayloadSchema,
+            frame.payload,
+            'gateway error frame',
+          );
+          settle?.reject(
+            new GatewayError(
+              `The gateway refused authentication: ${payload.code} ${payload.message}`,
+              {
+                code: payload.code,
+                requestId: frame.request_id ?? undefined,
+                frameType: 'auth',
+              },
+            ),
+          );
+          return;
+        }
+        settle?.reject(
+          new GatewayError(
+            `The gateway answered the auth frame with "${frame.type}" instead of an ack`,
+            {
+              code: 'AUTH_FAILED',
+              frameType: 'auth',
+            },
+          ),
+        );
+      } catch (error) {
+        settle?.reject(error);
+      }
+    };
+    const onError = (): void =>
+      settle?.reject(
+        new ConnectionError(
+          `The WebSocket to ${host} failed before it was authenticated (a server without WebSocket support answers the upgrade with 404)`,
+          { url },
+        ),
+      );
+    const onClose = (event: { code?: number }): void =>
+      settle?.reject(
+        new ConnectionError(
+          `The WebSocket to ${host} closed before it was authenticated (code ${event.code ?? 'unknown'})`,
+          { url },
+        ),
+      );
+    const onAbort = (): void =>
+      settle?.reject(
+        new AbortError('Connecting to the gateway was aborted', { url, cause: signal.reason }),
+      );
+    ws.addEventListener('open', onOpen);
+    ws.addEventListener('message', onFirst);
+    ws.addEventListener('error', onError);
+    ws.addEventListener('close', onClose);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await done;
+    } catch (error) {
+      // Never trust a later ack: a failed handshake ends this socket for good.
+      safeClose(ws, 1000, 'auth failed');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      ws.removeEventListener('open', onOpen);
+      ws.removeEventListener('message', onFirst);
+      ws.removeEventListener('error', onError);
+      ws.removeEventListener('close', onClose);
+    }
+    const socket = new GatewaySocket(options, handlers, ws);
+    socket.#start();
+    return socket;
+  }
+
+  /** Whether the socket is open and not closed by us. */
+  get open(): boolean {
+    return !this.#closed && this.#ws.readyState === OPEN;
+  }
+
+  /**
+   * Send a frame and wait for the reply with the same `request_id` (an `ack` or `pong` payload).
+   * An `error` reply rejects with {@link GatewayError}; no reply within `timeoutMs` with
+   * `TimeoutError`; a dropped connection with `ConnectionError`.
+   */
+  request(
+    type: string,
+    payload: Record<string, unknown>,
+    options: { timeoutMs?: number | undefined; signal?: AbortSignal | undefined } = {},
+  ): Promise<Record<string, unknown>> {
+    if (this.#closed)
+      return Promise.reject(
+        new ConnectionError('The gateway connection is closed', { url: this.#url }),
+      );
+    const requestId = randomUuid();
+    const timeoutMs = options.timeoutMs ?? this.#options.requestTimeoutMs;
+    return new Promise<Record<string, unknown>>((resolve, reject) => {
+      const signal = options.signal;
+      const onAbort = (): void => {
+        this.#settle(requestId)?.reject(
+          new AbortError(`The gateway ${type} request was aborted`, { cause: signal?.reason }),
+        );
+      };
+      const pending: Pending = {
+        type,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.#settle(requestId)?.reject(
+            new TimeoutError(`The gateway did not answer a ${type} frame within ${timeoutMs} ms`, {
+              timeout: 'attempt',
+              timeoutMs,
+              url: this.#url,
+            }),
+          );
+        }, timeoutMs),
+        unlink: () => signal?.removeEventListener('abort', onAbort),
+      };
+      this.#pending.set(requestId, pending);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#send(type, requestId, payload);
+    });
+  }
+
+  /** Send a frame without waiting for its reply (its reply is ignored). */
+  notify(type: string, payload: Record<string, unknown>): void {
+    if (!this.#closed) this.#send(type, randomUuid(), payload);
+  }
+
+  /** Close the socket; pending requests reject with `AbortError`. Idempotent. */
+  close(code = 1000, reason = 'client closed'): void {
+    this.#shutdown(new AbortError('The gateway connection was closed'));
+    safeClose(this.#ws, code, reason);
+  }
+
+  #send(type: string, requestId: string, payload: Record<string, unknown>): void {
+    try {
+      this.#ws.send(
+        JSON.stringify({
+          type,
+          request_id: requestId,
+          timestamp: new Date().toISOString(),
+          payload,
+        }),
+      );
+    } catch (error) {
+      this.#settle(requestId)?.reject(
+        new ConnectionError(`Could not send a ${type} frame: ${(error as Error).message}`, {
+          url: this.#url,
+          cause: error,
+        }),
+      );
+    }
+  }
+
+  #settle(requestId: string): Pending | undefined {
+    const pending = this.#pending.get(requestId);
+    if (!pending) return undefined;
+    this.#pending.delete(requestId);
+    clearTimeout(pending.timer);
+    pending.unlink();
+    return pending;
+  }
+
+  #start(): void {
+    this.#ws.addEventListener('message', this.#onMessage);
+    this.#ws.addEventListener('close', this.#onClose);
+    this.#ws.addEventListener('error', this.#onError);
+    const tickMs = Math.min(this.#options.pingIntervalMs, this.#options.livenessTimeoutMs);
+    this.#lastFrameAt = Date.now();
+    this.#lastPingAt = Date.now();
+    this.#tick = setInterval(() => this.#heartbeat(), tickMs);
+  }
+
+  #heartbeat(): void {
+    const now = Date.now();
+    if (now - this.#lastFrameAt >= this.#options.livenessTimeoutMs) {
+      const error = new TimeoutError(
+        `The gateway sent nothing for ${this.#options.livenessTimeoutMs} ms, pongs included: the connection is presumed dead`,
+        { timeout: 'idle', timeoutMs: this.#options.livenessTimeoutMs, url: this.#url },
+      );
+      this.#shutdown(error);
+      safeClose(this.#ws, 4000, 'liveness timeout');
+      this.#handlers.onClose(error);
+      return;
+    }
+    if (now - this.#lastPingAt >= this.#options.pingIntervalMs) {
+      this.#lastPingAt = now;
+      this.request('ping', {}).catch(() => {
+        // A missing pong is judged by the liveness check, not here.
+      });
+    }
+  }
+
+  readonly #onMessage = (event: { data: unknown }): void => {
+    this.#lastFrameAt = Date.now();
+    let frame: GatewayServerFrame;
+    try {
+      frame = parseFrame(event.data, this.#options.maxFrameBytes);
+    } catch (error) {
+      this.#handlers.onBadFrame(error as Error);
+      return;
+    }
+    const requestId = frame.request_id ?? undefined;
+    switch (frame.type) {
+      case 'event': {
+        let envelope: StreamEnvelope;
+        try {
+          envelope = parseWire(StreamEnvelopeSchema, frame.payload, 'gateway event');
+        } catch (error) {
+          const runId = frame.payload.run_id;
+          this.#handlers.onBadEvent(typeof runId === 'string' ? runId : undefined, error as Error);
+          return;
+        }
+        this.#handlers.onEvent(envelope);
+        return;
+      }
+      case 'ack':
+      case 'pong': {
+        if (requestId !== undefined) this.#settle(requestId)?.resolve(frame.payload);
+        return;
+      }
+      case 'error': {
+        let error: GatewayError;
+        try {
+          const payload = parseWire(
+            GatewayErrorPayloadSchema,
+            frame.payload,
+            'gateway error frame',
+          );
+          const pending = requestId === undefined ? undefined : this.#pending.get(requestId);
+          error = new GatewayError(
+            `The gateway answered${pending ? ` a ${pending.type} frame` : ''} with ${payload.code}: ${payload.message}`,
+            { code: payload.code, requestId, frameType: pending?.type },
+          );
+        } catch (problem) {
+          this.#handlers.onBadFrame(problem as Error);
+          return;
+        }
+        const pending = requestId === undefined ? undefined : this.#settle(requestId);
+        if (pending) pending.reject(error);
+        else this.#handlers.onUnclaimedError(error);
+        return;
+      }
+      default:
+        // Unknown frame types are ignored (tolerant reader).
+        return;
+    }
+  };
+
+  readonly #onClose = (event: { code?: number; reason?: string }): void => {
+    if (this.#closed) return;
+    const error = new ConnectionError(
+      `The gateway connection closed (code ${event.code ?? 'unknown'}${event.reason ? `: ${event.reason}` : ''})`,
+      { url: this.#url },
+    );
+    this.#shutdown(error);
+    this.#handlers.onClose(error);
+  };
+
+  readonly #onError = (): void => {
+    // A 'close' event follows every 'error'; the close handler reports it.
+  };
+
+  #shutdown(error: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#tick);
+    this.#tick = undefined;
+    this.#ws.removeEventListener('message', this.#onMessage);
+    this.#ws.removeEventListener('close', this.#onClose);
+    this.#ws.removeEventListener('error', this.#onError);
+    for (const requestId of [...this.#pending.keys()]) this.#settle(requestId)?.reject(error);
+  }
+}
+
+/** Read one server frame: text, bounded, JSON, the frame schema. */
+export function parseFrame(data: unknown, maxFrameBytes: number): GatewayServerFrame {
+  if (typeof data !== 'string') {
+    throw new StreamError('The gateway sent a binary frame; only JSON text frames are defined', {
+      code: 'malformed',
+    });
+  }
+  if (data.length > maxFrameBytes) {
+    throw new StreamError(`A gateway frame exceeded ${maxFrameBytes} bytes`, { code: 'oversized' });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    throw new StreamError(`The gateway sent a frame that is not JSON: "${data.slice(0, 80)}"`, {
+      code: 'malformed',
+    });
+  }
+  return parseWire(GatewayServerFrameSchema, json, 'gateway frame');
+}
+
+function safeClose(ws: WebSocketLike, code: number, reason: string): void {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // Already closed or closing.
+  }
+}
