@@ -114,6 +114,7 @@ export function createRun(state: FakeAgentSdkState, init: NewRun): FakeRun {
     history: [],
     queue: undefined,
     sseResponses: 0,
+    cuts: 0,
     flush: () => {},
     done: Promise.resolve(),
   };

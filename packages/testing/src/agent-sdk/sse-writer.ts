@@ -46,13 +46,14 @@ export async function writeSse(
   const cutAfter =
     cut && responseIndex < (cut.streams ?? 1) ? cut.afterEvents : Number.POSITIVE_INFINITY;
   let written = 0;
+  // A cut after what was written so far: the socket closes once its pending bytes are out,
+  // without the chunked terminator, so the client sees a body that ended early.
   const destroy = (): void => {
-    res.socket?.destroy();
-    res.destroy();
+    options.run.cuts++;
+    res.socket?.destroySoon();
   };
   for await (const event of events) {
     if (res.destroyed || res.writableEnded) return;
-    if (written >= cutAfter) return destroy();
     if (options.failAfterEvents !== undefined && written >= options.failAfterEvents) {
       await write(res, toSse(failureEvent(event.run_id, options.failureMessage, state)));
       break;
@@ -63,6 +64,7 @@ export async function writeSse(
     if (fault === 'dropEvent') continue;
     if (event.seq !== undefined && state.settings.dropSeqs.has(event.seq)) continue;
     await write(res, toSse(event));
+    if (written >= cutAfter) return destroy();
   }
   if (!res.destroyed) res.end();
 }

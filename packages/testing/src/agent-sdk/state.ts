@@ -63,6 +63,8 @@ export interface FakeRun {
   queue: LiveQueue<FakeEnvelope> | undefined;
   /** SSE responses opened on this run so far (for `midStreamDisconnect`). */
   sseResponses: number;
+  /** SSE responses cut short (by `midStreamDisconnect` or a `cutStream` fault). */
+  cuts: number;
   /** Emits every remaining event at once (the fast-run race). */
   flush: () => void;
   /** Settles when the run has finished. */
