@@ -7,15 +7,24 @@ import {
 import { startServer } from '@uplink/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RunClient, RunStreamError } from '../src/index.js';
-import { fakeServer, clientFor } from './helpers.js';
+import { clientFor, fakeServer } from './helpers.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** A loopback server that answers with `handler`, and a client on it. */
-async function scripted(handler: Handler, options: ConstructorParameters<typeof RunClient>[0] = {}) {
+async function scripted(
+  handler: Handler,
+  options: ConstructorParameters<typeof RunClient>[0] = {},
+) {
   const server = await startServer(handler);
   onTestFinished(() => server.close());
-  const client = new RunClient({ baseUrl: server.url, apiKey: 'k', env: {}, retry: false, ...options });
+  const client = new RunClient({
+    baseUrl: server.url,
+    apiKey: 'k',
+    env: {},
+    retry: false,
+    ...options,
+  });
   onTestFinished(() => client.close());
   return client;
 }
@@ -26,7 +35,15 @@ const sse = (res: ServerResponse, body: string, end = true): void => {
   else res.write(body);
 };
 const envelope = (seq: number) =>
-  JSON.stringify({ run_id: 'run_x', session_id: 's', stream: 'lifecycle', event: 'start', payload: {}, timestamp: 't', seq });
+  JSON.stringify({
+    run_id: 'run_x',
+    session_id: 's',
+    stream: 'lifecycle',
+    event: 'start',
+    payload: {},
+    timestamp: 't',
+    seq,
+  });
 
 describe('bad input gives typed errors', () => {
   it('an HTML page instead of an event stream', async () => {
@@ -34,7 +51,10 @@ describe('bad input gives typed errors', () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html><head><title>Login required</title></head><body>proxy</body></html>');
     });
-    const error = await client.streamRun({ task: 't' }).finalResult().catch((e: unknown) => e);
+    const error = await client
+      .streamRun({ task: 't' })
+      .finalResult()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunStreamError);
     expect(error).toMatchObject({ code: 'malformed', lastSeq: -1 });
     expect((error as Error).message).toContain('Expected an event stream');
@@ -53,16 +73,26 @@ describe('bad input gives typed errors', () => {
   });
 
   it('SSE data that is not JSON, and JSON that is not an envelope', async () => {
-    const notJson = await scripted((_req, res) => sse(res, `data: ${envelope(0)}\n\ndata: {not json\n\n`));
+    const notJson = await scripted((_req, res) =>
+      sse(res, `data: ${envelope(0)}\n\ndata: {not json\n\n`),
+    );
     const stream = notJson.streamRun({ task: 't' });
     const seen: number[] = [];
     const error = await (async () => {
       for await (const e of stream) seen.push(e.seq!);
     })().catch((e: unknown) => e);
     expect(seen).toEqual([0]);
-    expect(error).toMatchObject({ name: 'RunStreamError', code: 'malformed', lastSeq: 0, runId: 'run_x' });
+    expect(error).toMatchObject({
+      name: 'RunStreamError',
+      code: 'malformed',
+      lastSeq: 0,
+      runId: 'run_x',
+    });
     const wrongShape = await scripted((_req, res) => sse(res, 'data: {"hello": "world"}\n\n'));
-    const invalid = await wrongShape.streamRun({ task: 't' }).finalResult().catch((e: unknown) => e);
+    const invalid = await wrongShape
+      .streamRun({ task: 't' })
+      .finalResult()
+      .catch((e: unknown) => e);
     expect(invalid).toMatchObject({ code: 'malformed' });
     expect((invalid as Error).message).toMatch(/^Invalid SSE event "message": at "run_id"/);
     expect((invalid as Error).cause).toBeInstanceOf(ResponseValidationError);
@@ -76,18 +106,25 @@ describe('bad input gives typed errors', () => {
       },
       { maxEventBytes: 1024 },
     );
-    await expect(big.streamRun({ task: 't' }).finalResult()).rejects.toMatchObject({ code: 'oversized' });
-    const endless = await scripted((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const chunk = `data: ${'y'.repeat(1000)}`;
-      let sent = 0;
-      const pump = () => {
-        while (sent < 200 && res.write(chunk)) sent++;
-        if (sent < 200) res.once('drain', pump);
-      };
-      pump();
-    }, { maxEventBytes: 8 * 1024 });
-    await expect(endless.streamRun({ task: 't' }).finalResult()).rejects.toMatchObject({ code: 'oversized' });
+    await expect(big.streamRun({ task: 't' }).finalResult()).rejects.toMatchObject({
+      code: 'oversized',
+    });
+    const endless = await scripted(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const chunk = `data: ${'y'.repeat(1000)}`;
+        let sent = 0;
+        const pump = () => {
+          while (sent < 200 && res.write(chunk)) sent++;
+          if (sent < 200) res.once('drain', pump);
+        };
+        pump();
+      },
+      { maxEventBytes: 8 * 1024 },
+    );
+    await expect(endless.streamRun({ task: 't' }).finalResult()).rejects.toMatchObject({
+      code: 'oversized',
+    });
   });
 
   it('a stream cut before its first event cannot be resumed (the run id is unknown)', async () => {
@@ -95,14 +132,27 @@ describe('bad input gives typed errors', () => {
       sse(res, 'data: {"run_id": "run_x", "sess', false);
       setImmediate(() => res.socket?.destroy());
     });
-    const error = await client.streamRun({ task: 't' }).finalResult().catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'RunStreamError', code: 'truncated', lastSeq: -1, runId: undefined });
+    const error = await client
+      .streamRun({ task: 't' })
+      .finalResult()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'RunStreamError',
+      code: 'truncated',
+      lastSeq: -1,
+      runId: undefined,
+    });
     expect((error as Error).message).toContain('POST /run/stream is not retried');
   });
 
   it('the fake cutting the stream before the first event: the same typed error', async () => {
-    const fake = await fakeServer({ faults: { seed: 1, routes: { 'POST /v1/run/stream': { cutStream: 1 } } } });
-    const error = await clientFor(fake).streamRun({ task: 't' }).finalResult().catch((e: unknown) => e);
+    const fake = await fakeServer({
+      faults: { seed: 1, routes: { 'POST /v1/run/stream': { cutStream: 1 } } },
+    });
+    const error = await clientFor(fake)
+      .streamRun({ task: 't' })
+      .finalResult()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'truncated', lastSeq: -1 });
   });
 
@@ -118,14 +168,18 @@ describe('bad input gives typed errors', () => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
     });
-    expect(await text.listSessions().catch((e: unknown) => e)).toBeInstanceOf(ResponseValidationError);
+    expect(await text.listSessions().catch((e: unknown) => e)).toBeInstanceOf(
+      ResponseValidationError,
+    );
     const noResult = await scripted((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"status":"pending","result":null}');
     });
     const pending = await noResult.run({ task: 't' }).catch((e: unknown) => e);
     expect(pending).toBeInstanceOf(ResponseValidationError);
-    expect((pending as Error).message).toMatch(/^Invalid POST \/run result: at the root expected Object/);
+    expect((pending as Error).message).toMatch(
+      /^Invalid POST \/run result: at the root expected Object/,
+    );
   });
 
   it('a replay page that does not fit, met while resuming', async () => {
@@ -137,11 +191,14 @@ describe('bad input gives typed errors', () => {
       }
       sse(res, `data: ${envelope(0)}\n\n`);
     });
-    const error = await client.streamRun({ task: 't' }).finalResult().catch((e: unknown) => e);
+    const error = await client
+      .streamRun({ task: 't' })
+      .finalResult()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'RunStreamError', code: 'malformed', lastSeq: 0 });
   });
 
-  it('a refused connection names the host', async () => {
+  it('a refused connection is a ConnectionError whose url names the host', async () => {
     const server = await startServer((_req, res) => res.end());
     const url = server.url;
     await server.close();
@@ -149,6 +206,7 @@ describe('bad input gives typed errors', () => {
     onTestFinished(() => client.close());
     const error = await client.getRun('run_x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
-    expect((error as Error).message).toContain(new URL(url).host);
+    expect((error as ConnectionError).url).toBe(`${url}/v1/run/run_x`);
+    expect((error as { requestId?: string }).requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

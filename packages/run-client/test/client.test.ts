@@ -14,11 +14,15 @@ import { describe, expect, it } from 'vitest';
 import { WaitTimeoutError } from '../src/index.js';
 import { clientFor, fakeServer, requestsTo } from './helpers.js';
 
-describe('run (§1.5)', () => {
+describe('run (docs/protocols/agent-sdk.md §1.5)', () => {
   it('runs synchronously under /v1 with an Idempotency-Key and an X-Request-Id, and reports both', async () => {
     const fake = await fakeServer();
     const client = clientFor(fake);
-    const outcome = await client.run({ task: 'Summarise the open incidents', timeout: 60, tags: { team: 'ops' } });
+    const outcome = await client.run({
+      task: 'Summarise the open incidents',
+      timeout: 60,
+      tags: { team: 'ops' },
+    });
     expect(outcome.runId).toMatch(/^run_[0-9a-f]{32}$/);
     expect(outcome.sessionId).toMatch(/^sess_/);
     expect(outcome.messages.map((m) => m.role)).toEqual(['agent', 'agent']);
@@ -42,7 +46,9 @@ describe('run (§1.5)', () => {
       const response = await fetch(input, init);
       if (++calls === 1) {
         await response.arrayBuffer();
-        throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+        });
       }
       return response;
     };
@@ -53,12 +59,16 @@ describe('run (§1.5)', () => {
     expect([...fake.state.runs.keys()]).toEqual([outcome.runId]);
     const keys = requestsTo(fake, 'POST', '/run').map((r) => r.headers['idempotency-key']);
     expect(keys).toEqual(['logical-call-1', 'logical-call-1']);
-    const requestIds = new Set(requestsTo(fake, 'POST', '/run').map((r) => r.headers['x-request-id']));
+    const requestIds = new Set(
+      requestsTo(fake, 'POST', '/run').map((r) => r.headers['x-request-id']),
+    );
     expect(requestIds.size).toBe(1);
   });
 
   it('with every response cut, every retry hits the cache: one run, then a ConnectionError', async () => {
-    const fake = await fakeServer({ faults: { seed: 1, routes: { 'POST /v1/run': { truncate: 1 } } } });
+    const fake = await fakeServer({
+      faults: { seed: 1, routes: { 'POST /v1/run': { truncate: 1 } } },
+    });
     const client = clientFor(fake, { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 } });
     const error = await client.run({ task: 't' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
@@ -81,13 +91,16 @@ describe('run (§1.5)', () => {
     const client = clientFor(fake);
     const error = await client.run({ task: '   ', timeout: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as ConfigurationError).problems.map((p) => p.setting)).toEqual(['request.task', 'request.timeout']);
+    expect((error as ConfigurationError).problems.map((p) => p.setting)).toEqual([
+      'request.task',
+      'request.timeout',
+    ]);
     expect(() => client.streamRun({ task: 'x'.repeat(10001) })).toThrow(ConfigurationError);
     expect(fake.state.requests).toHaveLength(0);
   });
 });
 
-describe('errors (§1.3)', () => {
+describe('errors (docs/protocols/agent-sdk.md §1.3)', () => {
   it('the key middleware 401 (bare paths): detail and hint, our request id although none came back', async () => {
     const fake = await fakeServer();
     const client = clientFor(fake, { basePath: '', apiKey: 'wrong-key' });
@@ -106,7 +119,9 @@ describe('errors (§1.3)', () => {
 
   it('the route dependency 401 (/v1): detail only, the echoed request id', async () => {
     const fake = await fakeServer();
-    const error = await clientFor(fake, { apiKey: 'wrong-key' }).getRun('run_x', { requestId: 'rq-echo' }).catch((e: unknown) => e);
+    const error = await clientFor(fake, { apiKey: 'wrong-key' })
+      .getRun('run_x', { requestId: 'rq-echo' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as Error).message).toBe('HTTP 401 on GET /v1/run/run_x: Invalid API key');
     expect((error as AuthenticationError).requestId).toBe('rq-echo');
@@ -115,20 +130,30 @@ describe('errors (§1.3)', () => {
   it('maps every status to its class, with the hint inside detail kept and validation lists summarised', async () => {
     const fake = await fakeServer({ quotas: { capped: { maxRuns: 0 } } });
     const client = clientFor(fake);
-    expect(await client.getRun('run_missing').catch((e: unknown) => e)).toBeInstanceOf(NotFoundError);
+    expect(await client.getRun('run_missing').catch((e: unknown) => e)).toBeInstanceOf(
+      NotFoundError,
+    );
     const session = await clientFor(fake, { orgId: 'acme' }).continueSession('sess_x', 'hi');
     const forbidden = await client.getSession(session.session_id).catch((e: unknown) => e);
     expect(forbidden).toBeInstanceOf(PermissionDeniedError);
-    expect((forbidden as Error).message).toBe(`HTTP 403 on GET /v1/sessions/${session.session_id}: Forbidden`);
-    const quota = await clientFor(fake, { orgId: 'capped' }).run({ task: 't' }, { idempotencyKey: 'q' }).catch((e: unknown) => e);
+    expect((forbidden as Error).message).toBe(
+      `HTTP 403 on GET /v1/sessions/${session.session_id}: Forbidden`,
+    );
+    const quota = await clientFor(fake, { orgId: 'capped' })
+      .run({ task: 't' }, { idempotencyKey: 'q' })
+      .catch((e: unknown) => e);
     expect(quota).toBeInstanceOf(RateLimitError);
     expect((quota as Error).message).toContain('Quota exceeded: org_run_quota_exceeded');
-    const pair = await client.pairDevice({ deviceId: 'dev_x', pairingCode: 'abc', agentId: 'a' }).catch((e: unknown) => e);
+    const pair = await client
+      .pairDevice({ deviceId: 'dev_x', pairingCode: 'abc', agentId: 'a' })
+      .catch((e: unknown) => e);
     expect(pair).toBeInstanceOf(BadRequestError);
     const replay = await client.replayEvents('run_x', { limit: -1 }).catch((e: unknown) => e);
     expect(replay).toBeInstanceOf(NotFoundError);
     const failing = await fakeServer({ failTask: () => 'model unavailable' });
-    const boom = await clientFor(failing, { retry: false }).run({ task: 't' }).catch((e: unknown) => e);
+    const boom = await clientFor(failing, { retry: false })
+      .run({ task: 't' })
+      .catch((e: unknown) => e);
     expect(boom).toBeInstanceOf(InternalServerError);
     expect((boom as Error).message).toBe(
       'HTTP 500 on POST /v1/run: Task execution failed: model unavailable Hint: Review logs for stack trace and configuration issues.',
@@ -144,7 +169,9 @@ describe('errors (§1.3)', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnprocessableEntityError);
     expect((error as Error).message).toBe(
-      'HTTP 422 on GET /v1/run/' + runId + '/events/replay: query.from_seq: Input should be a valid integer, unable to parse string as an integer',
+      'HTTP 422 on GET /v1/run/' +
+        runId +
+        '/events/replay: query.from_seq: Input should be a valid integer, unable to parse string as an integer',
     );
   });
 });
@@ -176,10 +203,17 @@ describe('reads, sessions, channels, devices', () => {
   it('sends X-Org-Id and X-Project-Id when configured, from options or the environment', async () => {
     const fake = await fakeServer({ projects: [{ projectId: 'proj_a', orgId: 'acme' }] });
     const fromEnv = clientFor(fake, {
-      env: { AGENT_SDK_ORG_ID: 'acme', AGENT_SDK_PROJECT_ID: 'proj_a', AGENT_SDK_API_KEY: 'ignored' },
+      env: {
+        AGENT_SDK_ORG_ID: 'acme',
+        AGENT_SDK_PROJECT_ID: 'proj_a',
+        AGENT_SDK_API_KEY: 'ignored',
+      },
     });
     const outcome = await fromEnv.run({ task: 't' });
-    expect(fake.state.runs.get(outcome.runId)?.record).toMatchObject({ org_id: 'acme', tags: { project_id: 'proj_a' } });
+    expect(fake.state.runs.get(outcome.runId)?.record).toMatchObject({
+      org_id: 'acme',
+      tags: { project_id: 'proj_a' },
+    });
     const [request] = requestsTo(fake, 'POST', '/run');
     expect(request?.headers['x-org-id']).toBe('acme');
     expect(request?.headers['x-project-id']).toBe('proj_a');
@@ -191,7 +225,11 @@ describe('reads, sessions, channels, devices', () => {
     const client = clientFor(fake);
     const device = await client.registerDevice('kiosk');
     expect(device.device_id).toMatch(/^dev_/);
-    const paired = await client.pairDevice({ deviceId: device.device_id, pairingCode: device.pairing_code, agentId: 'planner' });
+    const paired = await client.pairDevice({
+      deviceId: device.device_id,
+      pairingCode: device.pairing_code,
+      agentId: 'planner',
+    });
     expect(paired).toEqual({ status: 'paired', device_id: device.device_id, agent_id: 'planner' });
   });
 
@@ -202,7 +240,7 @@ describe('reads, sessions, channels, devices', () => {
   });
 });
 
-describe('waitForRun (§1.6)', () => {
+describe('waitForRun (docs/protocols/agent-sdk.md §1.6)', () => {
   it('polls at once, then backs off, to a final status; a failed run is returned', async () => {
     const fake = await fakeServer({ failTask: () => 'no', runDelayMs: 30 });
     const client = clientFor(fake);
@@ -210,7 +248,10 @@ describe('waitForRun (§1.6)', () => {
     const it = stream[Symbol.asyncIterator]();
     await it.next();
     const seen: string[] = [];
-    const run = await client.waitForRun(stream.runId!, { intervalMs: 5, onProgress: (r) => seen.push(r.status) });
+    const run = await client.waitForRun(stream.runId!, {
+      intervalMs: 5,
+      onProgress: (r) => seen.push(r.status),
+    });
     expect(run.status).toBe('error');
     expect(seen[0]).toBe('running');
     expect(seen.at(-1)).toBe('error');
@@ -228,7 +269,9 @@ describe('waitForRun (§1.6)', () => {
     expect(orgs).toEqual(['acme', 'default']);
     // Later reads go to default directly.
     await client.getRun(stream.runId!);
-    expect(requestsTo(fake, 'GET', `/run/${stream.runId}`).at(-1)?.headers['x-org-id']).toBe('default');
+    expect(requestsTo(fake, 'GET', `/run/${stream.runId}`).at(-1)?.headers['x-org-id']).toBe(
+      'default',
+    );
     // A run it did not stream: the 403 is a real refusal.
     const other = await clientFor(fake).continueSession('sess_z', 'm');
     const foreign = await client.waitForRun(other.run_id).catch((e: unknown) => e);
@@ -240,11 +283,15 @@ describe('waitForRun (§1.6)', () => {
     const client = clientFor(fake);
     const stream = client.streamRun({ task: 't' });
     await stream[Symbol.asyncIterator]().next();
-    const error = await client.waitForRun(stream.runId!, { timeoutMs: 40, intervalMs: 10 }).catch((e: unknown) => e);
+    const error = await client
+      .waitForRun(stream.runId!, { timeoutMs: 40, intervalMs: 10 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect((error as WaitTimeoutError).lastRun?.status).toBe('running');
     expect((error as WaitTimeoutError).timeout).toBe('wait');
-    expect((error as Error).message).toMatch(/did not reach a final status within 40 ms \(\d+ poll\(s\); last status: running\)/);
+    expect((error as Error).message).toMatch(
+      /did not reach a final status within 40 ms \(\d+ poll\(s\); last status: running\)/,
+    );
     await expect(client.waitForRun('run_nope')).rejects.toBeInstanceOf(NotFoundError);
     await stream.abort();
   });
@@ -260,7 +307,9 @@ describe('credentials and lifecycle', () => {
     const [request] = requestsTo(fake, 'POST', '/run');
     expect(request?.headers.authorization).toBe(`Bearer ${jwt}`);
     expect(request?.headers['x-api-key']).toBeUndefined();
-    expect(() => clientFor(fake, { apiKey: undefined, jwt, basePath: '' })).toThrow(ConfigurationError);
+    expect(() => clientFor(fake, { apiKey: undefined, jwt, basePath: '' })).toThrow(
+      ConfigurationError,
+    );
   });
 
   it('close() aborts calls in flight and refuses later ones', async () => {
@@ -293,6 +342,8 @@ describe('credentials and lifecycle', () => {
     ]) {
       await expect(call).rejects.toBeInstanceOf(AbortError);
     }
-    await expect(client.streamRun({ task: 't' }, { signal: aborted }).finalResult()).rejects.toBeInstanceOf(AbortError);
+    await expect(
+      client.streamRun({ task: 't' }, { signal: aborted }).finalResult(),
+    ).rejects.toBeInstanceOf(AbortError);
   });
 });

@@ -25,7 +25,9 @@ export function requestsTo(fake: FakeAgentSdk, method: string, pathPrefix: strin
 }
 
 /** Collect every event's seq of a stream. */
-export async function seqsOf(stream: AsyncIterable<{ seq?: number | undefined }>): Promise<(number | undefined)[]> {
+export async function seqsOf(
+  stream: AsyncIterable<{ seq?: number | undefined }>,
+): Promise<(number | undefined)[]> {
   const seqs: (number | undefined)[] = [];
   for await (const event of stream) seqs.push(event.seq);
   return seqs;

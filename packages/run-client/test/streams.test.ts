@@ -1,12 +1,13 @@
 import { NotFoundError } from '@uplink/core-schemas';
-import { describe, expect, it } from 'vitest';
 import { createSeededRandom } from '@uplink/testing';
+import { describe, expect, it } from 'vitest';
 import { RunStreamError } from '../src/index.js';
 import { clientFor, fakeServer, requestsTo, seqsOf } from './helpers.js';
 
-const messages = (n: number) => () => Array.from({ length: n }, (_, i) => ({ content: `message ${i}` }));
+const messages = (n: number) => () =>
+  Array.from({ length: n }, (_, i) => ({ content: `message ${i}` }));
 
-describe('streamRun (§1.7)', () => {
+describe('streamRun (docs/protocols/agent-sdk.md §1.7)', () => {
   it('delivers a healthy run and its result; the run id comes from the first event', async () => {
     const fake = await fakeServer();
     const client = clientFor(fake);
@@ -18,7 +19,12 @@ describe('streamRun (§1.7)', () => {
     expect(texts[1]).toBe('Step 1: Summarise\nResult: [mock] Summarise');
     expect(stream.runId).toMatch(/^run_/);
     const result = await stream.finalResult();
-    expect(result).toMatchObject({ status: 'completed', lastSeq: 3, runId: stream.runId, requestId: 'rq-s' });
+    expect(result).toMatchObject({
+      status: 'completed',
+      lastSeq: 3,
+      runId: stream.runId,
+      requestId: 'rq-s',
+    });
     expect(result.messages.map((m) => m.metadata.type)).toEqual(['plan', 'execution_step']);
     expect(requestsTo(fake, 'POST', '/run/stream')[0]?.headers.accept).toBe('text/event-stream');
     expect(requestsTo(fake, 'GET', '/run/')).toHaveLength(0);
@@ -28,7 +34,10 @@ describe('streamRun (§1.7)', () => {
     const fake = await fakeServer({ fixtureSpelling: true });
     const texts: string[] = [];
     for await (const text of clientFor(fake).streamRun({ task: 'hi' }).textStream) texts.push(text);
-    expect(texts).toEqual([expect.stringContaining('"task": "hi"'), 'Step 1: hi\nResult: [mock] hi']);
+    expect(texts).toEqual([
+      expect.stringContaining('"task": "hi"'),
+      'Step 1: hi\nResult: [mock] hi',
+    ]);
   });
 
   it('a failed run ends the stream normally; its result says error', async () => {
@@ -38,15 +47,20 @@ describe('streamRun (§1.7)', () => {
   });
 
   it("the server's stream-failure event fails the stream with server_error", async () => {
-    const fake = await fakeServer({ streamFailure: { afterEvents: 1, message: 'generator crashed' } });
-    const error = await clientFor(fake).streamRun({ task: 't' }).finalResult().catch((e: unknown) => e);
+    const fake = await fakeServer({
+      streamFailure: { afterEvents: 1, message: 'generator crashed' },
+    });
+    const error = await clientFor(fake)
+      .streamRun({ task: 't' })
+      .finalResult()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunStreamError);
     expect(error).toMatchObject({ code: 'server_error', lastSeq: 0 });
     expect((error as Error).message).toContain('generator crashed');
   });
 });
 
-describe('gap-free delivery (§1.8)', () => {
+describe('gap-free delivery (docs/protocols/agent-sdk.md §1.8)', () => {
   it('seq 0 then silence: the status probe finds the run finished and the replay delivers the rest', async () => {
     const fake = await fakeServer({ seqZeroThenSilence: true });
     const client = clientFor(fake, { statusProbeMs: 20 });
@@ -57,7 +71,9 @@ describe('gap-free delivery (§1.8)', () => {
     expect(requestsTo(fake, 'GET', `/run/${runId}/events/replay`).map((r) => r.url)).toEqual([
       `/v1/run/${runId}/events/replay?from_seq=1&limit=1000`,
     ]);
-    expect(requestsTo(fake, 'GET', `/run/${runId}/events`).filter((r) => !r.url.includes('replay'))).toHaveLength(0);
+    expect(
+      requestsTo(fake, 'GET', `/run/${runId}/events`).filter((r) => !r.url.includes('replay')),
+    ).toHaveLength(0);
   });
 
   it('seq 0 then silence with the probe off: the idle timeout, then the replay', async () => {
@@ -89,16 +105,26 @@ describe('gap-free delivery (§1.8)', () => {
   });
 
   it('resumes after a mid-stream disconnect without gaps or duplicates', async () => {
-    const fake = await fakeServer({ midStreamDisconnect: { afterEvents: 2 }, respond: messages(5), messageDelayMs: 2 });
+    const fake = await fakeServer({
+      midStreamDisconnect: { afterEvents: 2 },
+      respond: messages(5),
+      messageDelayMs: 2,
+    });
     const stream = clientFor(fake).streamRun({ task: 't' });
     expect(await seqsOf(stream)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
   it('reopens GET /run/{id}/events for a run still going, dropping what it has seen', async () => {
-    const fake = await fakeServer({ midStreamDisconnect: { afterEvents: 2 }, runDelayMs: 80, respond: messages(3) });
+    const fake = await fakeServer({
+      midStreamDisconnect: { afterEvents: 2 },
+      runDelayMs: 80,
+      respond: messages(3),
+    });
     const stream = clientFor(fake, { statusProbeMs: false }).streamRun({ task: 't' });
     expect(await seqsOf(stream)).toEqual([0, 1, 2, 3, 4]);
-    const events = requestsTo(fake, 'GET', `/run/${stream.runId}/events`).filter((r) => !r.url.includes('replay'));
+    const events = requestsTo(fake, 'GET', `/run/${stream.runId}/events`).filter(
+      (r) => !r.url.includes('replay'),
+    );
     expect(events).toHaveLength(1);
   });
 
@@ -128,7 +154,10 @@ describe('gap-free delivery (§1.8)', () => {
     expect(await seqsOf(client.events(channel.run_id, { fromSeq: 2 }))).toEqual([2, 3]);
     await expect(client.events('run_missing').finalResult()).rejects.toBeInstanceOf(NotFoundError);
     const sync = await client.run({ task: 't' });
-    const error = await client.events(sync.runId).finalResult().catch((e: unknown) => e);
+    const error = await client
+      .events(sync.runId)
+      .finalResult()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as Error).message).toContain('Run not found');
   });
@@ -139,11 +168,21 @@ describe('gap-free delivery (§1.8)', () => {
       runDelayMs: 60_000,
       faults: { seed: 1, routes: { 'GET /v1/run/*/events/replay': { serverError: 1 } } },
     });
-    const client = clientFor(fake, { retry: false, maxResumeAttempts: 2, resumeDelayMs: 1, statusProbeMs: false });
-    const error = await client.streamRun({ task: 't' }).finalResult().catch((e: unknown) => e);
+    const client = clientFor(fake, {
+      retry: false,
+      maxResumeAttempts: 2,
+      resumeDelayMs: 1,
+      statusProbeMs: false,
+    });
+    const error = await client
+      .streamRun({ task: 't' })
+      .finalResult()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunStreamError);
     expect(error).toMatchObject({ code: 'truncated', lastSeq: 0, retriable: true });
-    expect((error as Error).message).toMatch(/could not be resumed after 2 attempt\(s\) without a new event; last seq delivered: 0/);
+    expect((error as Error).message).toMatch(
+      /could not be resumed after 2 attempt\(s\) without a new event; last seq delivered: 0/,
+    );
     expect(fake.state.faults.stats.serverError).toBe(2);
   });
 });
@@ -158,7 +197,10 @@ describe('gap-free delivery under seeded random faults', () => {
       // The first event of POST /run/stream is never lost: without it the run id is unknown
       // and no client can resume (that case has its own test). Everything else may be.
       const dropSeqs = Array.from({ length: 11 }, (_, i) => i + 1).filter(() => random() < 0.2);
-      const cut = { afterEvents: 1 + Math.floor(random() * 11), streams: 1 + Math.floor(random() * 3) };
+      const cut = {
+        afterEvents: 1 + Math.floor(random() * 11),
+        streams: 1 + Math.floor(random() * 3),
+      };
       const fake = await fakeServer({
         respond: messages(10),
         runDelayMs: Math.floor(random() * 3) * 4,
@@ -184,7 +226,8 @@ describe('gap-free delivery under seeded random faults', () => {
       expect(await seqsOf(stream), `seed ${seed}`).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
       totals.droppedSeqs += dropSeqs.length;
       for (const run of fake.state.runs.values()) totals.cuts += run.cuts;
-      for (const key of ['dropEvent', 'serverError'] as const) totals[key] += fake.state.faults.stats[key];
+      for (const key of ['dropEvent', 'serverError'] as const)
+        totals[key] += fake.state.faults.stats[key];
       totals.reads += requestsTo(fake, 'GET', '/run/').length;
       await client.close();
       await fake.close();

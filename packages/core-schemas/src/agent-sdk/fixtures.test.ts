@@ -66,7 +66,9 @@ describe('agent-sdk fixtures', () => {
     expect(http.length).toBeGreaterThanOrEqual(40);
     expect(sse.length).toBeGreaterThanOrEqual(7);
     expect(ws.length).toBeGreaterThanOrEqual(6);
-    for (const file of files) expect(load(file).description).toMatch(/^§\d/);
+    for (const file of files) {
+      expect(load(file).description).toMatch(/^docs\/protocols\/agent-sdk\.md §\d/);
+    }
   });
 
   it.each(http)('%s parses with its schemas', (file) => {
@@ -96,7 +98,7 @@ describe('agent-sdk fixtures', () => {
     const data = sseData(fixture.response?.sse ?? '');
     expect(data.length).toBeGreaterThan(0);
     for (const text of data) {
-      // The server writes Python's spaced JSON; only the reference's example is compact.
+      // The server writes Python's spaced JSON; only the compact example of the protocol note is not.
       if (!file.includes('reference')) expect(text).toContain('", "');
       const envelope = v.parse(sdk.StreamEnvelopeSchema, JSON.parse(text));
       expect(envelope.run_id).toMatch(/^run_/);

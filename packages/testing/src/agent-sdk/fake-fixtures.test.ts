@@ -40,9 +40,10 @@ const NOT_REPRODUCED: Record<string, string> = {
   'run-invalid-input-400': 'a validation error raised inside the agent runtime',
   'get-run-contract': "the server's own contract fixture, with ids the fake does not hold",
   'get-session-contract': "the server's own contract fixture, with ids the fake does not hold",
-  'stream-reference-form': "the reference's compact example; the server writes spaced JSON",
+  'stream-reference-form':
+    'the compact example of the protocol note; the server writes spaced JSON',
   'run-sync-reference-form':
-    "the reference's example answer (role assistant, empty metadata); the server sends role agent with metadata",
+    'the example answer of the protocol note (role assistant, empty metadata); the server sends role agent with metadata',
   'stream-split-consumer': 'needs two concurrent consumers (fake-streams.test.ts covers it)',
 };
 

@@ -56,7 +56,7 @@ const auth = (key: string, id = 'a-1') => ({
   payload: { api_key: key, client_id: 'c' },
 });
 
-describe('WebSocket gateway (§1.10)', () => {
+describe('WebSocket gateway (docs/protocols/agent-sdk.md §1.10)', () => {
   it('acks a good auth, answers ping, run and subscribe; frames are spaced JSON', async () => {
     const f = await start();
     const c = await connect(f.wsUrl);

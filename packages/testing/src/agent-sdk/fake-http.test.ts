@@ -14,7 +14,7 @@ const start = async (options: FakeAgentSdkOptions = {}): Promise<FakeAgentSdk> =
   return fake;
 };
 
-describe('paths and headers (§1.1)', () => {
+describe('paths and headers (docs/protocols/agent-sdk.md §1.1)', () => {
   it('answers bare and under /v1, marking bare non-public paths deprecated', async () => {
     const f = await start();
     const v1 = await call(f, '/v1/sessions');
@@ -52,7 +52,7 @@ describe('paths and headers (§1.1)', () => {
   });
 });
 
-describe('auth (§1.2)', () => {
+describe('auth (docs/protocols/agent-sdk.md §1.2)', () => {
   it('the key middleware guards bare /run, /sessions, /tools with a hint and none of the usual headers', async () => {
     const f = await start();
     for (const path of ['/run', '/sessions', '/tools', '/run/x/events']) {
@@ -208,7 +208,7 @@ describe('auth (§1.2)', () => {
   });
 });
 
-describe('POST /run (§1.5)', () => {
+describe('POST /run (docs/protocols/agent-sdk.md §1.5)', () => {
   it('is synchronous, answers execution_time_ms as 0.0 and records no events', async () => {
     const f = await start();
     const res = await call(f, '/v1/run', {
@@ -355,7 +355,7 @@ describe('POST /run (§1.5)', () => {
   });
 });
 
-describe('reads (§1.6, §1.9)', () => {
+describe('reads (docs/protocols/agent-sdk.md §1.6, §1.9)', () => {
   it('replays with inclusive from_seq, then limit (Python slicing for negative limits)', async () => {
     const f = await start();
     const res = await call(f, '/v1/channels/webhook', { body: { message: 'm' } });
@@ -434,7 +434,7 @@ describe('reads (§1.6, §1.9)', () => {
   });
 });
 
-describe('channels and devices (§1.4)', () => {
+describe('channels and devices (docs/protocols/agent-sdk.md §1.4)', () => {
   it('continues a session through the web channel, creating unknown ids, recording events', async () => {
     const f = await start();
     const first = await call(f, '/v1/channels/webhook', {

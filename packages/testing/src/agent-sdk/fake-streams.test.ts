@@ -24,7 +24,7 @@ const silentAfterRun = async (run: () => FakeRun, waiting = 1) => {
   await run().done;
 };
 
-describe('SSE streams (§1.7)', () => {
+describe('SSE streams (docs/protocols/agent-sdk.md §1.7)', () => {
   it('writes data-only events with spaced JSON, seq from 0, ending after the terminal event', async () => {
     const f = await start();
     const response = await streamRun(f, 'héllo', { 'x-org-id': 'acme', 'x-request-id': 'rq' });
@@ -100,7 +100,7 @@ describe('SSE streams (§1.7)', () => {
   });
 });
 
-describe('delivery quirks (§1.8)', () => {
+describe('delivery quirks (docs/protocols/agent-sdk.md §1.8)', () => {
   it('splits one run between two consumers: 0,1,3 and 0,2, the second then hangs', async () => {
     const f = await start({ runDelayMs: 60_000 });
     const first = await streamRun(f, 'split');
@@ -196,7 +196,7 @@ describe('delivery quirks (§1.8)', () => {
   });
 });
 
-describe('switches (§5)', () => {
+describe('switches (docs/protocols/agent-sdk.md §5)', () => {
   it('fixtureSpelling sends assistant.message with payload.text', async () => {
     const f = await start({ fixtureSpelling: true });
     const { events } = await readSse(await streamRun(f, 't'));
