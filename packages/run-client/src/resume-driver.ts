@@ -61,6 +61,8 @@ export interface ResumeDriverInit {
   /** The request id of the call that opened the stream, for errors. */
   requestId?: string | undefined;
   logger?: Logger | undefined;
+  /** Scrubs credentials from text the server sent before it goes into an error message. */
+  redact?: ((text: string) => string) | undefined;
 }
 
 /** The abort reason used when the stall probe ends a silent connection. */
@@ -183,9 +185,11 @@ export async function* driveRun(init: ResumeDriverInit): AsyncGenerator<StreamEn
         const envelope = next.value;
         if (isStreamFailureEnvelope(envelope)) {
           const text = envelope.payload.error;
+          const shown =
+            typeof text === 'string' ? `: ${init.redact ? init.redact(text) : text}` : '';
           throw fail(
             'server_error',
-            `The server's event stream failed${typeof text === 'string' ? `: ${text}` : ''} (it sent its stream-failure event)`,
+            `The server's event stream failed${shown} (it sent its stream-failure event)`,
           );
         }
         runId ??= envelope.run_id;

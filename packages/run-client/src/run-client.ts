@@ -1,5 +1,5 @@
 // docs/protocols/agent-sdk.md §1.2-§1.9 and §6: the run, session, channel and device surface.
-import { PermissionDeniedError, parseWire } from '@uplink/core-schemas';
+import { PermissionDeniedError, parseWire, redactText } from '@uplink/core-schemas';
 import {
   type AgentMessage,
   ChannelMessageRequestSchema,
@@ -31,6 +31,7 @@ import {
   anySignal,
   bearer,
   type CombinedSignal,
+  type CredentialSource,
   createHttpClient,
   type HttpClient,
   header,
@@ -139,13 +140,16 @@ export class RunClient implements AsyncDisposable {
   readonly #active = new Set<RunStream>();
   /** Run id -> the org it was created under, and whether its record moved to `default`. */
   readonly #streamed = new Map<string, { org: string | undefined; rewritten: boolean }>();
+  /** The credential values this client sent (a function's recent values included), for redaction. */
+  readonly #secrets = new Set<string>();
 
   constructor(options: RunClientOptions = {}) {
     this.#options = resolveRunClientOptions(options);
     this.baseUrl = this.#options.baseUrl;
     this.#routes = runRoutes(this.#options.basePath);
     this.#clientSignal = anySignal([options.signal, this.#closer.signal]);
-    const { kind, value } = this.#options.credential;
+    const { kind } = this.#options.credential;
+    const value = this.#rememberCredential(this.#options.credential.value);
     this.#http = createHttpClient({
       ...pickTransportOptions(options),
       baseUrl: this.#options.baseUrl,
@@ -383,6 +387,24 @@ export class RunClient implements AsyncDisposable {
 
   // ---- internals -----------------------------------------------------------------------
 
+  /** Remember every credential value sent, so server text echoing one can be scrubbed. */
+  #rememberCredential(source: CredentialSource): CredentialSource {
+    if (typeof source === 'string') {
+      this.#secrets.add(source);
+      return source;
+    }
+    return async () => {
+      const value = await source();
+      if (this.#secrets.size >= 32)
+        this.#secrets.delete(this.#secrets.values().next().value as string);
+      this.#secrets.add(value);
+      return value;
+    };
+  }
+
+  /** Scrub every credential this client sent from `text`. */
+  #redact = (text: string): string => redactText(text, this.#secrets);
+
   #headers(requestId: string, org: string | undefined): Record<string, string> {
     const headers: Record<string, string> = { 'x-request-id': requestId };
     if (org !== undefined) headers['x-org-id'] = org;
@@ -540,6 +562,7 @@ export class RunClient implements AsyncDisposable {
           signal,
           requestId,
           logger: this.logger,
+          redact: this.#redact,
           onEvent: (envelope) => {
             if (runId === undefined) {
               const org = envelope.metadata?.org_id;

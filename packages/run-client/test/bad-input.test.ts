@@ -199,7 +199,9 @@ describe('bad input gives typed errors', () => {
   });
 
   it('a refused connection is a ConnectionError whose url names the host', async () => {
-    const server = await startServer((_req, res) => res.end());
+    const server = await startServer((_req, res) => {
+      res.end();
+    });
     const url = server.url;
     await server.close();
     const client = new RunClient({ baseUrl: url, apiKey: 'k', env: {}, retry: false });

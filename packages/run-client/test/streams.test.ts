@@ -1,6 +1,6 @@
 import { NotFoundError } from '@uplink/core-schemas';
 import { createSeededRandom } from '@uplink/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RunStreamError } from '../src/index.js';
 import { clientFor, fakeServer, requestsTo, seqsOf } from './helpers.js';
 
@@ -115,17 +115,29 @@ describe('gap-free delivery (docs/protocols/agent-sdk.md §1.8)', () => {
   });
 
   it('reopens GET /run/{id}/events for a run still going, dropping what it has seen', async () => {
+    // seq 0 and 1 come at once, the rest only when the test flushes the run.
     const fake = await fakeServer({
       midStreamDisconnect: { afterEvents: 2 },
-      runDelayMs: 80,
+      messageDelayMs: 60_000,
       respond: messages(3),
     });
     const stream = clientFor(fake, { statusProbeMs: false }).streamRun({ task: 't' });
-    expect(await seqsOf(stream)).toEqual([0, 1, 2, 3, 4]);
+    const delivered = seqsOf(stream);
+    const run = () => [...fake.state.runs.values()][0]!;
+    // The reopened GET /run/{id}/events waits on the live queue: then the run finishes.
+    await vi.waitFor(
+      () => expect(run().sseResponses === 2 && run().queue?.waiting === 1).toBe(true),
+      {
+        interval: 5,
+      },
+    );
+    run().flush();
+    expect(await delivered).toEqual([0, 1, 2, 3, 4]);
     const events = requestsTo(fake, 'GET', `/run/${stream.runId}/events`).filter(
       (r) => !r.url.includes('replay'),
     );
     expect(events).toHaveLength(1);
+    expect(requestsTo(fake, 'GET', `/run/${stream.runId}/events/replay`)).toHaveLength(1);
   });
 
   it('two consumers of one live run each get every event once', async () => {

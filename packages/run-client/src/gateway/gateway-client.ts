@@ -131,9 +131,11 @@ export class GatewayClient implements AsyncDisposable {
    * `GatewayError` `RUN_NOT_FOUND`.
    */
   subscribe(runId: string, options: GatewaySubscribeOptions = {}): RunStream {
+    // Not linked to the client's own signal: close() and a lost connection end subscriptions
+    // themselves, with the reason (AbortError, or the connection's error).
     return new RunStream({
       runId,
-      signals: [options.signal, this.#signal.signal],
+      signals: [options.signal],
       events: (signal) => this.#follow(runId, options.fromSeq ?? 0, signal),
     });
   }
@@ -143,7 +145,7 @@ export class GatewayClient implements AsyncDisposable {
     const body = checkRequest(RunRequestSchema, request, 'request');
     const client = this;
     return new RunStream({
-      signals: [options.signal, this.#signal.signal],
+      signals: [options.signal],
       events: async function* (signal) {
         const ack = await client.run(body, { ...options, signal });
         yield* client.#follow(ack.run_id, 0, signal);
@@ -188,12 +190,14 @@ export class GatewayClient implements AsyncDisposable {
     this.#subscriptions
       .get(runId)
       ?.fail(new AbortError('A newer subscription to this run replaced it'));
+    const replay = this.#options.replay;
     const subscription = new GatewaySubscription(
       runId,
       fromSeq,
       this.#options.subscriptionIdleTimeoutMs,
       {
         resubscribe: (sub, reason) => this.#resubscribe(sub, reason),
+        replay: replay ? (id, from) => replay(id, from, signal) : undefined,
       },
     );
     this.#subscriptions.set(runId, subscription);

@@ -1,5 +1,6 @@
 // docs/protocols/agent-sdk.md §1.10 and §6: how the gateway client connects and stays connected.
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
+import type { StreamEnvelope } from '@uplink/core-schemas/agent-sdk';
 import {
   type CredentialSource,
   type Env,
@@ -79,6 +80,17 @@ export interface GatewayOptions {
   maxResubscribes?: number | undefined;
   /** Reconnection; `false` turns it off (a drop then fails every subscription). @default {} */
   reconnect?: GatewayReconnectOptions | false | undefined;
+  /**
+   * Fill a subscription's gaps from the HTTP replay instead of resubscribing: resolve with the
+   * run's events from `fromSeq` on, for example
+   * `(runId, fromSeq, signal) => runClient.replayEvents(runId, { fromSeq, signal }).then((p) => p.events)`.
+   * A gateway whose send queue (100 frames) is smaller than a run's remaining history drops
+   * the oldest frames of every resubscription, so long runs need this.
+   * @default undefined (gaps are filled by resubscribing)
+   */
+  replay?:
+    | ((runId: string, fromSeq: number, signal: AbortSignal) => Promise<readonly StreamEnvelope[]>)
+    | undefined;
   /** A frame longer than this is dropped and reported. @default 1048576 */
   maxFrameBytes?: number | undefined;
   /** Frames that cannot be read and errors no request claims are reported here. @default log at warn */
@@ -104,6 +116,7 @@ export interface ResolvedGatewayOptions {
   maxResubscribes: number;
   reconnect: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number } | false;
   maxFrameBytes: number;
+  replay: GatewayOptions['replay'];
 }
 
 /** The gateway URL for `value`: ws(s) URLs as given, http(s) base URLs with `/ws` appended. */
@@ -187,8 +200,15 @@ export function resolveGatewayOptions(options: GatewayOptions = {}): ResolvedGat
       maxDelayMs: count('reconnect.maxDelayMs', r.maxDelayMs, 10_000),
     };
   }
+  if (options.replay !== undefined && typeof options.replay !== 'function') {
+    problems.push({
+      setting: 'replay',
+      message: 'expected a function (runId, fromSeq, signal) => events',
+    });
+  }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return {
+    replay: options.replay,
     url: url as string,
     apiKey: apiKey as CredentialSource,
     clientId: options.clientId,

@@ -5,6 +5,7 @@ import {
   AbortError,
   ConnectionError,
   parseWire,
+  redactText,
   redactUrl,
   StreamError,
   TimeoutError,
@@ -51,6 +52,8 @@ export class GatewaySocket {
   readonly #ws: WebSocketLike;
   readonly #pending = new Map<string, Pending>();
   readonly #url: string;
+  /** The key sent in `auth`, scrubbed from any server text that echoes it. */
+  readonly #apiKey: string;
   #tick: ReturnType<typeof setInterval> | undefined;
   #lastFrameAt = Date.now();
   #lastPingAt = Date.now();
@@ -60,13 +63,14 @@ export class GatewaySocket {
     options: ResolvedGatewayOptions,
     handlers: GatewaySocketHandlers,
     ws: WebSocketLike,
+    apiKey: string,
   ) {
     this.#options = options;
     this.#handlers = handlers;
     this.#ws = ws;
     this.#url = redactUrl(options.url);
+    this.#apiKey = apiKey;
   }
-
   /**
    * Open a socket and authenticate. The first frame the server sends decides: an `ack` to our
    * `auth` authenticates; anything else (an error, garbage) closes the socket and rejects.
@@ -90,6 +94,7 @@ export class GatewaySocket {
     }
     ws.binaryType = 'arraybuffer';
     const requestId = randomUuid();
+    const redact = (text: string): string => redactText(text, [apiKey]);
     let settle: { resolve(): void; reject(error: unknown): void } | undefined;
     const done = new Promise<void>((resolve, reject) => {
       settle = { resolve, reject };
@@ -122,7 +127,7 @@ export class GatewaySocket {
     };
     const onFirst = (event: { data: unknown }): void => {
       try {
-        const frame = parseFrame(event.data, options.maxFrameBytes);
+        const frame = parseFrame(event.data, options.maxFrameBytes, redact);
         if (
           frame.type === 'ack' &&
           frame.request_id === requestId &&
@@ -139,7 +144,7 @@ export class GatewaySocket {
           );
           settle?.reject(
             new GatewayError(
-              `The gateway refused authentication: ${payload.code} ${payload.message}`,
+              `The gateway refused authentication: ${payload.code} ${redact(payload.message)}`,
               {
                 code: payload.code,
                 requestId: frame.request_id ?? undefined,
@@ -200,10 +205,12 @@ export class GatewaySocket {
       ws.removeEventListener('error', onError);
       ws.removeEventListener('close', onClose);
     }
-    const socket = new GatewaySocket(options, handlers, ws);
+    const socket = new GatewaySocket(options, handlers, ws, apiKey);
     socket.#start();
     return socket;
   }
+
+  readonly #redact = (text: string): string => redactText(text, [this.#apiKey]);
 
   /** Whether the socket is open and not closed by us. */
   get open(): boolean {
@@ -329,7 +336,7 @@ export class GatewaySocket {
     this.#lastFrameAt = Date.now();
     let frame: GatewayServerFrame;
     try {
-      frame = parseFrame(event.data, this.#options.maxFrameBytes);
+      frame = parseFrame(event.data, this.#options.maxFrameBytes, this.#redact);
     } catch (error) {
       this.#handlers.onBadFrame(error as Error);
       return;
@@ -363,7 +370,7 @@ export class GatewaySocket {
           );
           const pending = requestId === undefined ? undefined : this.#pending.get(requestId);
           error = new GatewayError(
-            `The gateway answered${pending ? ` a ${pending.type} frame` : ''} with ${payload.code}: ${payload.message}`,
+            `The gateway answered${pending ? ` a ${pending.type} frame` : ''} with ${payload.code}: ${this.#redact(payload.message)}`,
             { code: payload.code, requestId, frameType: pending?.type },
           );
         } catch (problem) {
@@ -408,7 +415,11 @@ export class GatewaySocket {
 }
 
 /** Read one server frame: text, bounded, JSON, the frame schema. */
-export function parseFrame(data: unknown, maxFrameBytes: number): GatewayServerFrame {
+export function parseFrame(
+  data: unknown,
+  maxFrameBytes: number,
+  redact: (text: string) => string = (text) => text,
+): GatewayServerFrame {
   if (typeof data !== 'string') {
     throw new StreamError('The gateway sent a binary frame; only JSON text frames are defined', {
       code: 'malformed',
@@ -421,9 +432,12 @@ export function parseFrame(data: unknown, maxFrameBytes: number): GatewayServerF
   try {
     json = JSON.parse(data);
   } catch {
-    throw new StreamError(`The gateway sent a frame that is not JSON: "${data.slice(0, 80)}"`, {
-      code: 'malformed',
-    });
+    throw new StreamError(
+      `The gateway sent a frame that is not JSON: "${redact(data.slice(0, 80))}"`,
+      {
+        code: 'malformed',
+      },
+    );
   }
   return parseWire(GatewayServerFrameSchema, json, 'gateway frame');
 }

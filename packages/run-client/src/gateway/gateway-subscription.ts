@@ -13,6 +13,11 @@ export type ResubscribeReason = 'gap' | 'idle' | 'reconnect' | 'server-error';
 export interface SubscriptionHooks {
   /** Send `subscribe {run_id, from_seq}` again (the client counts and bounds these). */
   resubscribe(subscription: GatewaySubscription, reason: ResubscribeReason): void;
+  /**
+   * Fill a gap from the HTTP replay, when the client has one: resolves with the events from
+   * `fromSeq` on. Without it, a gap is filled by resubscribing.
+   */
+  replay?: ((runId: string, fromSeq: number) => Promise<readonly StreamEnvelope[]>) | undefined;
 }
 
 /** A bounded buffer of events between the socket and one consumer. */
@@ -27,6 +32,8 @@ export class GatewaySubscription {
   #waiter: { resolve(): void } | undefined;
   #failure: unknown;
   #ended = false;
+  /** Events that arrived while a replay fills a gap; taken in again after it. */
+  #held: StreamEnvelope[] | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(runId: string, fromSeq: number, idleMs: number, hooks: SubscriptionHooks) {
@@ -44,13 +51,23 @@ export class GatewaySubscription {
   /** Take in one event of this run. */
   push(envelope: StreamEnvelope): void {
     if (this.finished) return;
+    if (this.#held) {
+      this.#held.push(envelope);
+      return;
+    }
     const verdict = this.tracker.accept(envelope);
     if (verdict.kind === 'duplicate') return;
     if (verdict.kind === 'gap') {
-      this.#hooks.resubscribe(this, 'gap');
+      if (this.#hooks.replay) this.#fill(envelope, this.#hooks.replay);
+      else this.#hooks.resubscribe(this, 'gap');
       return;
     }
     this.resubscribes = 0;
+    this.#take(envelope);
+  }
+
+  /** Queue an accepted event for the consumer. */
+  #take(envelope: StreamEnvelope): void {
     this.#queue.push(envelope);
     if (isTerminalEnvelope(envelope)) {
       this.#ended = true;
@@ -59,6 +76,37 @@ export class GatewaySubscription {
       this.armIdle();
     }
     this.#wake();
+  }
+
+  /**
+   * Fill a gap from the replay, holding live events meanwhile; a replay that fails or lacks the
+   * events falls back to resubscribing.
+   */
+  #fill(trigger: StreamEnvelope, replay: NonNullable<SubscriptionHooks['replay']>): void {
+    this.#held = [trigger];
+    replay(this.runId, this.tracker.nextSeq).then(
+      (events) => this.#release(events),
+      () => this.#release([]),
+    );
+  }
+
+  #release(events: readonly StreamEnvelope[]): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    const before = this.tracker.lastSeq;
+    for (const envelope of [...events, ...held]) {
+      if (this.finished) return;
+      const verdict = this.tracker.accept(envelope);
+      if (verdict.kind === 'gap') {
+        // Still missing: the gateway may have them (a resubscription replays its history from
+        // lastSeq + 1, so the rest held here comes again).
+        this.#hooks.resubscribe(this, 'gap');
+        break;
+      }
+      if (verdict.kind === 'duplicate') continue;
+      this.#take(envelope);
+    }
+    if (this.tracker.lastSeq > before) this.resubscribes = 0;
   }
 
   /** End the subscription with `error` once the events before it are taken. */

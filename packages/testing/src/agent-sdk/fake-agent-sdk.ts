@@ -44,6 +44,8 @@ export interface FakeAgentSdk extends AsyncDisposable {
   readonly apiKey: string;
   /** Live state: runs, sessions, devices, the idempotency cache, requests, faults, switches. */
   readonly state: FakeAgentSdkState;
+  /** Cut every open WebSocket connection at once (no close frame); returns how many. */
+  dropGatewayConnections(): number;
   /** Make a signed HS256 JWT for JWT mode (needs `jwtSecret`). */
   signJwt(claims: Record<string, unknown>): string;
   /** Stop the server, closing open streams and sockets. Idempotent. */
@@ -258,6 +260,7 @@ export async function startFakeAgentSdk(options: FakeAgentSdkOptions = {}): Prom
     apiKey: firstKey,
     state,
     signJwt: (claims) => signJwt(claims, state.jwtSecret),
+    dropGatewayConnections: () => gateway.dropConnections(),
     close,
     [Symbol.asyncDispose]: close,
   };

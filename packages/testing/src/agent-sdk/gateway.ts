@@ -264,7 +264,7 @@ export function attachGateway(
   server: Server,
   state: FakeAgentSdkState,
   enabled: boolean,
-): { close(): void } {
+): { close(): void; dropConnections(): number } {
   const wss = new WebSocketServer({ noServer: true, handleProtocols: () => false });
   const refuse = (socket: Duplex, status: number, text: string): void => {
     socket.end(
@@ -289,6 +289,14 @@ export function attachGateway(
   };
   server.on('upgrade', onUpgrade);
   return {
+    dropConnections: () => {
+      let dropped = 0;
+      for (const client of wss.clients) {
+        client.terminate();
+        dropped++;
+      }
+      return dropped;
+    },
     close: () => {
       server.off('upgrade', onUpgrade);
       for (const client of wss.clients) client.terminate();
