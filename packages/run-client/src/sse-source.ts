@@ -2,9 +2,10 @@
 // sends `data:`-only events, so every event is the default `message`; its data is validated
 // as a StreamEnvelope. The end of the body is reported as such (the caller decides what it
 // means), never as the end of the run.
-import type { StreamEnvelope } from '@uplink/core-schemas/agent-sdk';
-import { StreamEnvelopeSchema } from '@uplink/core-schemas/agent-sdk';
+import { ResponseValidationError } from '@uplink/core-schemas';
+import { type StreamEnvelope, StreamEnvelopeSchema } from '@uplink/core-schemas/agent-sdk';
 import type { HttpClient } from '@uplink/http';
+import * as v from 'valibot';
 import { withRequestId } from './request-meta.js';
 import type { EnvelopeSource } from './resume-driver.js';
 
@@ -23,7 +24,44 @@ export interface EnvelopeSourceOptions {
   requestId: string;
 }
 
-const EVENTS = { message: StreamEnvelopeSchema };
+/**
+ * The envelope as the transport checks it on the hot path: plain fields only, so
+ * `@uplink/http` compiles it into a check without valibot's per-field allocations. What it
+ * leaves out (seq a whole number >= 0, payload and metadata JSON objects) is
+ * checked in {@link exact}, which hands anything odd to the full `StreamEnvelopeSchema`.
+ */
+const TransportEnvelopeSchema = v.looseObject({
+  run_id: v.string(),
+  session_id: v.string(),
+  stream: v.string(),
+  event: v.string(),
+  // Not looseObject({}): its compiled check would copy an array into an object.
+  payload: v.unknown(),
+  timestamp: v.string(),
+  seq: v.optional(v.number()),
+  status: v.optional(v.string()),
+  metadata: v.optional(v.unknown()),
+});
+
+const EVENTS = { message: TransportEnvelopeSchema };
+
+const isPlainObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The fields the transport schema relaxes, checked; anything else goes through the full schema. */
+function exact(envelope: Record<string, unknown>, url: string | undefined): StreamEnvelope {
+  const { seq, payload, metadata } = envelope;
+  if (
+    (seq === undefined || (Number.isInteger(seq) && (seq as number) >= 0)) &&
+    isPlainObject(payload) &&
+    (metadata === undefined || isPlainObject(metadata))
+  ) {
+    return envelope as StreamEnvelope;
+  }
+  const result = v.safeParse(StreamEnvelopeSchema, envelope);
+  if (result.success) return result.output;
+  throw new ResponseValidationError({ issues: result.issues, subject: 'SSE event "message"', url });
+}
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /** Open `path` as an SSE stream of envelopes (the request is sent on the first `next()`). */
@@ -45,16 +83,19 @@ export function openEnvelopeSource(
   // Nobody may await the response; keep its failure from becoming an unhandled rejection.
   sse.response.catch(() => {});
   const messages = sse[Symbol.asyncIterator]();
+  const toEnvelope = (next: IteratorResult<{ data: unknown }, unknown>) =>
+    next.done
+      ? DONE
+      : {
+          done: false as const,
+          value: exact(next.value.data as Record<string, unknown>, undefined),
+        };
+  const fail = (error: unknown): never => {
+    throw withRequestId(error, options.requestId);
+  };
   return {
-    async next(): Promise<IteratorResult<StreamEnvelope, unknown>> {
-      try {
-        const next = await messages.next();
-        if (next.done) return DONE;
-        return { done: false, value: next.value.data as StreamEnvelope };
-      } catch (error) {
-        throw withRequestId(error, options.requestId);
-      }
-    },
+    // `then`, not `async`/`await`: one promise hop per event on the hot path.
+    next: () => messages.next().then(toEnvelope, fail),
     async return(): Promise<IteratorResult<StreamEnvelope, unknown>> {
       await messages.return?.();
       return DONE;

@@ -98,6 +98,29 @@ describe('bad input gives typed errors', () => {
     expect((invalid as Error).cause).toBeInstanceOf(ResponseValidationError);
   });
 
+  it('envelopes whose seq, payload or metadata break the contract', async () => {
+    const cases: [string, string][] = [
+      ['"seq": -1', 'seq'],
+      ['"seq": 1.5', 'seq'],
+      ['"payload": [1]', 'payload'],
+      ['"payload": null', 'payload'],
+      ['"metadata": []', 'metadata'],
+    ];
+    for (const [field, path] of cases) {
+      const payload = field.startsWith('"payload"') ? '' : '"payload": {}, ';
+      const fields = `"run_id": "run_x", "session_id": "s", "stream": "lifecycle", "event": "start", "timestamp": "t", ${payload}${field}`;
+      const client = await scripted((_req, res) => sse(res, `data: {${fields}}\n\n`));
+      const error = await client
+        .streamRun({ task: 't' })
+        .finalResult()
+        .catch((e: unknown) => e);
+      expect(error, field).toMatchObject({ name: 'RunStreamError', code: 'malformed' });
+      expect((error as Error).message).toMatch(
+        new RegExp(`^Invalid SSE event "message": at "${path}"`),
+      );
+    }
+  });
+
   it('an oversized event, and an endless line', async () => {
     const big = await scripted(
       (_req, res) => {
