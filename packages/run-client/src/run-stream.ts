@@ -30,7 +30,7 @@ export type RunCancelHook = (run: {
 /** What a {@link RunStream} is built from. */
 export interface RunStreamInit {
   /** The events, in order and without duplicates; stop when `signal` aborts. */
-  events: (signal: AbortSignal) => AsyncIterator<StreamEnvelope, void>;
+  events: (signal: AbortSignal) => AsyncIterator<StreamEnvelope, unknown>;
   /** Any of these aborting stops the stream (the caller's signal, the client's close). */
   signals?: (AbortSignal | undefined)[] | undefined;
   /** The run, when known before the first event. */
@@ -298,7 +298,7 @@ export class RunStream implements AsyncIterable<StreamEnvelope>, AsyncDisposable
     }
     this.#claimed = true;
     const signal = this.#controller.signal;
-    let source: AsyncIterator<StreamEnvelope, void> | undefined;
+    let source: AsyncIterator<StreamEnvelope, unknown> | undefined;
     let busy: Promise<IteratorResult<StreamEnvelope>> | undefined;
     let finished = false;
     /** Set by `return()`: later `next()` calls end quietly instead of reporting the abort. */
