@@ -277,8 +277,8 @@ describe('the fake reproduces the fixtures', () => {
       ? undefined
       : (async () => {
           const run = () => [...f.state.runs.values()].at(-1)!;
-          await vi.waitFor(() => expect(run().queue?.waiting).toBe(1), { interval: 5 });
           await run().done;
+          await vi.waitFor(() => expect(run().queue?.waiting).toBe(1), { interval: 5 });
         })();
     const { events, raw, outcome } = await readSse(response, stop);
     expect(outcome).toBe(fixture.response?.ends ? 'ended' : 'stopped');

@@ -15,13 +15,14 @@ const start = async (options: FakeAgentSdkOptions = {}): Promise<FakeAgentSdk> =
 };
 const onlyRun = (f: FakeAgentSdk): FakeRun => [...f.state.runs.values()].at(-1) as FakeRun;
 const seqsOf = (events: Record<string, unknown>[]) => events.map((e) => e.seq);
-/** Resolves once a consumer of `run` waits on its live queue and the run has finished. */
+/** Resolves once the run has finished and a consumer of it waits on its live queue. */
 const silentAfterRun = async (run: () => FakeRun, waiting = 1) => {
+  // The run first: before it ends, a consumer may wait on the queue and still get events.
+  await run().done;
   await vi.waitFor(() => expect(run().queue?.waiting).toBe(waiting), {
     timeout: 5000,
     interval: 5,
   });
-  await run().done;
 };
 
 describe('SSE streams (docs/protocols/agent-sdk.md §1.7)', () => {
