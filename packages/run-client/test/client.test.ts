@@ -77,6 +77,22 @@ describe('run (docs/protocols/agent-sdk.md §1.5)', () => {
     expect((error as { requestId?: string }).requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('lost responses (the server ran the task, the answer never came): one run, and the key gets it back', async () => {
+    const fake = await fakeServer({
+      faults: { seed: 3, routes: { 'POST /v1/run': { lostResponse: 1 } } },
+    });
+    const client = clientFor(fake, { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+    const error = await client
+      .run({ task: 't' }, { idempotencyKey: 'key-lost' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(fake.state.faults.stats.lostResponse).toBe(3);
+    expect(fake.state.runs.size).toBe(1);
+    fake.state.faults.configure({});
+    const outcome = await client.run({ task: 't' }, { idempotencyKey: 'key-lost' });
+    expect([...fake.state.runs.keys()]).toEqual([outcome.runId]);
+  });
+
   it('a retry after a 5xx runs the task again (the server caches successes only)', async () => {
     let failures = 1;
     const fake = await fakeServer({ failTask: () => (failures-- > 0 ? 'flaky model' : undefined) });
