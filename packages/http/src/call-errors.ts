@@ -7,7 +7,7 @@ import {
   TimeoutError,
   type UplinkError,
 } from '@uplink/core-schemas';
-import { pathOf } from './request-url.js';
+import { pathOf, targetOf } from './request-url.js';
 
 /** Abort reasons the client sets itself, told apart from a caller's reason by identity. */
 export const TOTAL_TIMEOUT = Symbol('uplink.totalTimeout');
@@ -68,14 +68,19 @@ export class CallErrors {
     return redactUrl(this.rawUrl, this.secrets());
   }
 
-  #context(): { method: string; url: string; where: string } {
+  /**
+   * The method, the redacted URL, and `where` for the message: `GET /path`, or with `host`
+   * `GET https://host:port/path` (never the query), for errors where the request got no answer,
+   * so the message says which server could not be reached.
+   */
+  #context(host = false): { method: string; url: string; where: string } {
     const url = this.url();
-    return { method: this.method, url, where: `${this.method} ${pathOf(url)}` };
+    return { method: this.method, url, where: `${this.method} ${(host ? targetOf : pathOf)(url)}` };
   }
 
   /** The call was aborted: total timeout, client closed, or the caller's signal. */
   aborted(reason: unknown, cause?: unknown): UplinkError {
-    const { where, ...context } = this.#context();
+    const { where, ...context } = this.#context(reason === TOTAL_TIMEOUT);
     if (reason === TOTAL_TIMEOUT) {
       return new TimeoutError(
         `${where} did not complete within the total timeout of ${this.totalTimeoutMs} ms`,
@@ -93,7 +98,7 @@ export class CallErrors {
 
   /** One attempt ran out of time before its response (or JSON body) arrived. */
   attemptTimeout(timeoutMs: number): UplinkError {
-    const { where, ...context } = this.#context();
+    const { where, ...context } = this.#context(true);
     return new TimeoutError(`${where} timed out after ${timeoutMs} ms (one attempt)`, {
       ...context,
       timeout: 'attempt',
@@ -103,7 +108,7 @@ export class CallErrors {
 
   /** No response: refused, reset, DNS, TLS. */
   connection(error: unknown): UplinkError {
-    const { where, ...context } = this.#context();
+    const { where, ...context } = this.#context(true);
     const secrets = this.secrets();
     return new ConnectionError(
       `${where}: could not connect or the connection dropped (${redactText(describe(error), secrets)})`,
@@ -132,7 +137,7 @@ export class CallErrors {
 
   /** The connection failed while a raw body was being read. */
   droppedBody(error: unknown): UplinkError {
-    const { where, ...context } = this.#context();
+    const { where, ...context } = this.#context(true);
     return new ConnectionError(`${where}: the connection failed while reading the body`, {
       ...context,
       cause: safeCause(error, this.secrets()),

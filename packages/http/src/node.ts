@@ -4,8 +4,17 @@
  */
 export {
   createJsonLogger,
+  createLineLogger,
   type JsonLoggerOptions,
+  type LineLoggerOptions,
   type LineSink,
-  type LogLevel,
   loggerFromEnv,
+  logSettingsFromEnv,
 } from './json-logger.js';
+export {
+  LOG_LEVELS,
+  type LogFormat,
+  type LogLevel,
+  type LogSettings,
+  parseLogSettings,
+} from './log-settings.js';

@@ -30,3 +30,27 @@ export function pathOf(url: string): string {
     return url;
   }
 }
+
+/**
+ * Scheme, host, port and path of a URL, for messages that must say which server was tried
+ * (`https://api.example.com:8443/v1/x`). Never the query or credentials: a presigned URL's
+ * signature and a `user:pass@` stay out of messages.
+ */
+export function targetOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return url.split(/[?#]/, 1)[0] ?? '';
+  }
+}
+
+/** Scheme, host and port of a URL (`https://api.example.com:8443`), or the input when it does not parse. */
+export function originOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return url.split(/[/?#]/, 3).join('/');
+  }
+}

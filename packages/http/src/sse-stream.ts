@@ -11,6 +11,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 import { errorFromResponse } from './error-from-response.js';
 import { iteratorToStream } from './iterator-to-stream.js';
 import { silentLogger } from './logger.js';
+import { targetOf } from './request-url.js';
 import { sleep } from './sleep.js';
 import { TolerantFraming } from './sse-framing.js';
 import { createMessageDecoder, type MessageDecoder } from './sse-message.js';
@@ -338,6 +339,12 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     this.#body = undefined;
   }
 
+  /** ` from <scheme://host:port/path>` when the URL is known, so the message names the server. */
+  #from(): string {
+    const url = this.#options.url;
+    return url ? ` from ${targetOf(url)}` : '';
+  }
+
   #mapFailure(error: unknown): unknown {
     const signal = this.#controller.signal;
     if (signal.aborted) {
@@ -345,16 +352,19 @@ class SSEStreamImpl<E extends SSEEventSchemas>
       if (reason === CLOSED) return CLOSED;
       if (reason === TOTAL) {
         return new TimeoutError(
-          `The SSE stream did not finish within its total timeout of ${this.#totalTimeoutMs} ms`,
+          `The SSE stream${this.#from()} did not finish within its total timeout of ${this.#totalTimeoutMs} ms`,
           { timeout: 'total', timeoutMs: this.#totalTimeoutMs, url: this.#options.url },
         );
       }
       if (reason === IDLE) {
-        return new TimeoutError(`The SSE stream received no bytes for ${this.#idleTimeoutMs} ms`, {
-          timeout: 'idle',
-          timeoutMs: this.#idleTimeoutMs,
-          url: this.#options.url,
-        });
+        return new TimeoutError(
+          `The SSE stream${this.#from()} received no bytes for ${this.#idleTimeoutMs} ms`,
+          {
+            timeout: 'idle',
+            timeoutMs: this.#idleTimeoutMs,
+            url: this.#options.url,
+          },
+        );
       }
       if (isUplinkError(error)) return error;
       if (isUplinkError(reason)) return reason;
@@ -365,7 +375,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     }
     if (isUplinkError(error)) return error;
     return new ConnectionError(
-      `The SSE stream failed: ${error instanceof Error ? error.message : String(error)}`,
+      `The SSE stream${this.#from()} failed: ${error instanceof Error ? error.message : String(error)}`,
       { url: this.#options.url, cause: error },
     );
   }

@@ -130,13 +130,20 @@ describe('createHttpClient: requests', () => {
     expect(error.method).toBe('GET');
   });
 
-  it('maps a refused connection to ConnectionError with the cause', async () => {
+  it('maps a refused connection to ConnectionError with the cause, naming the host but never the query', async () => {
     const { url, server } = await scriptedServer({ status: 200, body: {} });
     await server.close();
     const client = createHttpClient({ baseUrl: url, retry: false });
-    const error = (await client.get('/x', null).catch((e: unknown) => e)) as ConnectionError;
+    const error = (await client
+      .get('/x', null, { query: { page: 2, token: 'q-secret' } })
+      .catch((e: unknown) => e)) as ConnectionError;
     expect(error).toBeInstanceOf(ConnectionError);
-    expect(error.message).toContain('GET /x');
+    const { port } = new URL(url);
+    expect(error.message).toMatch(
+      new RegExp(`^GET http://127\\.0\\.0\\.1:${port}/x: could not connect .*ECONNREFUSED`),
+    );
+    expect(error.message).not.toContain('page=');
+    expect(error.message).not.toContain('q-secret');
     expect(error.cause).toBeDefined();
   });
 
@@ -489,6 +496,7 @@ describe('createHttpClient: timeouts and abort', () => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.timeout).toBe('attempt');
     expect(error.timeoutMs).toBe(50);
+    expect(error.message).toBe(`GET ${url}/slow timed out after 50 ms (one attempt)`);
     expect(seen).toHaveLength(2);
   });
 
@@ -498,6 +506,9 @@ describe('createHttpClient: timeouts and abort', () => {
     const error = (await client.get('/slow', null).catch((e: unknown) => e)) as TimeoutError;
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.timeout).toBe('total');
+    expect(error.message).toBe(
+      `GET ${url}/slow did not complete within the total timeout of 80 ms`,
+    );
   });
 
   it('throws the API error rather than sleeping past the total deadline', async () => {
