@@ -6,6 +6,8 @@ export type { Env } from '@uplink/http';
 export { resolveInferenceUrl } from './inference-url.js';
 export { PlatformClient } from './platform-client.js';
 export {
+  BASE_URL_ENV_VARS,
+  DEFAULT_BASE_URL,
   DEFAULT_PLATFORM_URL,
   PLATFORM_URL_ENV_VARS,
   type PlatformClientCacheOptions,

@@ -8,14 +8,22 @@ import {
   type TransportOptions,
 } from '@uplink/http';
 
-/** The public LUML API. */
-export const DEFAULT_PLATFORM_URL = 'https://api.luml.ai';
+/** The public LUML API, the default `baseUrl`. */
+export const DEFAULT_BASE_URL = 'https://api.luml.ai';
+/** @deprecated Use {@link DEFAULT_BASE_URL} (same value). */
+export const DEFAULT_PLATFORM_URL = DEFAULT_BASE_URL;
 /** Prefix of satellite keys; other credentials get 403 on `/satellites/v1`. */
 export const SATELLITE_TOKEN_PREFIX = 'dfssat_';
 /** Environment variables read for the token, first non-empty wins. */
 export const TOKEN_ENV_VARS = ['LUML_SATELLITE_TOKEN', 'SATELLITE_TOKEN'] as const;
-/** Environment variables read for the platform URL, first non-empty wins. */
-export const PLATFORM_URL_ENV_VARS = ['LUML_PLATFORM_URL', 'PLATFORM_URL'] as const;
+/**
+ * Environment variables read for the platform API root, first non-empty wins: the convention's
+ * `LUML_BASE_URL` (also upstream's Python client's name), then `LUML_PLATFORM_URL` and the
+ * reference satellite's `PLATFORM_URL`.
+ */
+export const BASE_URL_ENV_VARS = ['LUML_BASE_URL', 'LUML_PLATFORM_URL', 'PLATFORM_URL'] as const;
+/** @deprecated Use {@link BASE_URL_ENV_VARS} (same names). */
+export const PLATFORM_URL_ENV_VARS = BASE_URL_ENV_VARS;
 
 /** Cache settings of {@link PlatformClientOptions}. */
 export interface PlatformClientCacheOptions {
@@ -40,9 +48,11 @@ export interface PlatformClientOptions extends TransportOptions {
    */
   token?: string | undefined;
   /**
-   * The platform API root; routes go under `{platformUrl}/satellites/v1`.
-   * @default env LUML_PLATFORM_URL, then PLATFORM_URL, then 'https://api.luml.ai'
+   * The platform API root; routes go under `{baseUrl}/satellites/v1`.
+   * @default env LUML_BASE_URL, then LUML_PLATFORM_URL, then PLATFORM_URL, then 'https://api.luml.ai'
    */
+  baseUrl?: string | undefined;
+  /** @deprecated Use `baseUrl` (same meaning); passing both with different values is a `ConfigurationError`. */
   platformUrl?: string | undefined;
   /**
    * Timeout of one HTTP attempt, in milliseconds (the reference agent uses 30 s).
@@ -66,7 +76,7 @@ export interface PlatformClientOptions extends TransportOptions {
 /** Options after fallbacks and validation. */
 export interface ResolvedPlatformSettings {
   token: string;
-  platformUrl: string;
+  baseUrl: string;
   /** A human-readable warning about the token, if any (never containing the token). */
   tokenWarning: string | undefined;
   inferenceAccessTtlMs: number;
@@ -88,8 +98,13 @@ function checkShapes(options: PlatformClientOptions, problems: ConfigurationProb
   const expect = (setting: string, ok: boolean, expected: string, value: unknown): void => {
     if (!ok) problems.push({ setting, message: `expected ${expected}, got ${kindOf(value)}` });
   };
-  const { token, platformUrl, env, cache, logger, headers } = options as Record<string, unknown>;
+  const { token, baseUrl, platformUrl, env, cache, logger, headers } = options as Record<
+    string,
+    unknown
+  >;
   if (token !== undefined) expect('token', typeof token === 'string', 'a string', token);
+  if (baseUrl !== undefined)
+    expect('baseUrl', typeof baseUrl === 'string', 'a URL string', baseUrl);
   if (platformUrl !== undefined)
     expect('platformUrl', typeof platformUrl === 'string', 'a URL string', platformUrl);
   if (env !== undefined) expect('env', isObject(env), 'an object of strings', env);
@@ -126,6 +141,32 @@ function ttl(value: unknown, setting: string, problems: ConfigurationProblem[]):
 }
 
 /**
+ * The platform URL and where it came from (the option or the environment variable, so a bad
+ * value is reported under the name the user set): `baseUrl`, the deprecated `platformUrl`,
+ * then {@link BASE_URL_ENV_VARS} in order.
+ */
+function pickBaseUrl(
+  options: PlatformClientOptions,
+  env: Env,
+  problems: ConfigurationProblem[],
+): { value: string; setting: string } | undefined {
+  const { baseUrl, platformUrl } = options;
+  if (typeof baseUrl === 'string') {
+    if (typeof platformUrl === 'string' && platformUrl.trim() !== baseUrl.trim()) {
+      problems.push({
+        setting: 'platformUrl',
+        message: 'is the deprecated name of baseUrl, and the two differ; pass only baseUrl',
+      });
+    }
+    return { value: baseUrl, setting: 'baseUrl' };
+  }
+  if (typeof platformUrl === 'string') return { value: platformUrl, setting: 'platformUrl' };
+  if (baseUrl !== undefined || platformUrl !== undefined) return undefined; // wrong type, reported
+  const fromEnv = firstEnv(env, BASE_URL_ENV_VARS);
+  return fromEnv && { value: fromEnv.value, setting: fromEnv.name };
+}
+
+/**
  * Apply environment fallbacks and validate every setting, reporting all problems in one
  * {@link ConfigurationError}. Messages never contain the token.
  */
@@ -150,15 +191,10 @@ export function resolvePlatformSettings(
     problems.push({ setting: 'token', message: 'the token contains whitespace' });
   }
 
-  const rawUrl =
-    typeof options.platformUrl === 'string'
-      ? options.platformUrl
-      : options.platformUrl === undefined
-        ? firstEnv(env, PLATFORM_URL_ENV_VARS)?.value
-        : undefined;
-  let platformUrl = DEFAULT_PLATFORM_URL;
-  if (rawUrl !== undefined) {
-    const text = rawUrl.trim();
+  const url = pickBaseUrl(options, env, problems);
+  let baseUrl = DEFAULT_BASE_URL;
+  if (url !== undefined) {
+    const text = url.value.trim();
     let parsed: URL | undefined;
     try {
       parsed = new URL(text);
@@ -167,11 +203,11 @@ export function resolvePlatformSettings(
     }
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
       problems.push({
-        setting: 'platformUrl',
-        message: `expected an absolute http(s) URL such as ${DEFAULT_PLATFORM_URL}, got "${text}"`,
+        setting: url.setting,
+        message: `expected an absolute http(s) URL such as ${DEFAULT_BASE_URL}, got "${text.slice(0, 100)}"`,
       });
     } else {
-      platformUrl = text.replace(/\/+$/u, '');
+      baseUrl = text.replace(/\/+$/u, '');
     }
   }
 
@@ -204,5 +240,5 @@ export function resolvePlatformSettings(
     const kind = token.startsWith('dfs_') ? 'a user API key (dfs_)' : 'not a satellite key';
     tokenWarning = `The satellite token is ${kind}: it does not start with "${SATELLITE_TOKEN_PREFIX}", so /satellites/v1 will likely answer 401 or 403`;
   }
-  return { token, platformUrl, tokenWarning, inferenceAccessTtlMs, secretTtlMs };
+  return { token, baseUrl, tokenWarning, inferenceAccessTtlMs, secretTtlMs };
 }

@@ -111,7 +111,7 @@ function invalid(setting: string, issues: readonly v.BaseIssue<unknown>[]): Conf
  */
 export class PlatformClient implements SatellitePlatform, AsyncDisposable {
   /** The platform API root in use (no trailing slash). */
-  readonly platformUrl: string;
+  readonly baseUrl: string;
   readonly #http: HttpClient;
   readonly #logger: Logger;
   readonly #closer = new AbortController();
@@ -119,20 +119,25 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
   readonly #access: TtlCache<boolean> | undefined;
   readonly #secrets: TtlCache<OrbitSecret> | undefined;
 
+  /** @deprecated Use {@link PlatformClient.baseUrl} (same value). */
+  get platformUrl(): string {
+    return this.baseUrl;
+  }
+
   /** @throws {ConfigurationError} listing every bad or missing setting (the token is never shown). */
   constructor(input: PlatformClientOptions = {}) {
     // `null` from a JS caller means "no options", like undefined.
     const options: PlatformClientOptions = input ?? {};
     const settings = resolvePlatformSettings(options);
     const { token } = settings;
-    this.platformUrl = settings.platformUrl;
+    this.baseUrl = settings.baseUrl;
     this.#logger = createRedactingLogger(options.logger ?? silentLogger, () => [token]);
     if (settings.tokenWarning) this.#logger.warn(settings.tokenWarning);
     // The caller's signal and close() both end every call in flight.
     this.#clientSignal = anySignal([options.signal, this.#closer.signal]);
     this.#http = createHttpClient({
       ...pickTransportOptions(options),
-      baseUrl: settings.platformUrl,
+      baseUrl: settings.baseUrl,
       auth: bearer(token),
       headers: { ...options.headers, accept: 'application/json' },
       sdk: { name: 'platform-client', version: VERSION },
@@ -360,7 +365,7 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
     throw new NotFoundError(`Orbit secret named "${name}" not found among ${secrets.length}`, {
       status: 404,
       method: 'GET',
-      url: redactUrl(`${this.platformUrl}${API}/secrets`),
+      url: redactUrl(`${this.baseUrl}${API}/secrets`),
     });
   }
 

@@ -58,7 +58,7 @@ async function heldPlatform() {
 describe('callers sharing a cache entry do not share an abort', () => {
   it('authorizeInferenceAccess: one caller aborts, the other still gets its answer', async () => {
     const platform = await heldPlatform();
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: platform.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: platform.url, env: {} });
     const first = new AbortController();
     const a = client.authorizeInferenceAccess(USER_KEY, { signal: first.signal });
     const b = client.authorizeInferenceAccess(USER_KEY);
@@ -75,7 +75,7 @@ describe('callers sharing a cache entry do not share an abort', () => {
 
   it('getSecret: the first caller aborting does not fail the second', async () => {
     const platform = await heldPlatform();
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: platform.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: platform.url, env: {} });
     const first = new AbortController();
     const a = client.getSecret(SECRET, { signal: first.signal });
     const b = client.getSecret(SECRET);
@@ -89,7 +89,7 @@ describe('callers sharing a cache entry do not share an abort', () => {
 
   it('when every waiter has gone the shared request is aborted, and nothing is cached', async () => {
     const platform = await heldPlatform();
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: platform.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: platform.url, env: {} });
     const one = new AbortController();
     const two = new AbortController();
     const a = client.getSecret(SECRET, { signal: one.signal });
@@ -110,7 +110,7 @@ describe('callers sharing a cache entry do not share an abort', () => {
 
   it('an already aborted caller starts nothing', async () => {
     const platform = await heldPlatform();
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: platform.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: platform.url, env: {} });
     const error = await client
       .authorizeInferenceAccess(USER_KEY, { signal: AbortSignal.abort() })
       .catch((e: unknown) => e);
@@ -130,7 +130,7 @@ describe('cache TTLs follow a monotonic clock', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ authorized: !revoked }));
     });
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: server.url, env: {} });
     expect(await client.authorizeInferenceAccess(USER_KEY)).toBe(true);
     revoked = true;
     // The wall clock steps back an hour (NTP, a VM restored); monotonic time moves on 60 s.

@@ -34,7 +34,7 @@ beforeEach(async () => {
     satellite: { id: satelliteId },
     token,
   } = platform.createSatellite({ name: 'edge-01' }));
-  client = new PlatformClient({ token, platformUrl: platform.url, env: {} });
+  client = new PlatformClient({ token, baseUrl: platform.url, env: {} });
 });
 
 afterEach(async () => {
@@ -180,13 +180,13 @@ describe('PlatformClient error statuses against FakeLumlPlatform', () => {
   it('401 for an unknown token, 403 for a user key', async () => {
     await using stranger = new PlatformClient({
       token: 'dfssat_unknownunknownunknownunknownunknown000',
-      platformUrl: platform.url,
+      baseUrl: platform.url,
       env: {},
     });
     await expect(stranger.listTasks()).rejects.toBeInstanceOf(AuthenticationError);
     await using user = new PlatformClient({
       token: platform.userApiKey,
-      platformUrl: platform.url,
+      baseUrl: platform.url,
       env: {},
     });
     await expect(user.listTasks()).rejects.toBeInstanceOf(PermissionDeniedError);
@@ -218,7 +218,7 @@ describe('PlatformClient under injected faults', () => {
     const { deployment } = setupDeployment();
     await using retrying = new PlatformClient({
       token,
-      platformUrl: platform.url,
+      baseUrl: platform.url,
       env: {},
       retry: { maxRetries: 6, baseDelayMs: 1, maxDelayMs: 4 },
     });
@@ -238,7 +238,7 @@ describe('PlatformClient under injected faults', () => {
     const { task } = setupDeployment();
     await using retrying = new PlatformClient({
       token,
-      platformUrl: platform.url,
+      baseUrl: platform.url,
       env: {},
       retry: { maxRetries: 6, baseDelayMs: 1, maxDelayMs: 4 },
     });
@@ -259,7 +259,7 @@ describe('PlatformClient under injected faults', () => {
   it('added latency past timeoutMs is a TimeoutError; a read then succeeds by retrying', async () => {
     await using impatient = new PlatformClient({
       token,
-      platformUrl: platform.url,
+      baseUrl: platform.url,
       env: {},
       timeoutMs: 25,
       retry: false,
@@ -272,7 +272,7 @@ describe('PlatformClient under injected faults', () => {
     });
     await using patient = new PlatformClient({
       token,
-      platformUrl: platform.url,
+      baseUrl: platform.url,
       env: {},
       retry: { maxRetries: 8, baseDelayMs: 1, maxDelayMs: 2 },
     });
@@ -283,7 +283,7 @@ describe('PlatformClient under injected faults', () => {
     const { task } = setupDeployment();
     await using retrying = new PlatformClient({
       token,
-      platformUrl: platform.url,
+      baseUrl: platform.url,
       env: {},
       retry: { maxRetries: 6, baseDelayMs: 1, maxDelayMs: 4 },
     });

@@ -2,7 +2,13 @@ import { ConfigurationError } from '@uplink/core-schemas';
 import { firstEnv, readProcessEnv } from '@uplink/http';
 import { describe, expect, it } from 'vitest';
 import { PlatformClient } from '../src/index.js';
-import { DEFAULT_PLATFORM_URL, resolvePlatformSettings } from '../src/platform-client-options.js';
+import {
+  BASE_URL_ENV_VARS,
+  DEFAULT_BASE_URL,
+  DEFAULT_PLATFORM_URL,
+  PLATFORM_URL_ENV_VARS,
+  resolvePlatformSettings,
+} from '../src/platform-client-options.js';
 
 const TOKEN = 'dfssat_ElrtvzEokFpY__ygi38cj0OOEiepWRtPV_mou-JmYuk';
 
@@ -25,7 +31,7 @@ describe('resolvePlatformSettings', () => {
     });
     expect(settings).toMatchObject({
       token: TOKEN,
-      platformUrl: 'http://127.0.0.1:8000',
+      baseUrl: 'http://127.0.0.1:8000',
       tokenWarning: undefined,
       inferenceAccessTtlMs: 60_000,
       secretTtlMs: 60_000,
@@ -45,17 +51,81 @@ describe('resolvePlatformSettings', () => {
     ).toBe('dfssat_plain');
   });
 
-  it('falls back to LUML_PLATFORM_URL, then PLATFORM_URL, then the public API', () => {
-    const env = { SATELLITE_TOKEN: TOKEN };
+  it('takes the URL from baseUrl, then LUML_BASE_URL, LUML_PLATFORM_URL, PLATFORM_URL, then the public API', () => {
+    const all = {
+      SATELLITE_TOKEN: TOKEN,
+      LUML_BASE_URL: 'https://primary.example/',
+      LUML_PLATFORM_URL: 'https://alias-1.example',
+      PLATFORM_URL: 'https://alias-2.example',
+    };
+    const url = (options: Parameters<typeof resolvePlatformSettings>[0]) =>
+      resolvePlatformSettings(options).baseUrl;
+    expect(url({ baseUrl: 'https://explicit.example', env: all })).toBe('https://explicit.example');
+    expect(url({ env: all })).toBe('https://primary.example');
+    expect(url({ env: { ...all, LUML_BASE_URL: ' ' } })).toBe('https://alias-1.example');
+    expect(url({ env: { SATELLITE_TOKEN: TOKEN, PLATFORM_URL: 'https://alias-2.example/' } })).toBe(
+      'https://alias-2.example',
+    );
+    expect(url({ env: { SATELLITE_TOKEN: TOKEN } })).toBe(DEFAULT_BASE_URL);
+    expect(DEFAULT_BASE_URL).toBe('https://api.luml.ai');
+    expect(BASE_URL_ENV_VARS).toEqual(['LUML_BASE_URL', 'LUML_PLATFORM_URL', 'PLATFORM_URL']);
+    // The old names stay, with the same values.
+    expect(PLATFORM_URL_ENV_VARS).toBe(BASE_URL_ENV_VARS);
+    expect(DEFAULT_PLATFORM_URL).toBe(DEFAULT_BASE_URL);
+  });
+
+  it('accepts the deprecated platformUrl option, and refuses it when it contradicts baseUrl', () => {
+    const env = { LUML_BASE_URL: 'https://env.example' };
+    expect(
+      resolvePlatformSettings({ token: TOKEN, platformUrl: 'https://old.example', env }).baseUrl,
+    ).toBe('https://old.example');
     expect(
       resolvePlatformSettings({
-        env: { ...env, LUML_PLATFORM_URL: 'https://a.example', PLATFORM_URL: 'https://b.example' },
-      }).platformUrl,
-    ).toBe('https://a.example');
-    expect(
-      resolvePlatformSettings({ env: { ...env, PLATFORM_URL: 'https://b.example/' } }).platformUrl,
-    ).toBe('https://b.example');
-    expect(resolvePlatformSettings({ env }).platformUrl).toBe(DEFAULT_PLATFORM_URL);
+        token: TOKEN,
+        baseUrl: 'https://same.example/',
+        platformUrl: 'https://same.example/',
+        env,
+      }).baseUrl,
+    ).toBe('https://same.example');
+    const error = configError(() =>
+      resolvePlatformSettings({
+        token: TOKEN,
+        baseUrl: 'https://a.example',
+        platformUrl: 'https://b.example',
+        env,
+      }),
+    );
+    expect(error.problems).toEqual([
+      { setting: 'platformUrl', message: expect.stringContaining('pass only baseUrl') },
+    ]);
+  });
+
+  it('reports a bad URL from the environment under the variable that held it', () => {
+    const error = configError(() =>
+      resolvePlatformSettings({
+        env: { SATELLITE_TOKEN: TOKEN, LUML_PLATFORM_URL: 'api.luml.ai' },
+      }),
+    );
+    expect(error.problems).toEqual([
+      {
+        setting: 'LUML_PLATFORM_URL',
+        message: 'expected an absolute http(s) URL such as https://api.luml.ai, got "api.luml.ai"',
+      },
+    ]);
+  });
+
+  it('names every token variable, once, when no token is set anywhere', () => {
+    const error = configError(() => new PlatformClient({ env: { LUML_BASE_URL: 'http://h' } }));
+    expect(error.problems).toHaveLength(1);
+    expect(error.message).toBe(
+      'Invalid configuration: token: missing satellite token: pass `token` or set LUML_SATELLITE_TOKEN or SATELLITE_TOKEN',
+    );
+  });
+
+  it('exposes the URL in use as client.baseUrl, and as the deprecated client.platformUrl', async () => {
+    await using client = new PlatformClient({ token: TOKEN, env: { PLATFORM_URL: 'http://h:1/' } });
+    expect(client.baseUrl).toBe('http://h:1');
+    expect(client.platformUrl).toBe('http://h:1');
   });
 
   it('reads the process environment when no env is given', () => {
@@ -119,6 +189,7 @@ describe('resolvePlatformSettings', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ token: 12345678 }, 'token'],
       [{ token: TOKEN, platformUrl: 42 }, 'platformUrl'],
+      [{ token: TOKEN, baseUrl: 42 }, 'baseUrl'],
       [{ token: TOKEN, env: null }, 'env'],
       [{ token: TOKEN, cache: 'off' }, 'cache'],
       [{ token: TOKEN, cache: { secretTtlMs: '5' } }, 'cache.secretTtlMs'],
@@ -152,7 +223,7 @@ describe('resolvePlatformSettings', () => {
       env: { LUML_SATELLITE_TOKEN: 5, SATELLITE_TOKEN: TOKEN, PLATFORM_URL: {} } as never,
     });
     expect(settings.token).toBe(TOKEN);
-    expect(settings.platformUrl).toBe(DEFAULT_PLATFORM_URL);
+    expect(settings.baseUrl).toBe(DEFAULT_BASE_URL);
   });
 
   it('rejects a platform URL that does not parse', () => {

@@ -44,7 +44,7 @@ describe('updateDeployment merge (PATCH nulls omitted fields on the wire)', () =
 
   it('keeps tags, inference_url and schemas the update does not name', async () => {
     const { server, row } = await patchServer();
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: server.url, env: {} });
     const updated = await client.updateDeployment(DEP, { status: 'active' });
     expect(updated.tags).toEqual(['prod']);
     expect(updated.inference_url).toBe(`/deployments/${DEP}`);
@@ -61,7 +61,7 @@ describe('updateDeployment merge (PATCH nulls omitted fields on the wire)', () =
 
   it('applies named fields, clears explicit nulls, and ignores undefined ones', async () => {
     const { server } = await patchServer();
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: server.url, env: {} });
     const updated = await client.updateDeployment(DEP, {
       status: 'failed',
       error_message: { reason: 'healthcheck timeout' },
@@ -79,7 +79,7 @@ describe('updateDeployment merge (PATCH nulls omitted fields on the wire)', () =
 
   it('sends the raw body with merge: false, so the wire nulls the rest', async () => {
     const { server } = await patchServer();
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: server.url, env: {} });
     const updated = await client.updateDeployment(DEP, { status: 'active' }, { merge: false });
     expect(server.requests.map((r) => r.method)).toEqual(['PATCH']);
     expect(server.requests[0]?.body).toEqual({ status: 'active' });
@@ -94,7 +94,7 @@ describe('retries', () => {
     const server = await startRecordingServer((_r, i) => replies[i] ?? { body: f.response.body });
     await using client = new PlatformClient({
       token: TOKEN,
-      platformUrl: server.url,
+      baseUrl: server.url,
       env: {},
       ...fastRetry,
     });
@@ -109,7 +109,7 @@ describe('retries', () => {
     );
     await using client = new PlatformClient({
       token: TOKEN,
-      platformUrl: server.url,
+      baseUrl: server.url,
       env: {},
       ...fastRetry,
     });
@@ -124,7 +124,7 @@ describe('retries', () => {
     );
     await using client = new PlatformClient({
       token: TOKEN,
-      platformUrl: server.url,
+      baseUrl: server.url,
       env: {},
       ...fastRetry,
     });
@@ -139,7 +139,7 @@ describe('retries', () => {
   it('sends no Idempotency-Key (the platform has none)', async () => {
     const f = fixture('patch-deployment-status');
     const server = await startRecordingServer(() => ({ body: f.response.body }));
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: server.url, env: {} });
     await client.updateDeploymentStatus(DEP, 'not_responding');
     expect(server.requests[0]?.headers['idempotency-key']).toBeUndefined();
   });
@@ -151,7 +151,7 @@ describe('caches', () => {
     const server = await startRecordingServer((req) => ({
       body: { authorized: (req.body as { api_key: string }).api_key === USER_KEY },
     }));
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: server.url, env: {} });
     expect(await client.authorizeInferenceAccess(USER_KEY)).toBe(true);
     expect(await client.authorizeInferenceAccess(USER_KEY)).toBe(true);
     expect(await client.authorizeInferenceAccess('dfs_other')).toBe(false);
@@ -170,7 +170,7 @@ describe('caches', () => {
     vi.useFakeTimers({ toFake: ['Date', 'performance'] });
     const f = fixture('get-secret');
     const server = await startRecordingServer(() => ({ body: f.response.body }));
-    const client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    const client = new PlatformClient({ token: TOKEN, baseUrl: server.url, env: {} });
     await client.getSecret(SECRET);
     await client.getSecret(SECRET);
     expect(server.requests).toHaveLength(1);
@@ -188,7 +188,7 @@ describe('caches', () => {
     );
     await using client = new PlatformClient({
       token: TOKEN,
-      platformUrl: server.url,
+      baseUrl: server.url,
       env: {},
       cache: { inferenceAccessTtlMs: false, secretTtlMs: false },
     });
@@ -205,7 +205,7 @@ describe('caches', () => {
     );
     await using client = new PlatformClient({
       token: TOKEN,
-      platformUrl: server.url,
+      baseUrl: server.url,
       env: {},
       retry: false,
     });
@@ -226,7 +226,7 @@ describe('token hygiene', () => {
     }));
     await using client = new PlatformClient({
       token: TOKEN,
-      platformUrl: server.url,
+      baseUrl: server.url,
       env: {},
       logger,
       retry: false,
@@ -267,7 +267,7 @@ describe('token hygiene', () => {
     });
     await client.listTasks();
     expect(server.requests[0]?.headers.authorization).toBe('Bearer dfssat_from_env');
-    expect(client.platformUrl).toBe(server.url);
+    expect(client.baseUrl).toBe(server.url);
   });
 });
 
@@ -276,7 +276,7 @@ describe('platform URL', () => {
     const server = await startRecordingServer(() => ({ body: [] }));
     await using client = new PlatformClient({
       token: TOKEN,
-      platformUrl: `${server.url}/api/`,
+      baseUrl: `${server.url}/api/`,
       env: {},
     });
     await client.listDeployments();
@@ -290,7 +290,7 @@ describe('transport options', () => {
     const controller = new AbortController();
     await using client = new PlatformClient({
       token: TOKEN,
-      platformUrl: server.url,
+      baseUrl: server.url,
       env: {},
       headers: { 'x-trace': 'abc', accept: 'text/plain' },
       signal: controller.signal,
@@ -314,7 +314,7 @@ describe('optional arguments accept undefined (exactOptionalPropertyTypes)', () 
           ? { body: fixture('pair').response.body }
           : { body: f.response.body },
     );
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: server.url, env: {} });
     const maybe: { status?: 'pending' | undefined } = {};
     await client.listTasks({ status: maybe.status });
     await client.pair({

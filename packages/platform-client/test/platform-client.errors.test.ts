@@ -28,7 +28,7 @@ async function clientFor(reply: Reply | ((index: number) => Reply), extra = {}) 
   );
   const client = new PlatformClient({
     token: TOKEN,
-    platformUrl: server.url,
+    baseUrl: server.url,
     env: {},
     ...noRetry,
     ...extra,
@@ -161,7 +161,7 @@ describe('PlatformClient error mapping', () => {
   it('reports an unreachable platform as ConnectionError', async () => {
     const client = new PlatformClient({
       token: TOKEN,
-      platformUrl: 'http://127.0.0.1:1',
+      baseUrl: 'http://127.0.0.1:1',
       env: {},
       ...noRetry,
     });

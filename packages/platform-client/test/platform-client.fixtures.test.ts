@@ -57,7 +57,7 @@ describe('PlatformClient against the wire fixtures', () => {
       status: f.response.status,
       body: f.response.body ?? undefined,
     }));
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: server.url, env: {} });
     const result = await call(client, f.request.body);
     expect(result).toEqual(expected(f.response.body));
     expect(server.requests).toHaveLength(1);
@@ -78,7 +78,7 @@ describe('PlatformClient against the wire fixtures', () => {
     const server = await startRecordingServer(() => ({
       body: { ...body, model: { ...body.artifact, name: 'stale' } },
     }));
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: server.url, env: {} });
     const result = await client.getArtifact(ART);
     expect(result.artifact.name).toBe('churn-model');
     expect(server.requests[0]?.path).toBe(`/satellites/v1/artifacts/${ART}`);
@@ -87,7 +87,7 @@ describe('PlatformClient against the wire fixtures', () => {
   it('keeps inference_url relative', async () => {
     const f = fixture('get-deployment');
     const server = await startRecordingServer(() => ({ body: f.response.body }));
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: server.url, env: {} });
     expect((await client.getDeployment(DEP)).inference_url).toBe(`/deployments/${DEP}`);
   });
 });

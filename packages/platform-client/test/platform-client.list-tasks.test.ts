@@ -30,7 +30,7 @@ describe('listTasks validates rows one by one (one malformed task must not block
     const logger = captureLogger();
     await using client = new PlatformClient({
       token: TOKEN,
-      platformUrl: server.url,
+      baseUrl: server.url,
       env: {},
       logger,
     });
@@ -82,7 +82,7 @@ describe('listTasks validates rows one by one (one malformed task must not block
     const server = await startRecordingServer(() => ({ body }));
     await using client = new PlatformClient({
       token: TOKEN,
-      platformUrl: server.url,
+      baseUrl: server.url,
       env: {},
       retry: false,
     });

@@ -31,7 +31,7 @@ describe('no decrypted secret is reachable from a ResponseValidationError', () =
     const server = await startRecordingServer(() => ({
       body: { ...secret, value: DECRYPTED, created_at: 17 },
     }));
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: server.url, env: {} });
     const error = await rejection(client.getSecret(SECRET));
     expect(error).toBeInstanceOf(ResponseValidationError);
     expect((error as ResponseValidationError).path).toBe('created_at');
@@ -52,7 +52,7 @@ describe('no decrypted secret is reachable from a ResponseValidationError', () =
               { ...secret, value: DECRYPTED, name: 5 },
             ],
     }));
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: server.url, env: {} });
     const first = await rejection(client.listSecrets());
     expect(first).toBeInstanceOf(ResponseValidationError);
     expect((first as ResponseValidationError).path).toBe('1.value');
@@ -67,7 +67,7 @@ describe('no decrypted secret is reachable from a ResponseValidationError', () =
     const server = await startRecordingServer(() => ({
       body: { ...deployment, error_message: NOTE, status: 42 },
     }));
-    await using client = new PlatformClient({ token: TOKEN, platformUrl: server.url, env: {} });
+    await using client = new PlatformClient({ token: TOKEN, baseUrl: server.url, env: {} });
     const error = await rejection(client.getDeployment(DEP));
     expect(error).toBeInstanceOf(ResponseValidationError);
     expect((error as ResponseValidationError).path).toBe('status');
