@@ -1,7 +1,9 @@
 /**
  * A local AI Spine for the examples: the fake server from @uplink/testing with two real
  * loopback agents and a `loan_review` flow (intake -> scorer). Each example runs against
- * $AI_SPINE_BASE_URL when it is set, and against this otherwise.
+ * $AI_SPINE_BASE_URL when it is set, and against this otherwise. Run directly, it serves until
+ * Ctrl-C and prints the line that points the `ai-spine` CLI at it:
+ *   pnpm build && pnpm exec tsx packages/flow-client/examples/demo-spine.ts
  */
 import { pathToFileURL } from 'node:url';
 import {
@@ -87,4 +89,13 @@ export function runIfMain(
     console.error(error instanceof Error ? error.message : error);
     process.exitCode = 1;
   });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const demo = await startDemoSpine();
+  console.log(`export AI_SPINE_BASE_URL=${demo.url}`);
+  console.error('a fake AI Spine with the loan_review flow is running; Ctrl-C stops it');
+  const stop = (): void => void demo.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }

@@ -1,9 +1,24 @@
 // docs/protocols/ai-spine.md §1, §2 and §10 (base URL, prefix, auth, retries).
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
-import type { RetryOptions, TransportOptions } from '@uplink/http';
+import {
+  type Env,
+  firstEnv,
+  type RetryOptions,
+  readProcessEnv,
+  type TransportOptions,
+} from '@uplink/http';
 
-/** The current production host (JS SDK 2.5.x, Python SDK 2.3.x). */
+/**
+ * The current production host (JS SDK 2.5.x, Python SDK 2.3.x), used when neither `baseUrl`
+ * nor `AI_SPINE_BASE_URL` is set. It is a public host run by a third party: set your own.
+ */
 export const DEFAULT_BASE_URL = 'https://ai-spine-api.up.railway.app';
+
+/** Environment variables read for the API host when `baseUrl` is not given, first non-empty wins. */
+export const BASE_URL_ENV_VARS = ['AI_SPINE_BASE_URL'] as const;
+
+/** Environment variables read for the API key when `apiKey` is not given, first non-empty wins. */
+export const API_KEY_ENV_VARS = ['AI_SPINE_API_KEY'] as const;
 
 /** The prefix current SDKs use for flows, executions and agents. */
 export const DEFAULT_API_PREFIX = '/api/v1';
@@ -21,17 +36,24 @@ const API_KEY_PATTERN = /^[\x21-\x7e]+$/;
 /** Options for `new FlowClient()`. */
 export interface FlowClientOptions extends TransportOptions {
   /**
-   * The AI Spine API host. A trailing slash is removed.
-   * @default 'https://ai-spine-api.up.railway.app'
+   * The AI Spine API host. A trailing slash is removed. When neither this nor
+   * `AI_SPINE_BASE_URL` is set, the client talks to the public production host
+   * `https://ai-spine-api.up.railway.app` (run by a third party): set your own server.
+   * @default env AI_SPINE_BASE_URL, then 'https://ai-spine-api.up.railway.app'
    */
   baseUrl?: string | undefined;
   /**
    * API key, sent as `Authorization: Bearer <key>` only when set. Keys without the `sk_`
    * prefix (master and legacy keys) are accepted; spaces, line breaks and non-ASCII characters
    * are a `ConfigurationError`. Never logged or shown in errors.
-   * @default undefined (no Authorization header; the backend's auth is off by default)
+   * @default env AI_SPINE_API_KEY, else none (no Authorization header; the backend's auth is off by default)
    */
   apiKey?: string | undefined;
+  /**
+   * Environment to read `AI_SPINE_BASE_URL` and `AI_SPINE_API_KEY` from (tests pass their own).
+   * @default globalThis.process?.env, or {} where there is none
+   */
+  env?: Env | undefined;
   /**
    * Prefix of the flow, execution and agent routes. `''` selects the root routes, which
    * enforce the key when the server requires one. `/health`, `/metrics` and `/status` are
@@ -50,15 +72,56 @@ export interface FlowClientOptions extends TransportOptions {
 /** {@link FlowClientOptions} checked, with defaults applied. */
 export interface ResolvedFlowClientOptions {
   baseUrl: string;
+  /** The key from `apiKey` or `AI_SPINE_API_KEY`, if any. */
+  apiKey: string | undefined;
   apiPrefix: string;
   retry: RetryOptions | false;
 }
 
+const isRecord = (value: unknown): value is Env =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An explicit option (even an invalid one, to be reported), else the first variable set. */
+function pick(
+  explicit: unknown,
+  option: string,
+  env: Env,
+  names: readonly string[],
+): { value: unknown; setting: string } | undefined {
+  if (explicit !== undefined) return { value: explicit, setting: option };
+  const found = firstEnv(env, names);
+  return found && { value: found.value, setting: found.name };
+}
+
+function checkBaseUrl(value: string, setting: string, problems: ConfigurationProblem[]): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    problems.push({
+      setting,
+      message: `expected an absolute http(s) URL such as "https://spine.example.com", got ${JSON.stringify(value.slice(0, 100))}`,
+    });
+  }
+}
+
 /** Check the flow-specific options and apply defaults; throws {@link ConfigurationError} listing every problem. */
 export function resolveFlowClientOptions(options: FlowClientOptions): ResolvedFlowClientOptions {
-  // baseUrl, timeouts and retry values are checked by @uplink/http's createHttpClient.
+  // Timeouts and retry values are checked by @uplink/http's createHttpClient.
   const problems: ConfigurationProblem[] = [];
-  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  if (options.env !== undefined && !isRecord(options.env)) {
+    problems.push({ setting: 'env', message: 'expected an object of environment variables' });
+  }
+  const env = isRecord(options.env) ? options.env : readProcessEnv();
+  const url = pick(options.baseUrl, 'baseUrl', env, BASE_URL_ENV_VARS);
+  // An explicit `baseUrl` of the wrong type is left to createHttpClient, which reports it.
+  if (url && typeof url.value === 'string') checkBaseUrl(url.value, url.setting, problems);
+  const baseUrl =
+    url === undefined ? DEFAULT_BASE_URL : String(url.value).trim().replace(/\/+$/, '');
+  const key = pick(options.apiKey, 'apiKey', env, API_KEY_ENV_VARS);
   const apiPrefix = (options.apiPrefix ?? DEFAULT_API_PREFIX).replace(/\/+$/, '');
   if (apiPrefix !== '' && !/^\/[A-Za-z0-9._~/-]*$/.test(apiPrefix)) {
     problems.push({
@@ -67,15 +130,13 @@ export function resolveFlowClientOptions(options: FlowClientOptions): ResolvedFl
     });
   }
   // Never echo the value in these messages: it is a credential.
-  if (
-    options.apiKey !== undefined &&
-    (typeof options.apiKey !== 'string' || options.apiKey.trim() === '')
-  ) {
-    problems.push({ setting: 'apiKey', message: 'expected a non-empty string or undefined' });
-  } else if (options.apiKey !== undefined && !API_KEY_PATTERN.test(options.apiKey)) {
+  const apiKey = key === undefined ? undefined : key.value;
+  if (key !== undefined && (typeof apiKey !== 'string' || apiKey.trim() === '')) {
+    problems.push({ setting: key.setting, message: 'expected a non-empty string or undefined' });
+  } else if (key !== undefined && !API_KEY_PATTERN.test(apiKey as string)) {
     // fetch would reject the header later with a message quoting part of the key.
     problems.push({
-      setting: 'apiKey',
+      setting: key.setting,
       message:
         'expected printable ASCII without spaces or line breaks (check for a stray newline or whitespace around the key)',
     });
@@ -83,5 +144,5 @@ export function resolveFlowClientOptions(options: FlowClientOptions): ResolvedFl
   if (problems.length > 0) throw new ConfigurationError(problems);
   const retry: RetryOptions | false =
     options.retry === false ? false : { statuses: [...FLOW_RETRY_STATUSES], ...options.retry };
-  return { baseUrl, apiPrefix, retry };
+  return { baseUrl, apiKey: apiKey as string | undefined, apiPrefix, retry };
 }

@@ -82,7 +82,7 @@ export class FlowClient implements AsyncDisposable {
     const resolved = resolveFlowClientOptions(options);
     this.baseUrl = resolved.baseUrl;
     this.apiPrefix = resolved.apiPrefix;
-    const { apiKey } = options;
+    const { apiKey } = resolved;
     this.#http = createHttpClient({
       ...pickTransportOptions(options),
       baseUrl: this.baseUrl,

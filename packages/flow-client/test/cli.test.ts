@@ -267,9 +267,13 @@ describe('ai-spine CLI (in process, against FakeAiSpine)', () => {
   it('exits 2 for bad settings from flags or the environment, never echoing the key', async () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
       [['health', '--base-url', 'nope'], {}, /baseUrl: expected an absolute http\(s\) URL/],
-      [['health'], { AI_SPINE_BASE_URL: 'ftp://spine.example.com' }, /baseUrl: expected/],
+      [['health'], { AI_SPINE_BASE_URL: 'ftp://spine.example.com' }, /AI_SPINE_BASE_URL: expected/],
       [['flows', 'list', '--api-prefix', 'api v1'], {}, /apiPrefix: expected '' or a path/],
-      [['health'], { AI_SPINE_API_KEY: 'sk_top secret' }, /apiKey: expected printable ASCII/],
+      [
+        ['health'],
+        { AI_SPINE_API_KEY: 'sk_top secret' },
+        /AI_SPINE_API_KEY: expected printable ASCII/,
+      ],
     ];
     for (const [argv, env, message] of cases) {
       const result = await cli(argv, env);

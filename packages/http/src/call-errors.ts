@@ -27,9 +27,12 @@ export function unwrapKyError(error: unknown): unknown {
 function describe(error: unknown): string {
   const inner = unwrapKyError(error);
   if (!(inner instanceof Error)) return String(inner);
-  const code =
-    (inner.cause as { code?: unknown } | undefined)?.code ?? (inner as { code?: unknown }).code;
-  return typeof code === 'string' ? `${inner.message}: ${code}` : inner.message;
+  const cause = inner.cause as { code?: unknown } | undefined;
+  const code = cause?.code ?? (inner as { code?: unknown }).code;
+  if (typeof code === 'string') return `${inner.message}: ${code}`;
+  // undici's "fetch failed" says nothing by itself; its cause has the reason ("bad port", ...).
+  if (cause instanceof Error && cause.message) return `${inner.message}: ${cause.message}`;
+  return inner.message;
 }
 
 /**

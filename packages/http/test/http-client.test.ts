@@ -648,3 +648,15 @@ describe('createHttpClient: raw', () => {
     expect(response.status).toBe(204);
   });
 });
+
+describe('createHttpClient: connection error text', () => {
+  it("gives the runtime's reason when fetch's own message says nothing", async () => {
+    // Port 9 is on fetch's list of blocked ports: undici fails with "fetch failed", cause "bad port".
+    const client = createHttpClient({ baseUrl: 'http://127.0.0.1:9', retry: false });
+    const error = (await client.get('/x', null).catch((e: unknown) => e)) as ConnectionError;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.message).toBe(
+      'GET http://127.0.0.1:9/x: could not connect or the connection dropped (fetch failed: bad port)',
+    );
+  });
+});

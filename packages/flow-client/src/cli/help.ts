@@ -43,14 +43,15 @@ Options:
   --interval <ms>      Delay between polls while waiting (default 2000)
   --input <json>       Flow input; "@path" reads the JSON from a file
   --config <json>      Agent registration body; "@path" reads it from a file
-  --base-url <url>     API host (default $AI_SPINE_BASE_URL or https://ai-spine-api.up.railway.app)
+  --base-url <url>     API host (default: $AI_SPINE_BASE_URL, else the public
+                       production host https://ai-spine-api.up.railway.app)
   --api-prefix <path>  Route prefix, '' for root routes (default /api/v1)
   -h, --help           Show this help
   --version            Show the version
 
 Environment:
   AI_SPINE_API_KEY     API key, sent as "Authorization: Bearer <key>" (never printed)
-  AI_SPINE_BASE_URL    API host
+  AI_SPINE_BASE_URL    API host; unset, the CLI talks to https://ai-spine-api.up.railway.app
 
 Exit codes:
   0    success

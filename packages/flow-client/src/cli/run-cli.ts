@@ -54,10 +54,11 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       (line.flags.help || line.args[0] === 'help' ? context.stdout : context.stderr).write(HELP);
       return line.args.length === 0 && !line.flags.help ? EXIT_CODES.usage : EXIT_CODES.ok;
     }
-    const apiKey = context.env.AI_SPINE_API_KEY?.trim() || undefined;
+    // The client reads AI_SPINE_BASE_URL and AI_SPINE_API_KEY from the CLI's environment
+    // itself (the convention every Uplink client follows); --base-url wins over the variable.
     client = new FlowClient({
-      baseUrl: line.flags['base-url'] ?? (context.env.AI_SPINE_BASE_URL?.trim() || undefined),
-      apiKey,
+      baseUrl: line.flags['base-url'],
+      env: context.env,
       apiPrefix: line.flags['api-prefix'],
       fetch: context.fetch,
     });
