@@ -1,15 +1,33 @@
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
-import type { RetryOptions, TransportOptions } from '@uplink/http';
+import {
+  type Env,
+  firstEnv,
+  type RetryOptions,
+  readProcessEnv,
+  type TransportOptions,
+} from '@uplink/http';
 import type { ApiVersion } from './routes.js';
 
 /** Default base URL: a llama-orch server on loopback. */
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:8080';
 
+/**
+ * Environment variables read for the server URL when `baseUrl` is not given, first non-empty
+ * wins: the convention's `LLAMA_ORCH_BASE_URL`, then `LLAMA_ORCH_URL`.
+ */
+export const BASE_URL_ENV_VARS = ['LLAMA_ORCH_BASE_URL', 'LLAMA_ORCH_URL'] as const;
+
+/**
+ * Environment variables read for the credential when neither `apiKey` nor `token` is given. It
+ * is sent the way the API generation expects: `X-API-Key` on v1, `Authorization: Bearer` on v2.
+ */
+export const API_KEY_ENV_VARS = ['LLAMA_ORCH_API_KEY'] as const;
+
 /** Options of {@link OrchClient}. */
 export interface OrchClientOptions extends TransportOptions {
   /**
    * The server's base URL (scheme, host, port; an optional path prefix is kept).
-   * @default 'http://127.0.0.1:8080'
+   * @default env LLAMA_ORCH_BASE_URL, then LLAMA_ORCH_URL, then 'http://127.0.0.1:8080'
    */
   baseUrl?: string | undefined;
   /**
@@ -20,14 +38,20 @@ export interface OrchClientOptions extends TransportOptions {
   apiVersion?: ApiVersion | undefined;
   /**
    * Sent as `X-API-Key` (v1 auth). Never logged.
-   * @default undefined (no `X-API-Key` header)
+   * @default env LLAMA_ORCH_API_KEY on v1 when `token` is not set either, else none
    */
   apiKey?: string | undefined;
   /**
    * Sent as `Authorization: Bearer` (v2 auth); a function is called per attempt. Never logged.
-   * @default undefined (no `Authorization` header)
+   * @default env LLAMA_ORCH_API_KEY on v2 when `apiKey` is not set either, else none
    */
   token?: string | (() => string | Promise<string>) | undefined;
+  /**
+   * Environment to read `LLAMA_ORCH_BASE_URL` (or `LLAMA_ORCH_URL`) and `LLAMA_ORCH_API_KEY`
+   * from (tests pass their own).
+   * @default globalThis.process?.env, or {} where there is none
+   */
+  env?: Env | undefined;
   /**
    * `X-Correlation-Id` sent on every request. When absent, each call gets a new UUID (a
    * completion uses one id for its enqueue, stream and cancel).
@@ -64,6 +88,10 @@ export interface OrchClientOptions extends TransportOptions {
 export interface ResolvedOrchClientOptions {
   baseUrl: string;
   apiVersion: ApiVersion;
+  /** `apiKey`, or `LLAMA_ORCH_API_KEY` on v1 when no credential was passed. */
+  apiKey: string | undefined;
+  /** `token`, or `LLAMA_ORCH_API_KEY` on v2 when no credential was passed. */
+  token: OrchClientOptions['token'];
   streamIdleTimeoutMs: number;
   cancelTimeoutMs: number;
 }
@@ -85,16 +113,27 @@ function checkDuration(
 /** Validate options, listing every problem at once in a {@link ConfigurationError}. */
 export function resolveOrchClientOptions(options: OrchClientOptions): ResolvedOrchClientOptions {
   const problems: ConfigurationProblem[] = [];
-  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const isEnv = typeof options.env === 'object' && options.env !== null;
+  if (options.env !== undefined && !isEnv) {
+    problems.push({ setting: 'env', message: 'expected an object of environment variables' });
+  }
+  const env: Env = isEnv ? (options.env as Env) : readProcessEnv();
+  const fromEnv = options.baseUrl === undefined ? firstEnv(env, BASE_URL_ENV_VARS) : undefined;
+  // A bad value is reported under the name the user set: the option or the variable.
+  const urlSetting = fromEnv?.name ?? 'baseUrl';
+  const baseUrl = (options.baseUrl ?? fromEnv?.value ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   let parsed: URL | undefined;
   try {
     parsed = new URL(baseUrl);
   } catch {
-    problems.push({ setting: 'baseUrl', message: 'expected an absolute http(s) URL' });
+    problems.push({
+      setting: urlSetting,
+      message: `expected an absolute http(s) URL such as ${DEFAULT_BASE_URL}, got ${JSON.stringify(String(baseUrl).slice(0, 100))}`,
+    });
   }
   if (parsed && parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     problems.push({
-      setting: 'baseUrl',
+      setting: urlSetting,
       message: `expected an http: or https: URL, got ${parsed.protocol}`,
     });
   }
@@ -133,9 +172,16 @@ export function resolveOrchClientOptions(options: OrchClientOptions): ResolvedOr
   checkDuration(problems, 'streamIdleTimeoutMs', options.streamIdleTimeoutMs);
   checkDuration(problems, 'cancelTimeoutMs', options.cancelTimeoutMs);
   if (problems.length > 0) throw new ConfigurationError(problems);
+  // The key from the environment goes where this API generation reads a credential.
+  const envKey =
+    options.apiKey === undefined && options.token === undefined
+      ? firstEnv(env, API_KEY_ENV_VARS)?.value
+      : undefined;
   return {
     baseUrl,
     apiVersion,
+    apiKey: options.apiKey ?? (apiVersion === 'v1' ? envKey : undefined),
+    token: options.token ?? (apiVersion === 'v2' ? envKey : undefined),
     streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? 60_000,
     cancelTimeoutMs: options.cancelTimeoutMs ?? 5_000,
   };

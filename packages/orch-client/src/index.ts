@@ -9,6 +9,8 @@ export {
 } from './admission-retry.js';
 export { type Budget, parseBudgetHeaders } from './budget-headers.js';
 export {
+  API_KEY_ENV_VARS,
+  BASE_URL_ENV_VARS,
   DEFAULT_BASE_URL,
   type OrchClientOptions,
   type ResolvedOrchClientOptions,

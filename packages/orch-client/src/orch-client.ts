@@ -122,11 +122,12 @@ export class OrchClient implements AsyncDisposable {
     this.#streamIdleTimeoutMs = resolved.streamIdleTimeoutMs;
     this.#cancelTimeoutMs = resolved.cancelTimeoutMs;
     this.#clientSignal = anySignal([options.signal, this.#closer.signal]);
+    const { apiKey, token } = resolved;
     const auth = combineAuth([
-      options.apiKey === undefined ? undefined : header('X-API-Key', options.apiKey),
-      options.token === undefined ? undefined : bearer(this.#rememberToken(options.token)),
+      apiKey === undefined ? undefined : header('X-API-Key', apiKey),
+      token === undefined ? undefined : bearer(this.#rememberToken(token)),
     ]);
-    const secrets = [options.apiKey, typeof options.token === 'string' ? options.token : undefined];
+    const secrets = [apiKey, typeof token === 'string' ? token : undefined];
     for (const secret of secrets) if (secret) this.#secrets.add(secret);
     this.#http = createHttpClient({
       ...pickTransportOptions(options),
