@@ -64,9 +64,26 @@ export class DownloadError extends UplinkError {
   }
 }
 
+/**
+ * Why a {@link WorkerFatalError} stopped the worker: the platform refused the satellite token
+ * (401/403, at pairing or while polling), the platform stayed unreachable past
+ * `pairTimeoutMs`, another worker holds the state directory, or anything else.
+ */
+export type WorkerFatalCode =
+  | 'token_refused'
+  | 'platform_unreachable'
+  | 'state_dir_locked'
+  | 'failed';
+
 /** The worker stopped because it cannot go on (for example a 401/403 from the platform). */
 export class WorkerFatalError extends UplinkError {
   static override readonly errorName: string = 'WorkerFatalError';
+  /** Why; `runWorker` chooses the exit code from it. */
+  readonly code: WorkerFatalCode;
+  constructor(message: string, init: UplinkErrorOptions & { code?: WorkerFatalCode } = {}) {
+    super(message, init);
+    this.code = init.code ?? 'failed';
+  }
 }
 
 /**
@@ -83,7 +100,7 @@ export class StateDirectoryLockedError extends WorkerFatalError {
     message: string,
     init: UplinkErrorOptions & { lockPath: string; holderPid: number | undefined },
   ) {
-    super(message, init);
+    super(message, { ...init, code: 'state_dir_locked' });
     this.lockPath = init.lockPath;
     this.holderPid = init.holderPid;
   }

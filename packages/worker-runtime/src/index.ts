@@ -15,6 +15,7 @@ export {
   StateDirectoryLockedError,
   TaskExecutionError,
   type TaskExecutionErrorOptions,
+  type WorkerFatalCode,
   WorkerFatalError,
 } from './errors.js';
 export {
@@ -50,6 +51,13 @@ export {
 } from './reconcile-deployments.js';
 export { isTransientError, type RetryOptions, retry } from './retry.js';
 export {
+  describeWorkerError,
+  type RunWorkerIo,
+  runWorker,
+  WORKER_EXIT_CODES,
+  workerExitCode,
+} from './run-worker.js';
+export {
   DEFAULT_SETTINGS,
   loadSettings,
   SETTING_ENV_NAMES,
@@ -62,5 +70,6 @@ export type { TaskContext } from './task-context.js';
 export { MAX_ERROR_CHARS } from './task-runner.js';
 export { type TempDirectory, type TempDirectoryOptions, tempDirectory } from './temp-directory.js';
 export { Worker } from './worker.js';
+export { WORKER_LOG_DEFAULTS } from './worker-logger.js';
 export type { StartupContext, StartupHook, StopResult, WorkerOptions } from './worker-options.js';
 export type { WorkerState, WorkerStateChange } from './worker-state.js';

@@ -3,6 +3,7 @@ import { AuthenticationError, PermissionDeniedError } from '@uplink/core-schemas
 import type { SatelliteTask } from '@uplink/core-schemas/luml';
 import { type Logger, silentLogger, sleep } from '@uplink/http';
 import type { RejectedTaskRow, SatellitePlatform } from '@uplink/platform-client';
+import { retryLine, tokenRefusedMessage } from './describe.js';
 import { WorkerFatalError } from './errors.js';
 import type { WorkerMetrics } from './metrics.js';
 import { retryDelayMs } from './retry.js';
@@ -45,6 +46,16 @@ export interface PollingLoopOptions {
   onFatal?: ((error: WorkerFatalError) => void) | undefined;
   /** @default silentLogger */
   logger?: Logger | undefined;
+  /**
+   * The platform's `host:port`, named in log lines.
+   * @default 'the platform'
+   */
+  host?: string | undefined;
+  /**
+   * Where the token came from, named in the 401/403 error.
+   * @default 'LUML_SATELLITE_TOKEN'
+   */
+  tokenSource?: string | undefined;
   /** Poll counters and in-flight gauge. */
   metrics?: WorkerMetrics | undefined;
 }
@@ -199,10 +210,14 @@ export class PollingLoop {
         this.#options.metrics?.recordPoll(false);
         if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
           const fatal = new WorkerFatalError(
-            `The platform refused the satellite token (HTTP ${error.status}); stopping instead of polling forever. Check LUML_SATELLITE_TOKEN / SATELLITE_TOKEN (a dfssat_ key that was not rotated or revoked).`,
-            { cause: error },
+            tokenRefusedMessage(
+              error.status,
+              this.#options.tokenSource ?? 'LUML_SATELLITE_TOKEN',
+              'polling',
+            ),
+            { cause: error, code: 'token_refused' },
           );
-          logger.error('poll: fatal authentication error', { status: error.status });
+          logger.debug('poll: fatal authentication error', { status: error.status });
           this.#options.onFatal?.(fatal);
           break;
         }
@@ -214,13 +229,18 @@ export class PollingLoop {
           }),
           this.#options.backoffMaxMs ?? 60_000,
         );
-        logger.warn('poll failed; backing off', {
+        logger.warn(retryLine(error, this.#options.host ?? 'the platform', delayMs), {
           attempt: this.#consecutiveErrors,
           delayMs,
           error: error instanceof Error ? error.message : String(error),
         });
         if (!(await pause(delayMs, signal))) break;
         continue;
+      }
+      if (this.#consecutiveErrors > 0) {
+        logger.info(
+          `platform reachable again (${this.#options.host ?? 'the platform'}) after ${this.#consecutiveErrors} failed poll(s)`,
+        );
       }
       this.#consecutiveErrors = 0;
       this.#options.metrics?.recordPoll(true);

@@ -1,5 +1,7 @@
 // docs/protocols/luml.md §16 (settings and env vars) and §19 (planned names vs real names)
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
+import { type Env, firstEnv, readProcessEnv } from '@uplink/http';
+import { BASE_URL_ENV_VARS, TOKEN_ENV_VARS } from '@uplink/platform-client';
 import * as v from 'valibot';
 import { isTaskTimeoutMs, taskTimeoutRange } from './task-timeout.js';
 
@@ -8,13 +10,20 @@ export interface WorkerSettings {
   /** The satellite key (`dfssat_…`). Never logged. */
   token: string;
   /**
-   * Platform API base URL.
+   * The platform API root (the `baseUrl` of the `PlatformClient` the worker opens), from
+   * `LUML_BASE_URL`, then `LUML_PLATFORM_URL`, then `PLATFORM_URL`.
    * @default 'https://api.luml.ai'
    */
   platformUrl: string;
   /**
-   * This satellite's public URL, sent at pairing.
+   * This satellite's public URL, sent at pairing, from `LUML_PUBLIC_URL`, then the reference
+   * satellite's `BASE_URL`.
    * @default 'http://localhost'
+   */
+  publicUrl: string;
+  /**
+   * @deprecated The old name of {@link WorkerSettings.publicUrl} (same value). As an override it
+   * still sets the public URL; passing both with different values is a `ConfigurationError`.
    */
   baseUrl: string;
   /**
@@ -86,6 +95,20 @@ export interface WorkerSettings {
    * @default max(3 × pollIntervalMs, 30000)
    */
   readyMaxAgeMs: number;
+  /**
+   * After a task's signal is aborted on shutdown (grace period over, or a second Ctrl-C), how
+   * long the worker waits for the handler to return (to kill its child processes, say) before
+   * the stop completes and the process may exit.
+   * @default 5000
+   */
+  abortGraceMs: number;
+  /**
+   * Give up pairing when the platform stays unreachable (connection errors, timeouts, 5xx) this
+   * long; the start then fails with a `WorkerFatalError` (`code: 'platform_unreachable'`).
+   * `null` retries until `stop()`.
+   * @default null
+   */
+  pairTimeoutMs: number | null;
 }
 
 interface SettingSpec {
@@ -97,6 +120,9 @@ interface SettingSpec {
   parse: (raw: string) => { value: unknown } | { error: string };
   secret?: boolean;
 }
+
+/** Node's longest timer. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 const SecondsSchema = v.pipe(v.string(), v.trim(), v.decimal(), v.transform(Number));
 const PortSchema = v.pipe(v.string(), v.trim(), v.digits(), v.transform(Number), v.maxValue(65535));
@@ -142,7 +168,7 @@ const text: SettingSpec['parse'] = (raw) =>
 const SPECS: SettingSpec[] = [
   {
     key: 'token',
-    names: ['LUML_SATELLITE_TOKEN', 'SATELLITE_TOKEN'],
+    names: [...TOKEN_ENV_VARS],
     parse: (raw) =>
       raw.trim() && !/\s/.test(raw.trim())
         ? { value: raw.trim() }
@@ -151,12 +177,12 @@ const SPECS: SettingSpec[] = [
   },
   {
     key: 'platformUrl',
-    names: ['LUML_PLATFORM_URL', 'PLATFORM_URL'],
+    names: [...BASE_URL_ENV_VARS],
     parse: withSchema(UrlSchema, 'an http(s) URL such as https://api.luml.ai'),
   },
   {
-    key: 'baseUrl',
-    names: ['LUML_BASE_URL', 'BASE_URL'],
+    key: 'publicUrl',
+    names: ['LUML_PUBLIC_URL', 'BASE_URL'],
     parse: withSchema(UrlSchema, "an http(s) URL (this satellite's public URL)"),
   },
   {
@@ -209,19 +235,43 @@ const SPECS: SettingSpec[] = [
     names: ['LUML_READY_MAX_AGE'],
     parse: seconds('a number of seconds > 0', { min: 0.001 }),
   },
+  {
+    key: 'abortGraceMs',
+    names: ['LUML_ABORT_GRACE'],
+    parse: seconds('a number of seconds ≥ 0'),
+  },
+  {
+    key: 'pairTimeoutMs',
+    names: ['LUML_PAIR_TIMEOUT'],
+    parse: (raw) => {
+      const expected =
+        'a number of seconds from 0.001 to 2147483.647; unset it to retry until stopped';
+      const parsed = seconds(expected, { min: 0.001 })(raw);
+      if ('error' in parsed || (parsed.value as number) <= MAX_TIMER_MS) return parsed;
+      return { error: `expected ${expected}` };
+    },
+  },
 ];
 
 /** Typed settings that win over the environment; `undefined` entries are ignored. */
 export type SettingsOverrides = { [K in keyof WorkerSettings]?: WorkerSettings[K] | undefined };
 
-/** Every environment variable {@link loadSettings} reads, its `LUML_*` name first, then its aliases. */
+/**
+ * Every environment variable {@link loadSettings} reads, its `LUML_*` name first, then its
+ * aliases (`baseUrl`, the deprecated name of `publicUrl`, lists the same names).
+ */
 export const SETTING_ENV_NAMES: Readonly<Record<keyof WorkerSettings, readonly string[]>> =
-  Object.fromEntries(SPECS.map((s) => [s.key, s.names])) as Record<keyof WorkerSettings, string[]>;
+  Object.fromEntries([
+    ...SPECS.map((s) => [s.key, s.names]),
+    ['baseUrl', ['LUML_PUBLIC_URL', 'BASE_URL']],
+  ]) as Record<keyof WorkerSettings, string[]>;
 
 /** Defaults, following the reference agent where it has the setting. */
-export const DEFAULT_SETTINGS: Readonly<Omit<WorkerSettings, 'token' | 'readyMaxAgeMs'>> = {
+export const DEFAULT_SETTINGS: Readonly<
+  Omit<WorkerSettings, 'token' | 'readyMaxAgeMs' | 'baseUrl'>
+> = {
   platformUrl: 'https://api.luml.ai',
-  baseUrl: 'http://localhost',
+  publicUrl: 'http://localhost',
   pollIntervalMs: 2000,
   pollBackoffMaxMs: 60_000,
   healthPort: 8000,
@@ -234,6 +284,8 @@ export const DEFAULT_SETTINGS: Readonly<Omit<WorkerSettings, 'token' | 'readyMax
   outboxFsync: false,
   shutdownGraceMs: 30_000,
   taskTimeoutMs: null,
+  abortGraceMs: 5000,
+  pairTimeoutMs: null,
 };
 
 /**
@@ -242,45 +294,82 @@ export const DEFAULT_SETTINGS: Readonly<Omit<WorkerSettings, 'token' | 'readyMax
  * `POLL_INTERVAL_SEC`, `BASE_URL`, `MODEL_SERVER_PORT`) are accepted as aliases.
  * `overrides` (already typed) win over the environment.
  *
- * @throws ConfigurationError listing every problem at once; no message contains a secret value.
+ * @throws ConfigurationError listing every problem at once, each once; no message contains a
+ *   secret value.
  */
 export function loadSettings(
-  env: Record<string, string | undefined> = globalThis.process?.env ?? {},
+  env: Env = readProcessEnv(),
   overrides: SettingsOverrides = {},
 ): WorkerSettings {
   const problems: ConfigurationProblem[] = [];
   const values: Partial<Record<keyof WorkerSettings, unknown>> = {};
+  const found = new Set<keyof WorkerSettings>();
   for (const spec of SPECS) {
-    const name = spec.names.find((n) => env[n] !== undefined && env[n] !== '');
-    if (name === undefined) continue;
-    const parsed = spec.parse(env[name] as string);
+    const set = firstEnv(env, spec.names);
+    if (set === undefined) continue;
+    found.add(spec.key);
+    const parsed = spec.parse(set.value);
     if ('error' in parsed) {
-      const shown = spec.secret ? '' : ` (got "${truncate(env[name] as string)}")`;
-      problems.push({ setting: name, message: `${parsed.error}${shown}` });
+      const shown = spec.secret ? '' : ` (got "${truncate(set.value)}")`;
+      problems.push({ setting: set.name, message: `${parsed.error}${shown}` });
     } else {
       values[spec.key] = parsed.value;
     }
   }
+  problems.push(...checkMovedBaseUrl(env));
+  const given = stripUndefined(overrides);
+  const { baseUrl: oldPublicUrl, ...typed } = given;
+  if (oldPublicUrl !== undefined) {
+    if (typed.publicUrl !== undefined && typed.publicUrl !== oldPublicUrl) {
+      problems.push({
+        setting: 'baseUrl',
+        message: 'is the deprecated name of publicUrl, and the two differ; pass only publicUrl',
+      });
+    }
+    typed.publicUrl ??= oldPublicUrl;
+  }
   const merged = {
     ...DEFAULT_SETTINGS,
     ...values,
-    ...stripUndefined(overrides),
+    ...typed,
   } as Partial<WorkerSettings> & typeof DEFAULT_SETTINGS;
-  if (!merged.token) {
+  // A token that is set but malformed is reported above; "required" is only for no token at all.
+  if (!merged.token && !found.has('token')) {
     problems.push({
-      setting: 'LUML_SATELLITE_TOKEN',
-      message: 'is required (or SATELLITE_TOKEN): the satellite key shown once when it was created',
+      setting: TOKEN_ENV_VARS[0],
+      message: `is required: the satellite key (dfssat_…) shown once when the satellite was created (${TOKEN_ENV_VARS.slice(1).join(', ')} also works; or pass settings.token)`,
     });
   }
-  problems.push(...checkOverrides(stripUndefined(overrides)));
+  problems.push(...checkOverrides(given));
   if (problems.length > 0) throw new ConfigurationError(problems);
+  const publicUrl = merged.publicUrl.replace(/\/+$/, '') || merged.publicUrl;
   return {
     ...merged,
     token: merged.token as string,
-    baseUrl: merged.baseUrl.replace(/\/+$/, '') || merged.baseUrl,
+    publicUrl,
+    baseUrl: publicUrl,
     platformUrl: merged.platformUrl.replace(/\/+$/, ''),
     readyMaxAgeMs: merged.readyMaxAgeMs ?? Math.max(3 * merged.pollIntervalMs, 30_000),
   };
+}
+
+/**
+ * `LUML_BASE_URL` used to be this satellite's public URL; it now names the platform API (the
+ * convention every Uplink client follows, and upstream's Python client's meaning). An old
+ * environment sets it next to `LUML_PLATFORM_URL`/`PLATFORM_URL` and without
+ * `LUML_PUBLIC_URL`/`BASE_URL`: refuse it with the fix, rather than pair with the wrong host.
+ */
+function checkMovedBaseUrl(env: Env): ConfigurationProblem[] {
+  const primary = firstEnv(env, ['LUML_BASE_URL']);
+  const alias = firstEnv(env, BASE_URL_ENV_VARS.slice(1));
+  const publicUrl = firstEnv(env, ['LUML_PUBLIC_URL', 'BASE_URL']);
+  if (!primary || !alias || publicUrl || primary.value === alias.value) return [];
+  return [
+    {
+      setting: 'LUML_BASE_URL',
+      message: `names the platform API now, but ${alias.name} is set to another URL: if LUML_BASE_URL is this satellite's public URL, rename it LUML_PUBLIC_URL; otherwise unset ${alias.name}`,
+    },
+  ];
 }
 
 const isUrl = (value: unknown): boolean =>
@@ -298,6 +387,7 @@ const OVERRIDE_CHECKS: { [K in keyof WorkerSettings]: [(value: unknown) => boole
     'expected a satellite key without spaces',
   ],
   platformUrl: [isUrl, 'expected an http(s) URL'],
+  publicUrl: [isUrl, 'expected an http(s) URL'],
   baseUrl: [isUrl, 'expected an http(s) URL'],
   pollIntervalMs: [isMs(0), 'expected milliseconds ≥ 0'],
   pollBackoffMaxMs: [isMs(0), 'expected milliseconds ≥ 0'],
@@ -318,6 +408,11 @@ const OVERRIDE_CHECKS: { [K in keyof WorkerSettings]: [(value: unknown) => boole
     `expected ${taskTimeoutRange('ms')}, or null for no timeout`,
   ],
   readyMaxAgeMs: [isMs(1), 'expected milliseconds ≥ 1'],
+  abortGraceMs: [isMs(0), 'expected milliseconds ≥ 0'],
+  pairTimeoutMs: [
+    (value) => value === null || (isMs(1)(value) && (value as number) <= MAX_TIMER_MS),
+    'expected milliseconds from 1 to 2147483647, or null to retry until stopped',
+  ],
 };
 
 /** Problems of typed overrides; the secret token's value is never shown. */

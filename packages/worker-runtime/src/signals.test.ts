@@ -45,13 +45,46 @@ describe('installSignalHandlers', () => {
     try {
       emit('SIGINT');
       emit('SIGINT');
-      emit('SIGINT');
       expect(worker.forceStop).toHaveBeenCalledTimes(1);
       await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(130));
+      emit('SIGINT'); // after the stop: exit is called once only
+      expect(exit).toHaveBeenCalledTimes(1);
     } finally {
       uninstall();
     }
     expect(process.listenerCount('SIGINT')).toBe(before);
+  });
+
+  it('says what it does at each signal, and exits at once on the third', async () => {
+    let finish!: (result: { clean: boolean }) => void;
+    const worker = {
+      settings: { shutdownGraceMs: 30_000 },
+      inFlight: ['t1', 't2'],
+      stop: vi.fn(() => new Promise<{ clean: boolean }>((resolve) => (finish = resolve))),
+      forceStop: vi.fn(() => new Promise<{ clean: boolean }>(() => {})), // a handler that hangs
+    };
+    const lines: string[] = [];
+    const log = (line: string) => void lines.push(line);
+    const logger = { debug: log, info: log, warn: log, error: log };
+    const exit = vi.fn();
+    const uninstall = installSignalHandlers(worker, { exit, logger, signals: ['SIGINT'] });
+    try {
+      emit('SIGINT');
+      emit('SIGINT');
+      expect(exit).not.toHaveBeenCalled();
+      emit('SIGINT');
+      expect(exit).toHaveBeenCalledWith(130);
+      finish({ clean: false });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(exit).toHaveBeenCalledTimes(1);
+      expect(lines).toEqual([
+        'draining 2 task(s) (up to 30 s); press Ctrl-C again to force',
+        'forcing the stop: aborting 2 task(s); press Ctrl-C again to exit at once',
+        'exiting at once (SIGINT)',
+      ]);
+    } finally {
+      uninstall();
+    }
   });
 
   it('exits 128 + n when the grace period ran out, or when stop fails', async () => {

@@ -42,7 +42,7 @@ async function openOutbox(
 ): Promise<{ client: SatellitePlatform; ownsClient: boolean; outbox: Outbox }> {
   const client =
     options.client ??
-    new PlatformClient({ token: settings.token, platformUrl: settings.platformUrl, logger });
+    new PlatformClient({ token: settings.token, baseUrl: settings.platformUrl, logger });
   const store =
     options.outboxStore ??
     (settings.stateDir

@@ -27,6 +27,25 @@ export interface TaskRunnerDeps {
   shutdownSignal: AbortSignal;
   /** Called right before the handler runs (for pickup latency measurement). */
   onHandlerStart?: ((task: SatelliteTask) => void) | undefined;
+  /**
+   * Called with the handler's own promise (settled, never rejecting) as it starts. The task's
+   * result is reported as soon as its signal aborts; the worker keeps this promise to give the
+   * handler a bounded chance to clean up before the process exits.
+   */
+  onHandlerRun?: ((settled: Promise<void>) => void) | undefined;
+}
+
+/** `task <id> (<type>)`, the start of every task line. */
+const taskName = (task: SatelliteTask): string => `task ${task.id} (${task.type})`;
+
+/** `<ms> ms` since `started`, rounded. */
+const since = (started: number): number => Math.round(performance.now() - started);
+
+/** The failure for a log line: `reason: error`, on one line, short. */
+function failureText(result: { reason: string; error?: string | undefined }): string {
+  const text = result.error ? `${result.reason}: ${result.error}` : result.reason;
+  const line = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }
 
 /** Shutdown aborts carry this reason so the failure is reported as `{reason: 'shutdown'}`. */
@@ -58,7 +77,9 @@ export async function runTask(task: SatelliteTask, deps: TaskRunnerDeps): Promis
     const handler = deps.registry.get(task.type);
     if (!handler) {
       outcome = 'unknown_type';
-      logger.warn('task of unknown type; failing it', {});
+      logger.warn(`${taskName(task)} failed in ${since(started)} ms: unknown type: ${task.type}`, {
+        reason: 'unknown type',
+      });
       await deps.outbox.enqueue(task.id, 'failed', { reason: `unknown type: ${task.type}` });
       return outcome;
     }
@@ -70,7 +91,10 @@ export async function runTask(task: SatelliteTask, deps: TaskRunnerDeps): Promis
         const error = parsed.issues
           .map((issue) => `${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`)
           .join('; ');
-        logger.warn('invalid task payload; failing it', { error });
+        logger.warn(
+          `${taskName(task)} failed in ${since(started)} ms: ${failureText({ reason: 'invalid task payload', error })}`,
+          { reason: 'invalid task payload', error },
+        );
         await deps.outbox.enqueue(task.id, 'failed', {
           reason: 'invalid task payload',
           error: redact(error),
@@ -113,14 +137,19 @@ export async function runTask(task: SatelliteTask, deps: TaskRunnerDeps): Promis
     let final: { status: 'done' | 'failed'; result: Record<string, unknown> };
     try {
       deps.onHandlerStart?.(task);
-      logger.debug('task started', {});
-      const value = await raceAbort(
-        Promise.resolve().then(() => handler.run(context)),
-        controller.signal,
+      logger.info(`${taskName(task)} started`);
+      const running = Promise.resolve().then(() => handler.run(context));
+      deps.onHandlerRun?.(
+        running.then(
+          () => undefined,
+          () => undefined,
+        ),
       );
+      const value = await raceAbort(running, controller.signal);
       final = { status: 'done', result: normaliseResult(value) };
       outcome = 'done';
-      logger.info('task done', { durationMs: Math.round(performance.now() - started) });
+      const durationMs = since(started);
+      logger.info(`${taskName(task)} done in ${durationMs} ms`, { durationMs });
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
       outcome =
@@ -137,7 +166,12 @@ export async function runTask(task: SatelliteTask, deps: TaskRunnerDeps): Promis
         }
       }
       const result = failureResult(reason, redact, redactDetails);
-      logger.warn('task failed', { reason: result.reason, error: result.error });
+      const durationMs = since(started);
+      logger.warn(`${taskName(task)} failed in ${durationMs} ms: ${failureText(result)}`, {
+        durationMs,
+        reason: result.reason,
+        error: result.error,
+      });
       final = { status: 'failed', result };
     } finally {
       if (timer) clearTimeout(timer);
@@ -148,7 +182,9 @@ export async function runTask(task: SatelliteTask, deps: TaskRunnerDeps): Promis
     return outcome;
   } catch (error) {
     // Only the outbox store can land here (for example a full disk).
-    logger.error('could not record the task result', { error: describe(error) });
+    logger.error(`${taskName(task)}: could not record its result: ${describe(error)}`, {
+      error: describe(error),
+    });
     return 'failed';
   } finally {
     deps.metrics.addInFlight(-1);

@@ -44,19 +44,26 @@ export interface WorkerOptions {
   concurrency?: number | undefined;
   /**
    * The platform client.
-   * @default new PlatformClient({ token, platformUrl, logger })
+   * @default new PlatformClient({ token, baseUrl: settings.platformUrl, logger })
    */
   client?: SatellitePlatform | undefined;
   /**
-   * Where to log. Secret values (the token) are redacted.
-   * @default silentLogger
+   * Where to log. Secret values (the token) are redacted. Without one, the worker writes
+   * human-readable lines on stderr at `info` (paired, polling, each task's start and end,
+   * retries, draining, stopped); `UPLINK_LOG` (read from `env`) changes the level
+   * (`debug`, `warn`, `error`), the format (`json` for JSON lines, as in `UPLINK_LOG=info,json`)
+   * or turns it off (`UPLINK_LOG=silent`). Pass `silentLogger` from `@uplink/http` to silence it
+   * in code.
+   * @default a text logger on stderr at info, as UPLINK_LOG selects
    */
   logger?: Logger | undefined;
   /** Hooks run in order after the client opens and before pairing. */
   startupHooks?: StartupHook[] | undefined;
   /**
-   * Install SIGINT/SIGTERM handlers: drain on the first signal, force on the second, then exit
-   * with 0 after a clean drain or 128 + the signal number otherwise. `false` for embedding and tests.
+   * Install SIGINT/SIGTERM handlers: drain on the first signal, force on the second (aborting
+   * the tasks' signals; handlers get `settings.abortGraceMs` to return), exit at once on the
+   * third; after the stop, exit with 0 after a clean drain or 128 + the signal number otherwise.
+   * `false` for embedding and tests.
    * @default true
    */
   handleSignals?: boolean | undefined;
@@ -94,3 +101,9 @@ export interface StopResult {
   /** Status updates still undelivered when the worker closed (kept only by a file store). */
   undelivered: number;
 }
+
+/**
+ * Options objects of workers that `runWorker` started: it prints their fatal error itself, so
+ * the worker does not also log it (one problem, reported once).
+ */
+export const reportedByRunner = new WeakSet<WorkerOptions>();

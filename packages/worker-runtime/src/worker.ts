@@ -1,12 +1,21 @@
 // docs/protocols/luml.md §8 (pairing), §9 (startup order), §20 and §23 (runtime duties)
+import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
 import type { SatelliteTask } from '@uplink/core-schemas/luml';
-import { createRedactingLogger, type Logger, silentLogger } from '@uplink/http';
-import type { SatellitePlatform } from '@uplink/platform-client';
+import {
+  createRedactingLogger,
+  firstEnv,
+  type Logger,
+  readProcessEnv,
+  silentLogger,
+} from '@uplink/http';
+import { type SatellitePlatform, TOKEN_ENV_VARS } from '@uplink/platform-client';
 import { recoverInterruptedTasks } from './crash-recovery.js';
+import { hostOf, seconds } from './describe.js';
 import { drainWithin } from './drain.js';
 import { PairingError, WorkerFatalError } from './errors.js';
 import type { Handler } from './handler.js';
 import { HandlerRegistry } from './handler-registry.js';
+import { HandlerTracker } from './handler-tracker.js';
 import { type HealthServer, type Readiness, startHealthServer } from './health-server.js';
 import { WorkerMetrics } from './metrics.js';
 import type { Outbox } from './outbox.js';
@@ -19,7 +28,8 @@ import { installSignalHandlers } from './signals.js';
 import { openClientAndOutbox, runStartupHooks } from './startup.js';
 import type { StateLock } from './state-lock.js';
 import { runTask } from './task-runner.js';
-import type { StopResult, WorkerOptions } from './worker-options.js';
+import { defaultWorkerLogger } from './worker-logger.js';
+import { reportedByRunner, type StopResult, type WorkerOptions } from './worker-options.js';
 import { type WorkerState, type WorkerStateChange, WorkerStateMachine } from './worker-state.js';
 
 /**
@@ -42,6 +52,10 @@ export class Worker implements AsyncDisposable {
   readonly #logger: Logger;
   readonly #startup = new AbortController();
   readonly #shutdown = new AbortController();
+  readonly #handlersRunning = new HandlerTracker();
+  /** Where the token came from, named in 401/403 errors. */
+  readonly #tokenSource: string;
+  #started = false;
   #client: SatellitePlatform | undefined;
   #ownsClient = false;
   #outbox: Outbox | undefined;
@@ -54,12 +68,32 @@ export class Worker implements AsyncDisposable {
   #uninstallSignals: (() => void) | undefined;
   #done: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void };
 
+  /**
+   * @throws ConfigurationError listing every bad or missing setting (and a bad `UPLINK_LOG`)
+   *   at once; the token is never shown.
+   */
   constructor(options: WorkerOptions = {}) {
     this.#options = options;
+    const env = options.env ?? readProcessEnv();
     const overrides: SettingsOverrides = { ...options.settings };
     if (options.concurrency !== undefined) overrides.concurrency = options.concurrency;
-    this.settings = loadSettings(options.env ?? globalThis.process?.env ?? {}, overrides);
-    this.#logger = createRedactingLogger(options.logger ?? silentLogger, () => [
+    const problems: ConfigurationProblem[] = [];
+    let settings: WorkerSettings | undefined;
+    try {
+      settings = loadSettings(env, overrides);
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      problems.push(...error.problems);
+    }
+    const fallback = options.logger === undefined ? defaultWorkerLogger(env) : undefined;
+    if (fallback?.problem) problems.push(fallback.problem);
+    if (problems.length > 0 || !settings) throw new ConfigurationError(problems);
+    this.settings = settings;
+    this.#tokenSource =
+      overrides.token !== undefined
+        ? 'settings.token'
+        : (firstEnv(env, TOKEN_ENV_VARS)?.name ?? TOKEN_ENV_VARS[0]);
+    this.#logger = createRedactingLogger(options.logger ?? fallback?.logger ?? silentLogger, () => [
       this.settings.token,
     ]);
     for (const handler of options.handlers ?? []) this.#registry.register(handler);
@@ -174,19 +208,27 @@ export class Worker implements AsyncDisposable {
           readiness: () => this.readiness(),
           metrics: () => this.metrics.render(),
         });
-        this.#logger.info('health server listening', { url: this.#health.url });
+        this.#logger.info(`health server listening on ${this.#health.url}`, {
+          url: this.#health.url,
+        });
       }
       // 4. Pair, retrying transient failures with backoff.
-      await pairWithRetry({
+      const platformUrl = (client as { baseUrl?: unknown }).baseUrl;
+      const platform = typeof platformUrl === 'string' ? platformUrl : this.settings.platformUrl;
+      const satellite = await pairWithRetry({
         client,
         settings: this.settings,
         capabilities,
         backoff: this.#options.pairBackoff,
         logger: this.#logger,
         signal,
+        tokenSource: this.#tokenSource,
       });
       this.#paired = true;
-      this.#logger.info('paired', { capabilities: Object.keys(capabilities) });
+      this.#logger.info(
+        `paired as ${satellite.id} (${satellite.name ?? 'unnamed'}) with ${hostOf(platform)}`,
+        { satelliteId: satellite.id, capabilities: Object.keys(capabilities) },
+      );
       // 5. Polling loop, and recovery of tasks a crash left `running`.
       this.#loop = new PollingLoop({
         client,
@@ -200,6 +242,8 @@ export class Worker implements AsyncDisposable {
         onFatal: (error) => void this.#fail(error),
         logger: this.#logger,
         metrics: this.metrics,
+        host: hostOf(platform),
+        tokenSource: this.#tokenSource,
       });
       await recoverInterruptedTasks({
         client,
@@ -214,6 +258,10 @@ export class Worker implements AsyncDisposable {
       });
       if (signal.aborted) return;
       this.#machine.transition('running');
+      this.#started = true;
+      this.#logger.info(
+        `polling ${platform}/satellites/v1/tasks every ${seconds(this.settings.pollIntervalMs)}`,
+      );
       void this.#loop.start();
     } catch (error) {
       if (signal.aborted && this.#stopping) return;
@@ -272,6 +320,7 @@ export class Worker implements AsyncDisposable {
       metrics: this.metrics,
       shutdownSignal: this.#shutdown.signal,
       onHandlerStart: this.#options.onHandlerStart,
+      onHandlerRun: (settled) => this.#handlersRunning.add(settled),
     });
   }
 
@@ -300,17 +349,50 @@ export class Worker implements AsyncDisposable {
     let abortedTasks = 0;
     if (!drained) {
       abortedTasks = this.inFlight.length;
-      this.#logger.warn('grace period over; aborting in-flight tasks', { abortedTasks, graceMs });
+      if (!this.#shutdown.signal.aborted) {
+        this.#logger.warn(
+          `grace period of ${seconds(graceMs)} over; aborting ${abortedTasks} task(s)`,
+          { abortedTasks, graceMs },
+        );
+      }
       this.#shutdown.abort();
       await this.#loop?.drain();
     } else if (this.#shutdown.signal.aborted) {
       abortedTasks = before;
     }
+    await this.#awaitAbortedHandlers();
     const undelivered = await this.#closeResources();
     this.#machine.transition('stopped');
     this.#uninstallSignals?.();
+    this.#logger.info(
+      drained && abortedTasks === 0 && undelivered === 0
+        ? 'stopped'
+        : `stopped (${abortedTasks} task(s) aborted, ${undelivered} status update(s) undelivered)`,
+      { abortedTasks, undelivered },
+    );
     this.#done.resolve();
     return { clean: drained && abortedTasks === 0, abortedTasks, undelivered };
+  }
+
+  /**
+   * Handlers whose signal was aborted get `abortGraceMs` to return (to stop their child
+   * processes, say) before the stop completes, and with it, under `runWorker` or the signal
+   * handlers, the process.
+   */
+  async #awaitAbortedHandlers(): Promise<void> {
+    const count = this.#handlersRunning.size;
+    if (count === 0) return;
+    const graceMs = this.settings.abortGraceMs;
+    this.#logger.info(
+      `waiting up to ${seconds(graceMs)} for ${count} aborted handler(s) to return`,
+      { handlers: count, abortGraceMs: graceMs },
+    );
+    if (!(await this.#handlersRunning.settleWithin(graceMs))) {
+      this.#logger.warn(
+        `${this.#handlersRunning.size} handler(s) did not return within ${seconds(graceMs)} of their abort; stopping anyway`,
+        { handlers: this.#handlersRunning.size, abortGraceMs: graceMs },
+      );
+    }
   }
 
   async #closeResources(): Promise<number> {
@@ -342,11 +424,16 @@ export class Worker implements AsyncDisposable {
       error instanceof WorkerFatalError || error instanceof PairingError
         ? (error as WorkerFatalError)
         : new WorkerFatalError(`Worker failed: ${describeError(error)}`, { cause: error });
-    this.#logger.error('worker failed', { error: this.#fatal.message });
+    // A start that fails rejects with the error, which is the report; a running worker that
+    // fails has no caller to tell but wait(), so it logs the error too (unless runWorker prints it).
+    if (this.#started && !reportedByRunner.has(this.#options)) {
+      this.#logger.error(`stopping: ${this.#fatal.message}`, { error: this.#fatal.message });
+    }
     this.#startup.abort();
     this.#shutdown.abort();
     await this.#loop?.stop();
     await this.#loop?.drain();
+    await this.#awaitAbortedHandlers();
     await this.#closeResources().catch(() => 0);
     if (this.#machine.can('failed')) this.#machine.transition('failed', this.#fatal.message);
     this.#uninstallSignals?.();

@@ -35,11 +35,11 @@ describe('chaos: 500 tasks at concurrency 8 through 20% 5xx, 5% drops, 5% 429, 5
     let maxActive = 0;
     const allDone = gate();
     const worker = new Worker({
-      env: {},
+      env: { UPLINK_LOG: 'silent' },
       handleSignals: false,
       client: new PlatformClient({
         token,
-        platformUrl: platform.url,
+        baseUrl: platform.url,
         retry: { baseDelayMs: 10, maxDelayMs: 100 },
       }),
       outboxBackoff: { baseDelayMs: 2, maxDelayMs: 50 },

@@ -1,3 +1,4 @@
+import { silentLogger } from '@uplink/http';
 import { PlatformClient } from '@uplink/platform-client';
 import {
   type FakeLumlPlatform,
@@ -34,7 +35,7 @@ export function testSettings(
   return {
     token,
     platformUrl: platform.url,
-    baseUrl: 'http://127.0.0.1:9',
+    publicUrl: 'http://127.0.0.1:9',
     pollIntervalMs: 10,
     pollBackoffMaxMs: 20,
     healthPort: 0,
@@ -55,7 +56,8 @@ export function createWorker(
     env: {},
     handlers,
     handleSignals: false,
-    client: new PlatformClient({ token, platformUrl: platform.url, retry: false }),
+    logger: silentLogger,
+    client: new PlatformClient({ token, baseUrl: platform.url, retry: false }),
     outboxBackoff: { baseDelayMs: 2, maxDelayMs: 20 },
     pairBackoff: { baseDelayMs: 2, maxDelayMs: 20 },
     ...options,

@@ -19,7 +19,7 @@ it('runs a handler against MockPlatformClient (docs/testing.md example)', async 
     },
   });
   const worker = new Worker({
-    env: {},
+    env: { UPLINK_LOG: 'silent' },
     client,
     handlers: [deploy],
     handleSignals: false,

@@ -81,7 +81,13 @@ describe('TaskContext: logger, secrets and failure details', () => {
       message: 'calling upstream with [REDACTED]',
       fields: { taskId: task.id, taskType: 'deploy' },
     });
-    expect(records.find((r) => r.message === 'task failed')?.fields).toMatchObject({
+    const failedLine = records.find((r) => r.message.includes(' failed in '));
+    expect(failedLine?.message).toMatch(
+      new RegExp(
+        `^task ${task.id} \\(deploy\\) failed in \\d+ ms: upstream refused: key \\[REDACTED\\] was rejected$`,
+      ),
+    );
+    expect(failedLine?.fields).toMatchObject({
       taskId: task.id,
       taskType: 'deploy',
       reason: 'upstream refused',

@@ -91,7 +91,10 @@ describe('Worker: concurrency, double starts, auth, outages and shutdown', () =>
     ]);
     const error = await worker.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerFatalError);
-    expect((error as Error).message).toMatch(/Pairing was refused \(HTTP 401\)/);
+    expect((error as Error).message).toBe(
+      'the platform refused the satellite token (HTTP 401). Check settings.token; was the key rotated or revoked?',
+    );
+    expect((error as WorkerFatalError).code).toBe('token_refused');
     expect((error as Error).message).not.toContain('not-a-real-key');
     expect(worker.state).toBe('failed');
     await expect(worker.wait()).rejects.toBeInstanceOf(WorkerFatalError);
@@ -108,7 +111,9 @@ describe('Worker: concurrency, double starts, auth, outages and shutdown', () =>
     platform.rotateSatelliteKey(satellite.id);
     const error = await worker.wait().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerFatalError);
-    expect(String(error)).toMatch(/refused the satellite token \(HTTP 401\)/);
+    expect((error as Error).message).toBe(
+      'the platform refused the satellite token while polling (HTTP 401); stopped instead of polling forever. Check settings.token; was the key rotated or revoked?',
+    );
     expect(worker.state).toBe('failed');
     expect(worker.metrics.pollErrors).toBe(1);
     const unauthorized = platform.requests.filter(
