@@ -1,9 +1,9 @@
 // A minimal LUML satellite: one `deploy` handler that marks the deployment active.
-// Run (settings from the environment, e.g. LUML_SATELLITE_TOKEN and LUML_PLATFORM_URL):
+// Run (settings from the environment, e.g. LUML_SATELLITE_TOKEN and LUML_BASE_URL):
 //   TSX_TSCONFIG_PATH=docs/examples/tsconfig.json node --import tsx docs/examples/minimal-worker.ts
 import { pathToFileURL } from 'node:url';
 import { DeploymentTaskPayloadSchema } from '@uplink/core-schemas/luml';
-import { defineHandler, Worker, type WorkerOptions } from '@uplink/worker-runtime';
+import { defineHandler, runWorker, Worker, type WorkerOptions } from '@uplink/worker-runtime';
 
 const deploy = defineHandler('deploy', {
   payload: DeploymentTaskPayloadSchema, // a bad payload fails the task before `run`
@@ -23,11 +23,15 @@ const deploy = defineHandler('deploy', {
   },
 });
 
-/** Start the worker; options not given come from the environment. Stop it with `worker.stop()`. */
+/** Start the worker in your own code (tests, embedding); stop it with `worker.stop()`. */
 export async function main(options: WorkerOptions = {}): Promise<Worker> {
   const worker = new Worker({ handlers: [deploy], ...options });
-  await worker.start(); // pairs, then polls; SIGINT/SIGTERM drain it and exit
+  await worker.start(); // pairs, then polls
   return worker;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await (await main()).wait();
+// As a program: logs to stderr, a startup problem is one `error: …` line and an exit code,
+// SIGINT/SIGTERM drain (a second one forces).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await runWorker({ handlers: [deploy] });
+}

@@ -53,9 +53,21 @@ describe('defineHandler and HandlerRegistry', () => {
   });
 
   it('rejects an empty map and keys the platform does not accept', () => {
-    expect(() =>
-      new HandlerRegistry([defineHandler('x', { run: () => ({}) })]).capabilities(),
-    ).toThrow(ConfigurationError);
+    let empty: unknown;
+    try {
+      new HandlerRegistry([defineHandler('x', { run: () => ({}) })]).capabilities();
+    } catch (error) {
+      empty = error;
+    }
+    expect(empty).toBeInstanceOf(ConfigurationError);
+    // Reported once: the schema's own complaint about the empty map would say it again.
+    expect((empty as ConfigurationError).problems).toEqual([
+      {
+        setting: 'handlers',
+        message:
+          'no handler declares a capability; pairing needs at least one of "deploy" or "monitoring" (set `capability` in defineHandler)',
+      },
+    ]);
     const bad = new HandlerRegistry([
       defineHandler('x', { capability: { gpu: { version: 1 } } as never, run: () => ({}) }),
     ]);

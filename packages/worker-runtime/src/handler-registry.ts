@@ -82,8 +82,9 @@ export class HandlerRegistry {
           'no handler declares a capability; pairing needs at least one of "deploy" or "monitoring" (set `capability` in defineHandler)',
       });
     }
-    const result = v.safeParse(CapabilitiesSchema, merged);
-    if (!result.success) {
+    // An empty map is reported above; the schema would only say the same thing again.
+    const result = problems.length > 0 ? undefined : v.safeParse(CapabilitiesSchema, merged);
+    if (result && !result.success) {
       for (const issue of result.issues) {
         const key = v.getDotPath(issue) ?? '';
         problems.push({

@@ -72,10 +72,12 @@ export async function pairWithRetry(init: {
     if (signal.aborted) throw error;
     if (deadline.signal.aborted) {
       // Only the pairing deadline aborts `deadline` without `signal`.
-      const last = lastError ?? error;
+      // Without a failed attempt yet, the first one was still waiting when time ran out.
+      const last =
+        lastError === undefined ? 'no answer yet' : `last error: ${shortReason(lastError)}`;
       throw new WorkerFatalError(
-        `could not reach the platform at ${settings.platformUrl} within ${seconds(limitMs ?? 0)} (last error: ${shortReason(last)}). Check LUML_BASE_URL and the network, or raise LUML_PAIR_TIMEOUT`,
-        { cause: last, code: 'platform_unreachable' },
+        `could not reach the platform at ${settings.platformUrl} within ${seconds(limitMs ?? 0)} (${last}). Check LUML_BASE_URL and the network, or raise LUML_PAIR_TIMEOUT`,
+        { cause: lastError ?? error, code: 'platform_unreachable' },
       );
     }
     throw refusal(error, init.tokenSource ?? 'LUML_SATELLITE_TOKEN', settings.platformUrl);
