@@ -147,7 +147,7 @@ export async function runStory(env: StoryEnvironment): Promise<StoryResult> {
   // AI Spine sends no credentials: the endpoint carries the deployment's agent key.
   const endpoint = env.satellite.publicApi.agentEndpoint(
     deploymentId,
-    env.satellite.settings.baseUrl,
+    env.satellite.settings.publicUrl,
   );
   if (!endpoint) {
     throw new Error(

@@ -1,6 +1,7 @@
 // `pnpm demo`: one story through every Uplink package. With no configuration it starts the embedded
 // dev servers from @uplink/testing (fake LUML platform, fake llama-orch with token pacing, fake AI
-// Spine); with PLATFORM_URL + SATELLITE_TOKEN (and LLAMA_ORCH_URL, AI_SPINE_BASE_URL) it uses those.
+// Spine); with LUML_BASE_URL (or PLATFORM_URL) + SATELLITE_TOKEN (and LLAMA_ORCH_BASE_URL,
+// AI_SPINE_BASE_URL) it uses those.
 // Usage: node dist/demo.js [--report <file.json>] [--tokens-per-second N]
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -8,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FlowClient } from '@uplink/flow-client';
-import { sleep } from '@uplink/http';
+import { firstEnv, sleep } from '@uplink/http';
+import { BASE_URL_ENV_VARS, TOKEN_ENV_VARS } from '@uplink/platform-client';
 import { startFakeAiSpine, startFakeLlamaOrch, startFakeLumlPlatform } from '@uplink/testing';
 import { installSignalHandlers } from '@uplink/worker-runtime';
 import { runStory, type StoryEnvironment } from './demo-story.js';
@@ -24,9 +26,7 @@ const { values: args } = parseArgs({
 });
 const out = process.stdout;
 const env = process.env;
-const connected = Boolean(
-  (env.PLATFORM_URL || env.LUML_PLATFORM_URL) && (env.SATELLITE_TOKEN || env.LUML_SATELLITE_TOKEN),
-);
+const connected = Boolean(firstEnv(env, BASE_URL_ENV_VARS) && firstEnv(env, TOKEN_ENV_VARS));
 
 async function embedded(): Promise<number> {
   const dataDir = await mkdtemp(join(tmpdir(), 'uplink-demo-'));
@@ -180,17 +180,16 @@ async function connectedMode(): Promise<number> {
   const dataDir = await mkdtemp(join(tmpdir(), 'uplink-demo-'));
   const running = await startSatellite({
     env,
-    llamaOrchUrl: env.LLAMA_ORCH_URL ?? 'http://127.0.0.1:8080',
+    llamaOrchUrl:
+      firstEnv(env, ['LLAMA_ORCH_BASE_URL', 'LLAMA_ORCH_URL'])?.value ?? 'http://127.0.0.1:8080',
     dataDir,
     agentSecret: env.SATELLITE_AGENT_SECRET || undefined,
   });
   // A signal stops the whole satellite (model processes included), then exits.
   const uninstallSignals = installSignalHandlers(running, { exit: (code) => process.exit(code) });
   out.write(`> Satellite paired; public API at ${running.publicApi.url}\n`);
-  const spine = new FlowClient({
-    ...(env.AI_SPINE_BASE_URL ? { baseUrl: env.AI_SPINE_BASE_URL } : {}),
-    ...(env.AI_SPINE_API_KEY ? { apiKey: env.AI_SPINE_API_KEY } : {}),
-  });
+  // AI_SPINE_BASE_URL and AI_SPINE_API_KEY, read by the client itself.
+  const spine = new FlowClient({ env });
   const flowId = env.AI_SPINE_FLOW_ID;
   try {
     // A satellite token cannot create deployments: wait for one created in the LUML UI.

@@ -34,7 +34,7 @@ export interface SatelliteOptions {
    * @default undefined (AI Spine cannot call deployments)
    */
   agentSecret?: string | undefined;
-  /** Logger for the worker, client and public API. */
+  /** Logger for the worker, client and public API. @default silentLogger */
   logger?: Logger;
   /** Download progress of artifacts. */
   onDownloadProgress?: DeployDependencies['onDownloadProgress'];
@@ -65,7 +65,7 @@ export async function startSatellite(options: SatelliteOptions): Promise<Running
   const platform = new PlatformClient({
     env,
     ...(options.settings?.token ? { token: options.settings.token } : {}),
-    ...(options.settings?.platformUrl ? { platformUrl: options.settings.platformUrl } : {}),
+    ...(options.settings?.platformUrl ? { baseUrl: options.settings.platformUrl } : {}),
     ...(logger ? { logger } : {}),
   });
   let publicApi: PublicApi;
@@ -84,12 +84,16 @@ export async function startSatellite(options: SatelliteOptions): Promise<Running
   }
   const worker = new Worker({
     env,
-    settings: { ...options.settings, baseUrl: options.settings?.baseUrl ?? publicApi.url },
+    settings: {
+      ...options.settings,
+      publicUrl: options.settings?.publicUrl ?? options.settings?.baseUrl ?? publicApi.url,
+    },
     client: platform,
     // The satellite, not the worker, owns the signals: stopping the worker alone would leave the
     // model processes running (see runUntilStopped).
     handleSignals: false,
-    ...(logger ? { logger } : {}),
+    // Quiet unless the caller passes a logger: the demo tells its own story on stdout.
+    logger: logger ?? silentLogger,
     handlers: [
       createDeployHandler({
         models,
@@ -178,6 +182,9 @@ export async function runUntilStopped(
   const uninstall = installSignalHandlers(
     {
       settings: satellite.settings,
+      get inFlight() {
+        return satellite.worker.inFlight;
+      },
       stop: (stopOptions) => {
         signalled = true;
         return satellite.stop(stopOptions);

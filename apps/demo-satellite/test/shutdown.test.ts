@@ -69,7 +69,7 @@ async function startWithModels(count: number) {
       LLAMA_ORCH_URL: orch.url,
       SATELLITE_PUBLIC_PORT: '0',
       LUML_HEALTH_PORT: '0',
-      UPLINK_LOG: 'info',
+      UPLINK_LOG: 'info,json',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -85,7 +85,7 @@ async function startWithModels(count: number) {
   running.stderr?.setEncoding('utf8').on('data', (c: string) => {
     stderr += c;
     for (const line of c.split('\n')) {
-      if (!line.includes('"model process started"')) continue;
+      if (!line.includes('"msg":"model process started')) continue;
       const { deploymentId, pid, port } = JSON.parse(line) as Model;
       models.push({ deploymentId, pid, port });
     }
@@ -134,7 +134,7 @@ async function startWithModels(count: number) {
     const [code] = await Promise.race([exited, timeout]);
     return code;
   };
-  return { platform, satellite, child: running, models, publicUrl, exitCode };
+  return { platform, satellite, child: running, models, publicUrl, exitCode, stderr: () => stderr };
 }
 
 describe('pnpm --filter demo-satellite start: no process outlives the satellite', () => {
@@ -149,11 +149,21 @@ describe('pnpm --filter demo-satellite start: no process outlives the satellite'
     expect(await answers(Number(new URL(publicUrl).port))).toBe(false);
   });
 
-  it('a fatal 401 after startup stops everything and exits non-zero', async () => {
-    const { platform, satellite, models, publicUrl, exitCode } = await startWithModels(1);
+  it('a fatal 401 after startup stops everything and exits 77 with one line', async () => {
+    const { platform, satellite, models, publicUrl, exitCode, stderr } = await startWithModels(1);
     // The key is rotated: the next poll gets a 401 and the worker stops for good.
     platform.rotateSatelliteKey(satellite.id);
-    expect(await exitCode()).toBe(1);
+    expect(await exitCode()).toBe(77);
+    // Reported once, by the worker's logger.
+    const reports = stderr()
+      .split('\n')
+      .filter((line) => line.includes('refused the satellite token'));
+    expect(reports.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        msg: 'stopping: the platform refused the satellite token while polling (HTTP 401); stopped instead of polling forever. Check SATELLITE_TOKEN; was the key rotated or revoked?',
+      }),
+    ]);
     for (const model of models) {
       expect(isAlive(model.pid), `model process ${model.pid}`).toBe(false);
       expect(await answers(model.port), `port ${model.port}`).toBe(false);

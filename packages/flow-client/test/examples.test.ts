@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as basicUsage } from '../examples/basic-usage.js';
 import { main as batchProcessing } from '../examples/batch-processing.js';
@@ -56,17 +53,5 @@ describe('examples run against the demo spine', () => {
     expect(lines.find((line) => line.startsWith('#2 -5: error:'))).toContain(
       'failed: Server error',
     );
-  });
-
-  it('runs an example file directly (its own demo spine), as the README says', async () => {
-    const root = resolve(import.meta.dirname, '../../..');
-    const env = { ...process.env };
-    delete env.AI_SPINE_BASE_URL;
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', 'docs/examples/flow-batch.ts'],
-      { cwd: root, env },
-    );
-    expect(stdout).toContain('progress: 8/8 (1 failed)');
   });
 });

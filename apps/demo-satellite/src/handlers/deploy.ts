@@ -158,7 +158,7 @@ export function createDeployHandler(deps: DeployDependencies) {
       } catch (error) {
         throw new TaskExecutionError('Failed to create container', { error: describe(error) });
       }
-      ctx.logger.info('model process started', {
+      ctx.logger.info(`model process started (pid ${model.pid}, port ${model.port})`, {
         deploymentId: id,
         pid: model.pid,
         port: model.port,
