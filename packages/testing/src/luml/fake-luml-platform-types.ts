@@ -78,7 +78,7 @@ export type FakeDeploymentInput = CreateDeploymentInput;
 
 /** A running fake LUML platform. */
 export interface FakeLumlPlatform extends AsyncDisposable {
-  /** Base URL (`http://127.0.0.1:<port>`); use it as `platformUrl`. */
+  /** Base URL (`http://127.0.0.1:<port>`); use it as the `baseUrl` of a `PlatformClient` (or `LUML_BASE_URL`). */
   readonly url: string;
   /** Organization id of the user routes. */
   readonly organizationId: string;
