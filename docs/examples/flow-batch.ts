@@ -82,8 +82,10 @@ export async function startLoanReviewSpine() {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  if (process.env.AI_SPINE_BASE_URL) await main();
-  else {
+  const { AI_SPINE_BASE_URL } = process.env;
+  if (AI_SPINE_BASE_URL) {
+    await main(); // FlowClient reads AI_SPINE_BASE_URL itself
+  } else {
     await using local = await startLoanReviewSpine();
     await main(local.url);
   }

@@ -59,8 +59,8 @@ describe('OrchClient configuration', () => {
     const sent = async (options: ConstructorParameters<typeof OrchClient>[0]) => {
       await using client = new OrchClient({ env, retry: false, ...options });
       await client.getCapabilities().catch(() => undefined); // v2 answers are not this fixture's shape
-      const { headers } = server.requests.at(-1) ?? { headers: {} };
-      return { key: headers['x-api-key'], authorization: headers.authorization };
+      const headers = server.requests.at(-1)?.headers;
+      return { key: headers?.['x-api-key'], authorization: headers?.authorization };
     };
     expect(await sent({})).toEqual({ key: 'env-key', authorization: undefined });
     expect(await sent({ apiVersion: 'v2' })).toEqual({

@@ -75,8 +75,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const UUID = '[0-9a-f-]{36}';
-
 function satelliteEnv(platform: FakeLumlPlatform, token: string): Record<string, string> {
   return { LUML_SATELLITE_TOKEN: token, LUML_BASE_URL: platform.url, LUML_POLL_INTERVAL: '0.02' };
 }
