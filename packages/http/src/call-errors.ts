@@ -7,7 +7,7 @@ import {
   TimeoutError,
   type UplinkError,
 } from '@uplink/core-schemas';
-import { pathOf, targetOf } from './request-url.js';
+import { pathOf } from './request-url.js';
 
 /** Abort reasons the client sets itself, told apart from a caller's reason by identity. */
 export const TOTAL_TIMEOUT = Symbol('uplink.totalTimeout');
@@ -78,7 +78,7 @@ export class CallErrors {
    */
   #context(host = false): { method: string; url: string; where: string } {
     const url = this.url();
-    return { method: this.method, url, where: `${this.method} ${(host ? targetOf : pathOf)(url)}` };
+    return { method: this.method, url, where: `${this.method} ${pathOf(url, host)}` };
   }
 
   /** The call was aborted: total timeout, client closed, or the caller's signal. */

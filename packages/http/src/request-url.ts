@@ -22,35 +22,16 @@ export function buildUrl(baseUrl: string, path: string, query?: QueryParams): st
   return `${url}${url.includes('?') ? '&' : '?'}${search}`;
 }
 
-/** The path of a URL, for short messages (no host, no query). */
-export function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url;
-  }
-}
-
 /**
- * Scheme, host, port and path of a URL, for messages that must say which server was tried
- * (`https://api.example.com:8443/v1/x`). Never the query or credentials: a presigned URL's
- * signature and a `user:pass@` stay out of messages.
+ * The path of a URL, for short messages (no host, no query); with `host`, scheme, host, port and
+ * path (`https://api.example.com:8443/v1/x`), for messages that must say which server was tried.
+ * Never the query or credentials: a presigned URL's signature and a `user:pass@` stay out.
  */
-export function targetOf(url: string): string {
+export function pathOf(url: string, host = false): string {
   try {
     const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+    return `${host ? `${parsed.protocol}//${parsed.host}` : ''}${parsed.pathname}`;
   } catch {
     return url.split(/[?#]/, 1)[0] ?? '';
-  }
-}
-
-/** Scheme, host and port of a URL (`https://api.example.com:8443`), or the input when it does not parse. */
-export function originOf(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}`;
-  } catch {
-    return url.split(/[/?#]/, 3).join('/');
   }
 }

@@ -11,7 +11,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 import { errorFromResponse } from './error-from-response.js';
 import { iteratorToStream } from './iterator-to-stream.js';
 import { silentLogger } from './logger.js';
-import { targetOf } from './request-url.js';
+import { pathOf } from './request-url.js';
 import { sleep } from './sleep.js';
 import { TolerantFraming } from './sse-framing.js';
 import { createMessageDecoder, type MessageDecoder } from './sse-message.js';
@@ -342,7 +342,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
   /** ` from <scheme://host:port/path>` when the URL is known, so the message names the server. */
   #from(): string {
     const url = this.#options.url;
-    return url ? ` from ${targetOf(url)}` : '';
+    return url ? ` from ${pathOf(url, true)}` : '';
   }
 
   #mapFailure(error: unknown): unknown {

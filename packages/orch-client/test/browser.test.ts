@@ -14,10 +14,13 @@ const SIZE_GOAL_BYTES = 15 * 1024;
  * first, 28.8 KB after @uplink/http gained its fast SSE path, 29.2 KB before and 30.9 KB after
  * the transport hardening (body and SSE line caps, stream deadlines, redaction by credential
  * position and of presigned URLs, value-free validation errors), 31.8 KB once
- * enqueue got its typed refusal, its ambiguous-answer error and the opt-in admission retry. See
- * the README for the make-up.
+ * enqueue got its typed refusal, its ambiguous-answer error and the opt-in admission retry,
+ * 32.6 KB with the later enqueue and stream work, 32.9 KB once the client read its URL and key
+ * from the environment (LLAMA_ORCH_BASE_URL, LLAMA_ORCH_API_KEY, through @uplink/http's
+ * readProcessEnv/firstEnv, about 0.19 KB) and transport errors named the host they tried (about
+ * 0.1 KB). See the README for the make-up.
  */
-const SIZE_BUDGET_BYTES = 32 * 1024;
+const SIZE_BUDGET_BYTES = 33 * 1024;
 
 describe('browser build of the streaming-completion page', () => {
   it('bundles without Node built-ins and stays within its size budget', async () => {
