@@ -1,6 +1,6 @@
 // The one transport every client shares: requests, retries, timeouts and SSE streams live here
 // and nowhere else, so a fix reaches every platform at once.
-import { redactUrl } from '@uplink/core-schemas';
+import { AbortError, redactUrl } from '@uplink/core-schemas';
 import type { GenericSchema } from 'valibot';
 import { bodyWithCleanup } from './body-with-cleanup.js';
 import { validateClientOptions } from './client-options.js';
@@ -12,9 +12,9 @@ import type {
   SchemaOutput,
 } from './http-types.js';
 import type { Logger } from './logger.js';
-import { buildUrl } from './request-url.js';
-import { streamSSE } from './sse-stream.js';
-import type { SSEEventSchemas, SSEOptions, SSEStream } from './sse-types.js';
+import { buildUrl, pathOf } from './request-url.js';
+import { streamLinkedSSE } from './sse-stream.js';
+import type { SSEEventSchemas, SSEOptions, SSEStream, SSEUnknownEvents } from './sse-types.js';
 import { Transport } from './transport.js';
 import { validateResponse } from './validate-response.js';
 
@@ -22,6 +22,8 @@ class UplinkHttpClient implements HttpClient {
   readonly baseUrl: string;
   readonly logger: Logger;
   readonly #transport: Transport;
+  /** Aborted by `close()`: ends the SSE streams this client opened, read or not. */
+  readonly #closing = new AbortController();
 
   constructor(options: HttpClientOptions) {
     validateClientOptions(options);
@@ -81,14 +83,18 @@ class UplinkHttpClient implements HttpClient {
     return bodyWithCleanup(sent.response, sent.cleanup, sent.mapError);
   }
 
-  streamSSE<E extends SSEEventSchemas>(
+  streamSSE<E extends SSEEventSchemas, U extends SSEUnknownEvents = 'drop'>(
     path: string,
-    options: SSEOptions<E> & RequestOptions & { method?: string | undefined },
-  ): SSEStream<E> {
+    options: SSEOptions<E, U> & RequestOptions & { method?: string | undefined },
+  ): SSEStream<E, U> {
     const { method = 'GET', signal, headers, ...rest } = options;
     const upper = method.toUpperCase();
     let mapReadError: ((error: unknown) => unknown) | undefined;
-    return streamSSE<E>(
+    const url = redactUrl(
+      buildUrl(this.baseUrl, path, rest.query),
+      this.#transport.secrets.values(),
+    );
+    return streamLinkedSSE<E, U>(
       async ({ signal: streamSignal, lastEventId }) => {
         const sent = await this.#transport.send(
           upper,
@@ -110,13 +116,22 @@ class UplinkHttpClient implements HttpClient {
         logger: options.logger ?? this.logger,
         secrets: () => this.#transport.secrets.values(),
         mapReadError: (error) => mapReadError?.(error),
-        url: redactUrl(buildUrl(this.baseUrl, path, rest.query), this.#transport.secrets.values()),
+        url,
+      },
+      {
+        signal: this.#closing.signal,
+        error: () =>
+          new AbortError(`${upper} ${pathOf(url)} was aborted: the client was closed`, {
+            method: upper,
+            url,
+          }),
       },
     );
   }
 
   async close(): Promise<void> {
     this.#transport.close();
+    this.#closing.abort();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -2,7 +2,7 @@ import type { GenericSchema, InferOutput } from 'valibot';
 import type { AuthStrategy } from './auth.js';
 import type { Logger } from './logger.js';
 import type { RetryOptions } from './retry-policy.js';
-import type { SSEEventSchemas, SSEOptions, SSEStream } from './sse-types.js';
+import type { SSEEventSchemas, SSEOptions, SSEStream, SSEUnknownEvents } from './sse-types.js';
 
 /**
  * Transport settings every Uplink client accepts and hands to {@link createHttpClient}
@@ -152,11 +152,14 @@ export interface HttpClient extends AsyncDisposable {
     path: string,
     options?: RequestOptions & { accept?: string | undefined },
   ): Promise<Response>;
-  /** An SSE stream from `path` (GET unless `method` says otherwise); see {@link SSEOptions}. */
-  streamSSE<E extends SSEEventSchemas>(
+  /**
+   * An SSE stream from `path` (GET unless `method` says otherwise); see {@link SSEOptions}.
+   * Closing the client ends the stream with `AbortError`, even one nobody is reading.
+   */
+  streamSSE<E extends SSEEventSchemas, U extends SSEUnknownEvents = 'drop'>(
     path: string,
-    options: SSEOptions<E> & RequestOptions & { method?: string | undefined },
-  ): SSEStream<E>;
+    options: SSEOptions<E, U> & RequestOptions & { method?: string | undefined },
+  ): SSEStream<E, U>;
   /** Abort every call in flight and refuse new ones. */
   close(): Promise<void>;
   /** The base URL, as given. */

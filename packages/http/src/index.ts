@@ -41,13 +41,34 @@ export type {
 } from './http-types.js';
 export { iteratorToStream } from './iterator-to-stream.js';
 export { createRedactingLogger, type Logger, silentLogger } from './logger.js';
+export { errorFromRecord, errorToRecord, NDJSON_ERROR_KEY } from './ndjson-error.js';
+export { type ReadNdjsonOptions, readNdjson } from './ndjson-reader.js';
+export {
+  NDJSON_CONTENT_TYPE,
+  type ToNdjsonStreamOptions,
+  toNdjsonStream,
+} from './ndjson-stream.js';
 export { parseRetryAfter } from './parse-retry-after.js';
 export { MAX_ERROR_BODY_BYTES, readBodyText } from './read-body.js';
 export { type Env, firstEnv, readProcessEnv } from './read-env.js';
 export { DEFAULT_RETRY_STATUSES, type RetryOptions } from './retry-policy.js';
 export { sleep } from './sleep.js';
+export {
+  type SSEFromReadableStreamOptions,
+  sseStreamFromReadableStream,
+} from './sse-from-readable-stream.js';
 export { streamSSE } from './sse-stream.js';
-export type { SSEEventSchemas, SSEMessage, SSEOpen, SSEOptions, SSEStream } from './sse-types.js';
+export type {
+  SSEEventSchemas,
+  SSEKnownMessage,
+  SSEMessage,
+  SSEMessageStream,
+  SSEOpen,
+  SSEOptions,
+  SSEStream,
+  SSEUnknownEvents,
+  SSEUnknownMessage,
+} from './sse-types.js';
 export { pickTransportOptions } from './transport-options.js';
 export { buildUserAgent } from './user-agent.js';
 export { HTTP_PACKAGE_VERSION } from './version.js';

@@ -3,16 +3,26 @@ import { ResponseValidationError, redactText, StreamError } from '@uplink/core-s
 import type { EventSourceMessage } from 'eventsource-parser';
 import * as v from 'valibot';
 import { compileFastCheck, FAIL, type FastCheck } from './fast-validate.js';
-import type { SSEEventSchemas, SSEMessage, SSEOptions } from './sse-types.js';
+import { silentLogger } from './logger.js';
+import type { SSEEventSchemas, SSEMessage, SSEOptions, SSEUnknownEvents } from './sse-types.js';
 import { truncate } from './summarise-body.js';
 import { scrubIssues } from './validate-response.js';
 
 /** Turns one raw event into a typed message, `undefined` (dropped), or a thrown error. */
-export type MessageDecoder<E extends SSEEventSchemas> = (
+export type MessageDecoder<E extends SSEEventSchemas, U extends SSEUnknownEvents> = (
   name: string,
   event: EventSourceMessage,
   lastEventId: string | undefined,
-) => SSEMessage<E> | undefined;
+) => SSEMessage<E, U> | undefined;
+
+/** Whether events without a schema are dropped: as asked, else when `events` has any schema. */
+export function dropsUnknownEvents(options: {
+  events?: SSEEventSchemas | undefined;
+  unknownEvents?: SSEUnknownEvents | undefined;
+}): boolean {
+  if (options.unknownEvents !== undefined) return options.unknownEvents === 'drop';
+  return Object.keys(options.events ?? {}).length > 0;
+}
 
 /**
  * The per-event hot path: JSON-parse `data` and validate it against the schema for `name`.
@@ -20,13 +30,14 @@ export type MessageDecoder<E extends SSEEventSchemas> = (
  * dropped. Bad JSON raises `StreamError('malformed')`; a schema mismatch raises
  * `ResponseValidationError`. Both messages are scrubbed of the client's secrets.
  */
-export function createMessageDecoder<E extends SSEEventSchemas>(
-  options: SSEOptions<E>,
-): MessageDecoder<E> {
+export function createMessageDecoder<E extends SSEEventSchemas, U extends SSEUnknownEvents>(
+  options: SSEOptions<E, U>,
+): MessageDecoder<E, U> {
   const config = v.getGlobalConfig();
   // Own keys only: an event named "toString" or "constructor" must not find Object.prototype's.
   const events = new Map<string, v.GenericSchema>(Object.entries(options.events ?? {}));
-  const drop = options.unknownEvents === 'drop';
+  const drop = dropsUnknownEvents(options);
+  const logger = options.logger ?? silentLogger;
   // Streams repeat a few names: remember the last lookup (names are fresh strings per event).
   let lastName: string | undefined;
   let lastSchema: v.GenericSchema | undefined;
@@ -56,14 +67,17 @@ export function createMessageDecoder<E extends SSEEventSchemas>(
       lastFast = fast;
     }
     if (!schema) {
-      if (drop) return undefined;
+      if (drop) {
+        logger.debug('sse event dropped (no schema)', { event: name, lastEventId });
+        return undefined;
+      }
       let data: unknown = event.data;
       try {
         data = JSON.parse(event.data);
       } catch {
         // Unknown events may carry plain text; pass it as it is.
       }
-      return { event: name, data, id: event.id };
+      return { event: name, data, id: event.id } as SSEMessage<E, U>;
     }
     let json: unknown;
     try {
@@ -79,7 +93,7 @@ export function createMessageDecoder<E extends SSEEventSchemas>(
     }
     if (fast) {
       const data = fast(json);
-      if (data !== FAIL) return { event: name, data, id: event.id } as SSEMessage<E>;
+      if (data !== FAIL) return { event: name, data, id: event.id } as SSEMessage<E, U>;
     }
     // `~run` with a config made once: v.safeParse would build both per event.
     const dataset = schema['~run']({ value: json }, config);
@@ -90,6 +104,6 @@ export function createMessageDecoder<E extends SSEEventSchemas>(
         url: options.url,
       });
     }
-    return { event: name, data: dataset.value, id: event.id } as SSEMessage<E>;
+    return { event: name, data: dataset.value, id: event.id } as SSEMessage<E, U>;
   };
 }

@@ -1,5 +1,5 @@
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
-import type { SSEEventSchemas, SSEOptions } from './sse-types.js';
+import type { SSEEventSchemas, SSEOptions, SSEUnknownEvents } from './sse-types.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -15,7 +15,9 @@ const isDelay = (value: unknown): boolean =>
  * {@link ConfigurationError}: a negative `maxEventBytes` would otherwise fail every event as
  * oversized, and a `NaN` idle timeout would silently turn the timeout off.
  */
-export function validateSSEOptions<E extends SSEEventSchemas>(options: SSEOptions<E>): void {
+export function validateSSEOptions<E extends SSEEventSchemas, U extends SSEUnknownEvents>(
+  options: SSEOptions<E, U>,
+): void {
   const problems: ConfigurationProblem[] = [];
   const o = (options ?? {}) as Record<string, unknown>;
   if (o.events !== undefined) {

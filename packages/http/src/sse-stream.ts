@@ -11,19 +11,38 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 import { errorFromResponse } from './error-from-response.js';
 import { iteratorToStream } from './iterator-to-stream.js';
 import { silentLogger } from './logger.js';
+import { toNdjsonStream } from './ndjson-stream.js';
 import { pathOf } from './request-url.js';
 import { sleep } from './sleep.js';
 import { TolerantFraming } from './sse-framing.js';
 import { createMessageDecoder, type MessageDecoder } from './sse-message.js';
 import { validateSSEOptions } from './sse-options.js';
 import { checkEventStream } from './sse-response-check.js';
-import type { SSEEventSchemas, SSEMessage, SSEOpen, SSEOptions, SSEStream } from './sse-types.js';
+import type {
+  SSEEventSchemas,
+  SSEMessage,
+  SSEOpen,
+  SSEOptions,
+  SSEStream,
+  SSEUnknownEvents,
+} from './sse-types.js';
 
 /** Abort reasons set by the stream itself. */
 const IDLE = Symbol('uplink.sseIdle');
 const TOTAL = Symbol('uplink.sseTotal');
 const CLOSED = Symbol('uplink.sseClosed');
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * What `HttpClient.streamSSE` adds: its `close()` ends the stream even when nothing is reading
+ * it (a reader that was released, say), so nothing the stream holds outlives the client.
+ */
+export interface SSEStreamLink {
+  /** Aborted when the client closes. */
+  signal: AbortSignal;
+  /** The error a stream ended that way throws. */
+  error: () => unknown;
+}
 
 /** The body being read, with its own decoder and parser state. */
 interface Body {
@@ -38,21 +57,22 @@ interface Body {
  * are buffered and handed out with an already-resolved promise each, which keeps the
  * per-event cost close to a bare parser loop (see the throughput benchmark).
  */
-class SSEStreamImpl<E extends SSEEventSchemas>
-  implements SSEStream<E>, AsyncIterableIterator<SSEMessage<E>>
+class SSEStreamImpl<E extends SSEEventSchemas, U extends SSEUnknownEvents>
+  implements SSEStream<E, U>, AsyncIterableIterator<SSEMessage<E, U>>
 {
   readonly #open: SSEOpen;
-  readonly #options: SSEOptions<E>;
+  readonly #options: SSEOptions<E, U>;
+  readonly #link: SSEStreamLink | undefined;
   readonly #controller = new AbortController();
   readonly #terminal: ReadonlySet<string>;
   readonly #idleTimeoutMs: number;
   readonly #totalTimeoutMs: number | undefined;
   readonly #maxEventBytes: number;
-  readonly #decode: MessageDecoder<E>;
+  readonly #decode: MessageDecoder<E, U>;
   #first: Promise<Response> | undefined;
   #body: Body | undefined;
   /** Parsed events not yet handed out; `#head` is the next one. */
-  #buffer: SSEMessage<E>[] = [];
+  #buffer: SSEMessage<E, U>[] = [];
   #head = 0;
   /** The last event name seen and whether it is terminal (names repeat; lookups are not free). */
   #lastName: string | undefined;
@@ -72,15 +92,23 @@ class SSEStreamImpl<E extends SSEEventSchemas>
   /** True only while waiting for bytes: time the consumer spends between events is not idle. */
   #reading = false;
   #lastEventId: string | undefined;
-  #unlink: (() => void) | undefined;
+  #unlinks: (() => void)[] = [];
+  /**
+   * Every abort (the caller's signal, `abort()`, `return()`, a timeout, the client's close)
+   * releases what the stream holds right away, whether or not anything is still reading:
+   * timers, the links to outside signals, and the body (cancelling it settles a pending read
+   * and closes the connection). The error itself is thrown by the next read.
+   */
   readonly #onAbort = (): void => {
+    this.#release();
     this.#body?.reader.cancel(this.#controller.signal.reason).catch(() => {});
   };
 
-  constructor(open: SSEOpen, options: SSEOptions<E>) {
+  constructor(open: SSEOpen, options: SSEOptions<E, U>, link?: SSEStreamLink) {
     validateSSEOptions(options);
     this.#open = open;
     this.#options = options;
+    this.#link = link;
     this.#terminal = new Set(options.terminal ?? []);
     this.#idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
     this.#totalTimeoutMs = options.totalTimeoutMs;
@@ -98,7 +126,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     return this;
   }
 
-  next(): Promise<IteratorResult<SSEMessage<E>, undefined>> {
+  next(): Promise<IteratorResult<SSEMessage<E, U>, undefined>> {
     if (this.#head < this.#buffer.length) {
       return Promise.resolve({ done: false, value: this.#take() });
     }
@@ -106,7 +134,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     return this.#pull();
   }
 
-  async return(): Promise<IteratorResult<SSEMessage<E>, undefined>> {
+  async return(): Promise<IteratorResult<SSEMessage<E, U>, undefined>> {
     this.#finish();
     return DONE;
   }
@@ -115,12 +143,16 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     this.#controller.abort(reason ?? new AbortError('The SSE stream was aborted'));
   }
 
-  toReadableStream(): ReadableStream<SSEMessage<E>> {
+  toReadableStream(): ReadableStream<Uint8Array> {
+    return toNdjsonStream(this);
+  }
+
+  toObjectStream(): ReadableStream<SSEMessage<E, U>> {
     return iteratorToStream(this);
   }
 
-  #take(): SSEMessage<E> {
-    const value = this.#buffer[this.#head++] as SSEMessage<E>;
+  #take(): SSEMessage<E, U> {
+    const value = this.#buffer[this.#head++] as SSEMessage<E, U>;
     if (this.#head === this.#buffer.length) {
       this.#buffer = [];
       this.#head = 0;
@@ -128,7 +160,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     return value;
   }
 
-  async #pull(): Promise<IteratorResult<SSEMessage<E>, undefined>> {
+  async #pull(): Promise<IteratorResult<SSEMessage<E, U>, undefined>> {
     try {
       while (this.#head >= this.#buffer.length) {
         if (this.#ended) {
@@ -151,22 +183,29 @@ class SSEStreamImpl<E extends SSEEventSchemas>
   #connectFirst(): Promise<Response> {
     if (!this.#first) {
       const signal = this.#options.signal;
-      if (signal) {
-        const onAbort = (): void => this.#controller.abort(signal.reason);
-        if (signal.aborted) onAbort();
-        else {
-          signal.addEventListener('abort', onAbort, { once: true });
-          this.#unlink = () => signal.removeEventListener('abort', onAbort);
-        }
-      }
+      if (signal) this.#follow(signal, () => signal.reason);
+      const link = this.#link;
+      if (link) this.#follow(link.signal, link.error);
       const total = this.#totalTimeoutMs;
-      if (total !== undefined) {
-        this.#totalTimer = setTimeout(() => this.#controller.abort(TOTAL), total);
+      if (total !== undefined && !this.#controller.signal.aborted) {
+        this.#totalTimer = unref(setTimeout(() => this.#controller.abort(TOTAL), total));
       }
       this.#first = this.#connect(undefined);
       this.#first.catch(() => {});
     }
     return this.#first;
+  }
+
+  /** Abort the stream when `signal` aborts; the listener goes when the stream is released. */
+  #follow(signal: AbortSignal, reason: () => unknown): void {
+    const onAbort = (): void => this.#controller.abort(reason());
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    if (this.#controller.signal.aborted) return;
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.#unlinks.push(() => signal.removeEventListener('abort', onAbort));
   }
 
   async #connect(lastEventId: string | undefined): Promise<Response> {
@@ -202,13 +241,13 @@ class SSEStreamImpl<E extends SSEEventSchemas>
         }),
       };
       if (this.#controller.signal.aborted) this.#onAbort();
-      this.#armIdle();
     }
     const body = this.#body;
     const signal = this.#controller.signal;
     let chunk: ReadableStreamReadResult<Uint8Array>;
     this.#lastActivity = performance.now();
     this.#reading = true;
+    if (this.#idleTimer === undefined) this.#armIdle();
     try {
       chunk = await body.reader.read();
     } catch (error) {
@@ -259,7 +298,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     if (this.#ended) return;
     if (event.id !== undefined) this.#lastEventId = event.id;
     const name = event.event ?? this.#options.defaultEvent ?? 'message';
-    let message: SSEMessage<E> | undefined;
+    let message: SSEMessage<E, U> | undefined;
     try {
       message = this.#decode(name, event, this.#lastEventId);
     } catch (error) {
@@ -278,7 +317,7 @@ class SSEStreamImpl<E extends SSEEventSchemas>
   /** The body ended or dropped: a normal end, a reconnect, or `StreamError('truncated')`. */
   async #endOfBody(cause: unknown): Promise<void> {
     this.#body = undefined;
-    clearTimeout(this.#idleTimer);
+    this.#clearIdle();
     const reconnect = this.#options.reconnect || undefined;
     if (this.#terminal.size === 0 && cause === undefined) {
       this.#ended = true;
@@ -311,30 +350,50 @@ class SSEStreamImpl<E extends SSEEventSchemas>
     }
   }
 
-  /** One timer per stream, re-armed lazily: cheap even at a million events. */
+  /**
+   * One timer per stream, re-armed lazily (cheap even at a million events), and only while a
+   * read waits for bytes: when it fires with no read pending (the consumer is busy, or has let
+   * go of the stream) it is not re-armed until the next read, so a stream nobody reads holds
+   * no timer.
+   */
   #armIdle(): void {
-    const idle = this.#idleTimeoutMs;
-    if (!(idle > 0)) return;
-    clearTimeout(this.#idleTimer);
-    const check = (): void => {
-      const elapsed = this.#reading ? performance.now() - this.#lastActivity : 0;
-      if (elapsed >= idle) this.#controller.abort(IDLE);
-      else this.#idleTimer = setTimeout(check, idle - elapsed);
-    };
-    this.#idleTimer = setTimeout(check, idle);
+    if (!(this.#idleTimeoutMs > 0) || this.#controller.signal.aborted) return;
+    this.#idleTimer = unref(setTimeout(this.#onIdle, this.#idleTimeoutMs));
   }
 
-  /** Release everything: timers, the caller's signal, the body and the request. Idempotent. */
+  readonly #onIdle = (): void => {
+    this.#idleTimer = undefined;
+    if (!this.#reading || this.#controller.signal.aborted) return;
+    const elapsed = performance.now() - this.#lastActivity;
+    if (elapsed >= this.#idleTimeoutMs) this.#controller.abort(IDLE);
+    else this.#idleTimer = unref(setTimeout(this.#onIdle, this.#idleTimeoutMs - elapsed));
+  };
+
+  #clearIdle(): void {
+    if (this.#idleTimer === undefined) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+  }
+
+  /** Clear the timers and remove the listeners on outside signals. Idempotent. */
+  #release(): void {
+    this.#clearIdle();
+    clearTimeout(this.#totalTimer);
+    this.#totalTimer = undefined;
+    for (const unlink of this.#unlinks) unlink();
+    this.#unlinks = [];
+  }
+
+  /** Release everything: timers, outside signals, the body and the request. Idempotent. */
   #finish(): void {
     if (this.#finished) return;
     this.#finished = true;
     this.#ended = true;
     this.#buffer = [];
     this.#head = 0;
-    clearTimeout(this.#idleTimer);
-    clearTimeout(this.#totalTimer);
-    this.#unlink?.();
+    // Aborting runs #onAbort, which releases the timers, the signals and the body.
     if (!this.#controller.signal.aborted) this.#controller.abort(CLOSED);
+    this.#release();
     this.#controller.signal.removeEventListener('abort', this.#onAbort);
     this.#body = undefined;
   }
@@ -381,6 +440,16 @@ class SSEStreamImpl<E extends SSEEventSchemas>
   }
 }
 
+/**
+ * Let a timer not keep a Node process alive on its own (a no-op in browsers, where timers
+ * are numbers): while a read waits, the connection keeps the process alive anyway, and a
+ * stream that was let go without being closed must not hold it open until the timer fires.
+ */
+function unref<T>(timer: T): T {
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
+}
+
 /** The longest line in `text`, in characters (line breaks: LF, CR, CRLF). */
 function longestLine(text: string): number {
   let longest = 0;
@@ -406,9 +475,18 @@ function longestLine(text: string): number {
  * whole stream outlasts `totalTimeoutMs`. Breaking out of `for await` aborts the request. Iterate it once,
  * one `next()` at a time (as `for await` does).
  */
-export function streamSSE<E extends SSEEventSchemas = SSEEventSchemas>(
-  open: SSEOpen,
-  options: SSEOptions<E> = {},
-): SSEStream<E> {
+export function streamSSE<
+  E extends SSEEventSchemas = SSEEventSchemas,
+  U extends SSEUnknownEvents = 'drop',
+>(open: SSEOpen, options: SSEOptions<E, U> = {}): SSEStream<E, U> {
   return new SSEStreamImpl(open, options);
+}
+
+/** {@link streamSSE} with a link to the client that opened it (see {@link SSEStreamLink}). */
+export function streamLinkedSSE<E extends SSEEventSchemas, U extends SSEUnknownEvents>(
+  open: SSEOpen,
+  options: SSEOptions<E, U>,
+  link: SSEStreamLink,
+): SSEStream<E, U> {
+  return new SSEStreamImpl(open, options, link);
 }

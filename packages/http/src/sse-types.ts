@@ -4,8 +4,17 @@ import type { Logger } from './logger.js';
 /** Event name to valibot schema for its JSON `data`. */
 export type SSEEventSchemas = Record<string, GenericSchema>;
 
+/**
+ * What happens to events that have no schema in `events`: `'drop'` skips them, `'pass'`
+ * delivers them untyped as {@link SSEUnknownMessage}.
+ */
+export type SSEUnknownEvents = 'pass' | 'drop';
+
 /** Options for {@link streamSSE}. */
-export interface SSEOptions<E extends SSEEventSchemas = SSEEventSchemas> {
+export interface SSEOptions<
+  E extends SSEEventSchemas = SSEEventSchemas,
+  U extends SSEUnknownEvents = SSEUnknownEvents,
+> {
   /** Schemas for the `data` of each known event name; `data` is parsed as JSON and validated. @default {} */
   events?: E | undefined;
   /**
@@ -36,10 +45,13 @@ export interface SSEOptions<E extends SSEEventSchemas = SSEEventSchemas> {
    */
   totalTimeoutMs?: number | undefined;
   /**
-   * Events with no schema in `events`: passed through untyped, or dropped.
-   * @default 'pass'
+   * Events with no schema in `events`: dropped, or passed through untyped. Dropping keeps the
+   * message type a closed union, so `if (message.event === 'token')` narrows `data` to the
+   * token schema's output; with `'pass'` an unknown event may carry any name, so narrowing
+   * by name cannot tell `data` apart. Dropped events are logged at debug level.
+   * @default 'drop' when `events` has a schema, else 'pass'
    */
-  unknownEvents?: 'pass' | 'drop' | undefined;
+  unknownEvents?: U | undefined;
   /** Aborts the stream; the iterator then throws `AbortError`. @default undefined */
   signal?: AbortSignal | undefined;
   /**
@@ -69,20 +81,64 @@ export interface SSEOptions<E extends SSEEventSchemas = SSEEventSchemas> {
   url?: string | undefined;
 }
 
-/** One event: typed by its schema when the name is known, untyped otherwise. */
-export type SSEMessage<E extends SSEEventSchemas = SSEEventSchemas> =
-  | {
-      [K in keyof E]: { event: K; data: InferOutput<E[K]>; id: string | undefined };
-    }[keyof E]
-  | { event: string; data: unknown; id: string | undefined };
+/** An event with a schema: `data` is that schema's output. */
+export type SSEKnownMessage<E extends SSEEventSchemas = SSEEventSchemas> = {
+  [K in keyof E & string]: { event: K; data: InferOutput<E[K]>; id: string | undefined };
+}[keyof E & string];
 
-/** A typed SSE stream: iterate it once, or turn it into a `ReadableStream`. */
-export interface SSEStream<E extends SSEEventSchemas = SSEEventSchemas>
-  extends AsyncIterable<SSEMessage<E>> {
-  /** The same events as a `ReadableStream` (cancelling it aborts the request). */
-  toReadableStream(): ReadableStream<SSEMessage<E>>;
-  /** Abort the request; a pending or later read throws `AbortError`. */
+/** An event without a schema (`unknownEvents: 'pass'`): `data` is parsed JSON, or the raw text. */
+export interface SSEUnknownMessage {
+  /** The event name (`message` when the server sent none). */
+  event: string;
+  /** The data parsed as JSON, or the text as sent when it is not JSON. */
+  data: unknown;
+  /** The event's `id:` field, when it had one. */
+  id: string | undefined;
+}
+
+/**
+ * One event: `{ event, data, id }`. With `unknownEvents: 'drop'` (the default when `events`
+ * has schemas) this is a discriminated union on `event`, so checking the name narrows `data`:
+ *
+ * ```ts
+ * if (message.event === 'token') message.data.t; // typed by the token schema
+ * ```
+ */
+export type SSEMessage<
+  E extends SSEEventSchemas = SSEEventSchemas,
+  U extends SSEUnknownEvents = 'drop',
+> = U extends 'pass' ? SSEKnownMessage<E> | SSEUnknownMessage : SSEKnownMessage<E>;
+
+/**
+ * Typed SSE messages you can iterate once (`for await`), or hand on as bytes or objects.
+ * What {@link sseStreamFromReadableStream} returns; {@link SSEStream} adds the response.
+ */
+export interface SSEMessageStream<
+  E extends SSEEventSchemas = SSEEventSchemas,
+  U extends SSEUnknownEvents = 'drop',
+> extends AsyncIterable<SSEMessage<E, U>> {
+  /**
+   * The messages as bytes for a web `Response`: NDJSON, one `{"event","data","id"}` object
+   * per line, and when the stream fails one last `{"uplink_error": {...}}` line that
+   * {@link sseStreamFromReadableStream} turns back into the same kind of error. Cancelling
+   * the readable stops the stream. Consumes the stream, like iterating it.
+   *
+   * ```ts
+   * return new Response(stream.toReadableStream(), { headers: { 'content-type': NDJSON_CONTENT_TYPE } });
+   * ```
+   */
+  toReadableStream(): ReadableStream<Uint8Array>;
+  /** The messages as a `ReadableStream` of objects; cancelling it stops the stream. Consumes it. */
+  toObjectStream(): ReadableStream<SSEMessage<E, U>>;
+  /** Stop: close the connection and release its timers; a pending or later read throws `AbortError`. */
   abort(reason?: unknown): void;
+}
+
+/** A typed SSE stream over HTTP: iterate it once, or hand it on with `toReadableStream()`. */
+export interface SSEStream<
+  E extends SSEEventSchemas = SSEEventSchemas,
+  U extends SSEUnknownEvents = 'drop',
+> extends SSEMessageStream<E, U> {
   /** The first response, once its headers have arrived. */
   readonly response: Promise<Response>;
 }

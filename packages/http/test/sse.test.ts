@@ -39,8 +39,12 @@ function chunked(chunks: Uint8Array[], init: ResponseInit = { status: 200 }): Re
 }
 
 async function collect(chunks: Uint8Array[], terminal: string[] = ['end']) {
-  const out: SSEMessage<typeof events>[] = [];
-  const stream = streamSSE(async () => chunked(chunks), { events, terminal: terminal as never });
+  const out: SSEMessage<typeof events, 'pass'>[] = [];
+  const stream = streamSSE(async () => chunked(chunks), {
+    events,
+    terminal: terminal as never,
+    unknownEvents: 'pass',
+  });
   for await (const message of stream) out.push(message);
   return out.map(({ event, data, id }) =>
     id === undefined ? { event, data } : { event, data, id },
@@ -78,16 +82,29 @@ describe('streamSSE framing', () => {
     });
   }
 
-  it('drops unknown events when asked', async () => {
+  it('drops unknown events when asked, and by default when events has schemas (logged at debug)', async () => {
     const body = 'event: ping\ndata: {}\n\nevent: end\ndata: {}\n\n';
-    const out: unknown[] = [];
-    const stream = streamSSE(async () => chunked([new TextEncoder().encode(body)]), {
-      events,
-      terminal: ['end'],
-      unknownEvents: 'drop',
-    });
-    for await (const m of stream) out.push(m.event);
-    expect(out).toEqual(['end']);
+    for (const unknownEvents of ['drop', undefined] as const) {
+      const out: unknown[] = [];
+      const debug = vi.fn();
+      const stream = streamSSE(async () => chunked([new TextEncoder().encode(body)]), {
+        events,
+        terminal: ['end'],
+        logger: { debug, info: vi.fn(), warn: vi.fn(), error: vi.fn() },
+        ...(unknownEvents ? { unknownEvents } : {}),
+      });
+      for await (const m of stream) out.push(m.event);
+      expect(out).toEqual(['end']);
+      expect(debug).toHaveBeenCalledWith('sse event dropped (no schema)', {
+        event: 'ping',
+        lastEventId: undefined,
+      });
+    }
+    // With no schemas at all, every event passes (there is nothing to type it by).
+    const names: string[] = [];
+    for await (const m of streamSSE(async () => chunked([new TextEncoder().encode(body)])))
+      names.push(m.event);
+    expect(names).toEqual(['ping', 'end']);
   });
 
   it('passes events named like Object.prototype members untyped instead of crashing', async () => {
@@ -97,6 +114,7 @@ describe('streamSSE framing', () => {
     const stream = streamSSE(async () => chunked([new TextEncoder().encode(body)]), {
       events,
       terminal: ['end'],
+      unknownEvents: 'pass',
     });
     for await (const m of stream) out.push([m.event, m.data]);
     expect(out).toEqual([
@@ -104,6 +122,13 @@ describe('streamSSE framing', () => {
       ['constructor', 1],
       ['end', {}],
     ]);
+    const dropped: unknown[] = [];
+    const byDefault = streamSSE(async () => chunked([new TextEncoder().encode(body)]), {
+      events,
+      terminal: ['end'],
+    });
+    for await (const m of byDefault) dropped.push(m.event);
+    expect(dropped).toEqual(['end']);
   });
 
   it('validates events that change shape mid-stream (the fast check falls back to the schema)', async () => {
@@ -468,7 +493,7 @@ describe('streamSSE over the client (loopback)', () => {
     expect((error as StreamError).message).toContain('dropped');
   });
 
-  it('works as a ReadableStream, and cancelling it aborts the request', async () => {
+  it('works as a ReadableStream of objects, and cancelling it aborts the request', async () => {
     let closed!: () => void;
     const serverClosed = new Promise<void>((r) => {
       closed = r;
@@ -479,7 +504,7 @@ describe('streamSSE over the client (loopback)', () => {
       res.on('close', () => closed());
     });
     const client = createHttpClient({ baseUrl: url });
-    const readable = client.streamSSE('/s', { events }).toReadableStream();
+    const readable = client.streamSSE('/s', { events }).toObjectStream();
     const reader = readable.getReader();
     expect((await reader.read()).value).toMatchObject({ event: 'token', data: { t: 'a', i: 0 } });
     const pending = reader.read();
@@ -488,15 +513,15 @@ describe('streamSSE over the client (loopback)', () => {
     await serverClosed;
   });
 
-  it('ReadableStream delivers to the end and surfaces errors', async () => {
+  it('the object stream delivers to the end and surfaces errors', async () => {
     const enc = new TextEncoder();
-    const ok = streamSSE(async () => chunked([enc.encode('data: 1\n\n')])).toReadableStream();
+    const ok = streamSSE(async () => chunked([enc.encode('data: 1\n\n')])).toObjectStream();
     const values: unknown[] = [];
     for await (const m of ok) values.push(m.data);
     expect(values).toEqual([1]);
     const bad = streamSSE(async () => chunked([enc.encode('data: 1\n\n')]), {
       terminal: ['end'],
-    }).toReadableStream();
+    }).toObjectStream();
     const reader = bad.getReader();
     await reader.read();
     await expect(reader.read()).rejects.toBeInstanceOf(StreamError);
