@@ -70,9 +70,7 @@ export async function withoutSchemasEverythingIsUntyped(): Promise<void> {
 export async function bytesForAResponse(): Promise<void> {
   const stream = streamSSE(open, { events, terminal: ['end'] });
   expectTypeOf(stream.toReadableStream()).toEqualTypeOf<ReadableStream<Uint8Array>>();
-  expectTypeOf(stream.toObjectStream()).toEqualTypeOf<
-    ReadableStream<SSEMessage<typeof events>>
-  >();
+  expectTypeOf(stream.toObjectStream()).toEqualTypeOf<ReadableStream<SSEMessage<typeof events>>>();
   const response = new Response(stream.toReadableStream());
   for await (const message of sseStreamFromReadableStream(response.body!, {
     events,

@@ -1,7 +1,14 @@
 // docs/protocols/llama-orch.md §14 (completion = enqueue, stream, join) and §7 (explicit cancel).
 import { AbortError, ApiError, TimeoutError, UplinkError } from '@uplink/core-schemas';
 import type { SseMetrics } from '@uplink/core-schemas/llama-orch';
-import { iteratorToStream } from '@uplink/http';
+import { iteratorToStream, toNdjsonStream } from '@uplink/http';
+import {
+  completionEndLine,
+  completionTextStream,
+  ndjsonResponse,
+  textStreamResponse,
+  textsOf,
+} from './completion-bytes.js';
 import {
   abortError,
   buildResult,
@@ -14,6 +21,7 @@ import type { TaskEndEvent, TaskEvent, TaskTokenEvent } from './task-events.js';
 import type { TaskStream } from './task-stream.js';
 import { TokenOrderer } from './token-orderer.js';
 
+export type { CompletionEndLine } from './completion-bytes.js';
 export type {
   CompletionChunk,
   CompletionResult,
@@ -43,10 +51,11 @@ export interface CompletionStreamInit {
 }
 
 /**
- * A streaming completion. Consume it once: iterate the chunks, or `textStream`, or
- * `toReadableStream()`; `finalResult()` works alongside any of them, or alone. Breaking out
- * of the loop, `abort()` or the caller's signal closes the HTTP stream and sends
- * `POST …/cancel`, because closing the connection does not cancel a llama-orch task.
+ * A streaming completion. Consume it once: iterate the chunks, or `textStream`, or hand it on
+ * with `toReadableStream()` (NDJSON bytes), `toTextStream()` (the text as bytes) or one of the
+ * `Response` helpers; `finalResult()` works alongside any of them, or alone. Breaking out of
+ * the loop, `abort()`, cancelling a readable or the caller's signal closes the HTTP stream and
+ * sends `POST …/cancel`, because closing the connection does not cancel a llama-orch task.
  */
 export class CompletionStream implements AsyncIterable<CompletionChunk> {
   /** The task id (known before the enqueue: the client generates it). */
@@ -97,23 +106,47 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
 
   /** The token texts, in order, as they arrive. Claims the stream like iterating it does. */
   get textStream(): AsyncIterable<string> {
-    const iterator = this.#claim();
-    return {
-      async *[Symbol.asyncIterator]() {
-        try {
-          for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-            if (next.value.type === 'token') yield next.value.text;
-          }
-        } finally {
-          await iterator.return?.();
-        }
-      },
-    };
+    return textsOf(this.#claim());
   }
 
-  /** The chunks as a web `ReadableStream`; cancelling the readable aborts the completion. */
-  toReadableStream(): ReadableStream<CompletionChunk> {
+  /**
+   * The completion as bytes for a web `Response`, for a browser to read with
+   * `completionStreamFromReadableStream`: NDJSON, one chunk per line as iterating gives
+   * it, then one `{"type":"end", ...}` line ({@link CompletionEndLine}); when the completion
+   * fails, a last `{"uplink_error": {...}}` line instead. Cancelling it aborts the completion
+   * (and cancels the task). Claims the stream.
+   *
+   * ```ts
+   * return new Response(stream.toReadableStream(), { headers: { 'content-type': 'application/x-ndjson' } });
+   * ```
+   */
+  toReadableStream(): ReadableStream<Uint8Array> {
+    return toNdjsonStream(this.#claim(), {
+      end: async () => completionEndLine(await this.#result),
+    });
+  }
+
+  /** The chunks as a `ReadableStream` of objects; cancelling it aborts the completion. Claims the stream. */
+  toObjectStream(): ReadableStream<CompletionChunk> {
     return iteratorToStream(this.#claim());
+  }
+
+  /**
+   * The token texts as UTF-8 bytes (plain text, no framing). A failure errors the stream, so a
+   * `Response` built on it ends with a network error rather than a clean end. Claims the stream.
+   */
+  toTextStream(): ReadableStream<Uint8Array> {
+    return completionTextStream(this.#claim());
+  }
+
+  /** A `Response` of {@link toTextStream}, `text/plain; charset=utf-8`, for `fetch`-style handlers. */
+  toTextStreamResponse(init?: ResponseInit): Response {
+    return textStreamResponse(this.toTextStream(), init);
+  }
+
+  /** A `Response` of {@link toReadableStream}, `application/x-ndjson`, for `fetch`-style handlers. */
+  toResponse(init?: ResponseInit): Response {
+    return ndjsonResponse(this.toReadableStream(), init);
   }
 
   /**
@@ -142,6 +175,11 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
    */
   abort(reason?: unknown): Promise<void> {
     if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+    if (!this.#iterator) {
+      // Never consumed: nothing was sent, so there is nothing to cancel; let go of the signals.
+      for (const unlink of this.#unlink.splice(0)) unlink();
+      this.#settle(() => this.#reject(abortError(this.#controller.signal.reason)));
+    }
     return this.#cancelIfNeeded();
   }
 
@@ -180,6 +218,9 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
     let events: AsyncIterator<TaskEvent> | undefined;
     let phase: 'idle' | 'open' | 'drained' | 'done' = 'idle';
     let busy: Promise<unknown> | undefined;
+    /** An abort that finished the run while no step was waiting: the next read throws it. */
+    let undelivered: unknown;
+    let finishing: Promise<void> | undefined;
     const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
     // Left early (break, abort, a failure): the server keeps generating unless told. The
@@ -261,6 +302,18 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
       }
       return deliver();
     };
+    // An abort while nothing reads (a readable released, a consumer busy elsewhere) releases
+    // everything now: the HTTP stream, the signals, the deadline, the task (cancelled). A step
+    // in flight fails on its own and finishes the run itself.
+    signal.addEventListener(
+      'abort',
+      () => {
+        if (busy || phase === 'done') return;
+        undelivered = this.#abortFailure(signal.reason, undefined);
+        finishing = finish(undelivered);
+      },
+      { once: true },
+    );
     const iterator: AsyncIterator<CompletionChunk> = {
       next: () => {
         // After abort() nothing more is delivered, even chunks that already arrived (a server
@@ -270,7 +323,13 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
           return finish(failure).then(() => Promise.reject(failure));
         }
         if (pending.length > 0 || phase === 'drained') return Promise.resolve(deliver());
-        if (phase === 'done') return Promise.resolve(DONE);
+        if (phase === 'done') {
+          if (undelivered === undefined) return Promise.resolve(DONE);
+          const failure = undelivered;
+          undelivered = undefined;
+          // Like a failed step, throw once the cleanup (the cancel request included) is done.
+          return (finishing ?? Promise.resolve()).then(() => Promise.reject(failure));
+        }
         // One step at a time; a caller that does not wait for a chunk waits behind it here.
         if (busy) return busy.then(iterator.next, iterator.next);
         const run = step();

@@ -17,7 +17,14 @@ export {
   resolveOrchClientOptions,
 } from './client-options.js';
 export {
+  type CompletionFromReadableStreamOptions,
+  completionStreamFromReadableStream,
+  type RelayedCompletionResult,
+  RelayedCompletionStream,
+} from './completion-relay.js';
+export {
   type CompletionChunk,
+  type CompletionEndLine,
   type CompletionResult,
   type CompletionStartedChunk,
   CompletionStream,

@@ -1,14 +1,7 @@
 // docs/protocols/llama-orch.md §6 (SSE streaming) and §16 (stream parsing, stream results).
 import { StreamError, TimeoutError } from '@uplink/core-schemas';
-import {
-  SSE_EVENT_SCHEMAS,
-  type SseEnd,
-  type SseError,
-  type SseMetrics,
-  type SseStarted,
-  type SseToken,
-} from '@uplink/core-schemas/llama-orch';
-import type { HttpClient, SSEStream } from '@uplink/http';
+import { SSE_EVENT_SCHEMAS } from '@uplink/core-schemas/llama-orch';
+import type { HttpClient, SSEMessage, SSEStream } from '@uplink/http';
 import {
   type TaskEvent,
   toEndEvent,
@@ -85,7 +78,7 @@ export function openTaskStream(init: OpenTaskStreamInit): TaskStream {
         while (buffer.length === 0) {
           const next = await messages.next();
           if (next.done) throw await explainTruncation(undefined);
-          for (const event of normaliseFrame(next.value.event, next.value.data)) {
+          for (const event of normaliseFrame(next.value)) {
             buffer.push(event);
             // Stop at the first terminal frame: later frames are ignored, the HTTP stream closed.
             if (event.type === 'end' || event.type === 'error') {
@@ -163,20 +156,21 @@ export function openTaskStream(init: OpenTaskStreamInit): TaskStream {
   };
 }
 
-/** Turn one validated SSE message into zero or more normalised events. */
-function normaliseFrame(event: string, data: unknown): TaskEvent[] {
-  switch (event) {
+/**
+ * Turn one validated SSE message into zero or more normalised events. Unknown events were
+ * dropped by the SSE stream, so the message is one of the five, its `data` typed by its name.
+ */
+function normaliseFrame(message: SSEMessage<typeof SSE_EVENT_SCHEMAS>): TaskEvent[] {
+  switch (message.event) {
     case 'started':
-      return [toStartedEvent(data as SseStarted)];
+      return [toStartedEvent(message.data)];
     case 'token':
-      return toTokenEvents(data as SseToken);
+      return toTokenEvents(message.data);
     case 'metrics':
-      return [{ type: 'metrics', metrics: data as SseMetrics }];
+      return [{ type: 'metrics', metrics: message.data }];
     case 'end':
-      return [toEndEvent(data as SseEnd)];
+      return [toEndEvent(message.data)];
     case 'error':
-      return [toErrorEvent(data as SseError)];
-    default:
-      return [];
+      return [toErrorEvent(message.data)];
   }
 }

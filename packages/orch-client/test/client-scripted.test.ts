@@ -331,7 +331,7 @@ describe('OrchClient over a scripted loopback server', () => {
 
     const controller = new AbortController();
     const b = client.streamCompletion(request, { signal: controller.signal });
-    const reader = b.toReadableStream().getReader();
+    const reader = b.toObjectStream().getReader();
     expect((await reader.read()).value).toMatchObject({ type: 'started' });
     expect((await reader.read()).value).toMatchObject({ type: 'token', text: 'x' });
     controller.abort(new Error('user left'));
@@ -339,7 +339,7 @@ describe('OrchClient over a scripted loopback server', () => {
     await expect(b.finalResult()).rejects.toThrow('user left');
 
     const c = client.streamCompletion(request);
-    const r2 = c.toReadableStream().getReader();
+    const r2 = c.toObjectStream().getReader();
     await r2.read();
     await r2.cancel();
 
@@ -373,7 +373,7 @@ describe('OrchClient over a scripted loopback server', () => {
     }));
     const client = new OrchClient({ baseUrl: s.url });
     const stream = client.streamCompletion(request);
-    const reader = stream.toReadableStream().getReader();
+    const reader = stream.toObjectStream().getReader();
     expect((await reader.read()).value).toMatchObject({ type: 'started' });
     const pending = reader.read();
     await reader.cancel();
@@ -387,7 +387,7 @@ describe('OrchClient over a scripted loopback server', () => {
     const s = await orchServer(() => sse(''));
     const client = new OrchClient({ baseUrl: s.url });
     const stream = client.streamCompletion(request);
-    await stream.toReadableStream().cancel();
+    await stream.toObjectStream().cancel();
     await expect(stream.finalResult()).rejects.toBeInstanceOf(AbortError);
     expect(s.requests).toHaveLength(0);
     await client.close();
