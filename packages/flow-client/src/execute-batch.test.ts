@@ -1,4 +1,4 @@
-import { AbortError } from '@uplink/core-schemas';
+import { AbortError, isUplinkError, UplinkError } from '@uplink/core-schemas';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from './errors.js';
 import { type BatchItem, runBatch } from './execute-batch.js';
@@ -23,15 +23,32 @@ describe('runBatch', () => {
       { concurrency: 3 },
     );
     expect(peak).toBe(3);
-    expect(results.map((r) => (r.ok ? r.value : (r.error as Error).message))).toEqual([
+    expect(results.map((r) => (r.ok ? r.value : r.error.message))).toEqual([
       0,
       1,
       2,
-      'three',
+      'Batch item 3 failed: three',
       4,
       5,
       6,
     ]);
+  });
+
+  it('gives every failed item an error of the Uplink family, wrapping others with their cause', async () => {
+    const typed = new AbortError('stopped');
+    const bug = new TypeError('x is not a function');
+    const results = await runBatch(items(3), async (item) => {
+      if (item.input.i === 0) throw bug;
+      if (item.input.i === 1) throw typed;
+      throw 'a string';
+    });
+    const errors = results.map((r) => (r.ok ? undefined : r.error));
+    expect(errors.every((e) => isUplinkError(e))).toBe(true);
+    expect(errors[0]).toBeInstanceOf(UplinkError);
+    expect(errors[0]?.message).toBe('Batch item 0 failed: x is not a function');
+    expect(errors[0]?.cause).toBe(bug);
+    expect(errors[1]).toBe(typed);
+    expect(errors[2]?.message).toBe('Batch item 2 failed: a string');
   });
 
   it('returns an empty list for no items and rejects a bad concurrency', async () => {

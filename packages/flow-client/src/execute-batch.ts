@@ -1,5 +1,5 @@
 // docs/protocols/ai-spine.md §11 (batch processing, which the Python SDK was asked for).
-import { AbortError } from '@uplink/core-schemas';
+import { AbortError, isUplinkError, UplinkError } from '@uplink/core-schemas';
 import { InvalidArgumentError } from './errors.js';
 import type { CallOptions } from './types.js';
 import type { WaitOptions } from './wait-for-execution.js';
@@ -16,10 +16,14 @@ export interface BatchItem {
   priority?: number | undefined;
 }
 
-/** The outcome of one batch item, at the item's input index. */
+/**
+ * The outcome of one batch item, at the item's input index. `error` is always of the Uplink
+ * family: an error from elsewhere (a bug in a callback, say) is wrapped in an `UplinkError`
+ * whose `cause` is the original.
+ */
 export type BatchResult<T> =
   | { index: number; item: BatchItem; ok: true; value: T }
-  | { index: number; item: BatchItem; ok: false; error: unknown };
+  | { index: number; item: BatchItem; ok: false; error: UplinkError };
 
 /** What {@link BatchOptions.onProgress} receives each time an item settles. */
 export interface BatchProgress<T> {
@@ -37,8 +41,11 @@ export interface BatchProgress<T> {
   result: BatchResult<T>;
 }
 
-/** Options for `executeBatch`. */
-export interface BatchOptions<T> extends CallOptions {
+/**
+ * Options for `executeBatch`. `T` is each item's value; `TOutput` types `output_data` when
+ * waiting (see `WaitOptions.output`).
+ */
+export interface BatchOptions<T, TOutput = Record<string, unknown>> extends CallOptions {
   /**
    * Items in flight at once. A real pool: a new item starts as soon as one settles.
    * @default 5
@@ -49,9 +56,16 @@ export interface BatchOptions<T> extends CallOptions {
    * With waiting, a `failed` run is an item error unless `throwOnFailure: false` is given.
    * @default true
    */
-  wait?: boolean | Omit<WaitOptions, 'signal' | 'onProgress'> | undefined;
+  wait?: boolean | Omit<WaitOptions<TOutput>, 'signal' | 'onProgress'> | undefined;
   /** Called each time an item settles. An exception thrown here stops the batch and is rethrown. */
   onProgress?: ((progress: BatchProgress<T>) => void) | undefined;
+}
+
+/** `error` itself when it is of the Uplink family, else an `UplinkError` wrapping it. */
+function asUplinkError(error: unknown, index: number): UplinkError {
+  if (isUplinkError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new UplinkError(`Batch item ${index} failed: ${message}`, { cause: error });
 }
 
 /**
@@ -127,7 +141,7 @@ export async function runBatch<T>(
         }
         outcome = { index, item, ok: true, value: await task(item, stop.signal) };
       } catch (error) {
-        outcome = { index, item, ok: false, error };
+        outcome = { index, item, ok: false, error: asUplinkError(error, index) };
       }
       running--;
       settle(outcome);

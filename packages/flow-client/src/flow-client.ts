@@ -34,6 +34,7 @@ import {
 import { type BatchItem, type BatchOptions, type BatchResult, runBatch } from './execute-batch.js';
 import { startedExecution } from './execute-response.js';
 import { initFrom, recogniseWrappedValidation } from './map-api-error.js';
+import { type TypedExecution, typedOutput } from './typed-output.js';
 import type { AgentConfig, CallOptions } from './types.js';
 import {
   assertExecutionId,
@@ -141,24 +142,39 @@ export class FlowClient implements AsyncDisposable {
   }
 
   /**
-   * Poll until the execution is `completed`, `failed` or `cancelled` and return it. A `failed`
+   * Poll until the execution is `completed`, `failed` or `cancelled` and return it: once at
+   * once, then after 100, 200, 400, 800 and 1600 ms, then every `intervalMs` (2 s). A `failed`
    * run throws {@link ExecutionError} unless `throwOnFailure: false`; running out of time
-   * throws `WaitTimeoutError` (a `TimeoutError` with `timeout: 'wait'`). See {@link WaitOptions}.
+   * throws `WaitTimeoutError` (a `TimeoutError` with `timeout: 'wait'`). Pass an `output`
+   * schema to check and type `output_data`. See {@link WaitOptions}.
+   *
+   * @example
+   * const Score = v.object({ score: v.number() });
+   * const run = await flows.waitForExecution(id, { output: Score });
+   * run.output_data.score; // number, checked
    */
-  async waitForExecution(
+  async waitForExecution<TOutput = Record<string, unknown>>(
     executionId: string,
-    options: WaitOptions = {},
-  ): Promise<ExecutionContext> {
+    options: WaitOptions<TOutput> = {},
+  ): Promise<TypedExecution<TOutput>> {
     assertExecutionId(executionId);
-    return waitForExecution((id, call) => this.getExecution(id, call), executionId, options);
+    const execution = await waitForExecution(
+      (id, call) => this.getExecution(id, call),
+      executionId,
+      options,
+    );
+    return typedOutput(execution, options.output);
   }
 
-  /** {@link executeFlow} then {@link waitForExecution}. `signal` covers both. */
-  async executeAndWait(
+  /**
+   * {@link executeFlow} then {@link waitForExecution}. `signal` covers both. Pass an `output`
+   * schema to check and type `output_data` (or a type argument, taken on trust).
+   */
+  async executeAndWait<TOutput = Record<string, unknown>>(
     flowId: string,
     input: Record<string, unknown>,
-    options: ExecuteOptions & WaitOptions = {},
-  ): Promise<ExecutionContext> {
+    options: ExecuteOptions & WaitOptions<TOutput> = {},
+  ): Promise<TypedExecution<TOutput>> {
     const started = await this.executeFlow(flowId, input, options);
     return this.waitForExecution(started.execution_id, options);
   }
@@ -304,16 +320,16 @@ export class FlowClient implements AsyncDisposable {
     items: readonly BatchItem[],
     options: BatchOptions<ExecutionResponse> & { wait: false },
   ): Promise<BatchResult<ExecutionResponse>[]>;
+  executeBatch<TOutput = Record<string, unknown>>(
+    items: readonly BatchItem[],
+    options?: BatchOptions<TypedExecution<TOutput>, TOutput>,
+  ): Promise<BatchResult<TypedExecution<TOutput>>[]>;
   executeBatch(
     items: readonly BatchItem[],
-    options?: BatchOptions<ExecutionContext>,
-  ): Promise<BatchResult<ExecutionContext>[]>;
-  executeBatch(
-    items: readonly BatchItem[],
-    options: BatchOptions<ExecutionContext> | BatchOptions<ExecutionResponse> = {},
-  ): Promise<BatchResult<ExecutionContext | ExecutionResponse>[]> {
+    options: BatchOptions<TypedExecution<unknown>, unknown> | BatchOptions<ExecutionResponse> = {},
+  ): Promise<BatchResult<TypedExecution<unknown> | ExecutionResponse>[]> {
     const wait = options.wait ?? true;
-    return runBatch<ExecutionContext | ExecutionResponse>(
+    return runBatch<TypedExecution<unknown> | ExecutionResponse>(
       items,
       (item, signal) => {
         const execute = { metadata: item.metadata, priority: item.priority, signal };
@@ -324,7 +340,7 @@ export class FlowClient implements AsyncDisposable {
               ...execute,
             });
       },
-      options as BatchOptions<ExecutionContext | ExecutionResponse>,
+      options as BatchOptions<TypedExecution<unknown> | ExecutionResponse>,
     );
   }
 

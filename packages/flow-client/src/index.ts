@@ -25,6 +25,7 @@ export * from './client-options.js';
 export * from './errors.js';
 export type { BatchItem, BatchOptions, BatchProgress, BatchResult } from './execute-batch.js';
 export { type ExecuteOptions, FlowClient } from './flow-client.js';
+export type { OutputOptions, TypedExecution } from './typed-output.js';
 export type { AgentConfig, CallOptions } from './types.js';
 export { FLOW_CLIENT_VERSION } from './version.js';
 export type { WaitOptions, WaitProgress } from './wait-for-execution.js';

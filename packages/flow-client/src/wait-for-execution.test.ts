@@ -39,8 +39,8 @@ describe('waitForExecution loop', () => {
     vi.useRealTimers();
   });
 
-  it('polls every intervalMs until a terminal status and reports progress', async () => {
-    const { get, calls } = scripted('pending', 'running', 'completed');
+  it('polls until a terminal status and reports progress', async () => {
+    const { get } = scripted('pending', 'running', 'completed');
     const seen: string[] = [];
     const done = waitForExecution(get, ID, {
       intervalMs: 1000,
@@ -49,8 +49,53 @@ describe('waitForExecution loop', () => {
     await vi.runAllTimersAsync();
     await expect(done).resolves.toMatchObject({ status: 'completed' });
     expect(seen).toEqual(['1:pending', '2:running', '3:completed']);
-    expect(calls[1]! - calls[0]!).toBe(1000);
-    expect(calls[2]! - calls[1]!).toBe(1000);
+  });
+
+  it('a run finished at once resolves on the first poll, with no timer at all', async () => {
+    const { get } = scripted('completed');
+    let settled = false;
+    const done = waitForExecution(get, ID).then((e) => {
+      settled = true;
+      return e;
+    });
+    // Microtasks only: no fake time passes.
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+    expect(get).toHaveBeenCalledTimes(1);
+  });
+
+  it('polls at once, then ramps up: 100, 200, 400, 800, 1600 ms, then every intervalMs (the documented schedule)', async () => {
+    const { get, calls } = scripted(...Array<string>(9).fill('running'), 'completed');
+    const done = waitForExecution(get, ID);
+    await vi.runAllTimersAsync();
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+    expect(calls.map((t) => t - calls[0]!)).toEqual([
+      0, 100, 300, 700, 1500, 3100, 5100, 7100, 9100, 11100,
+    ]);
+  });
+
+  it('a run that finishes a few milliseconds in is seen after the first ramp step, not an interval', async () => {
+    const started = Date.now();
+    const get = vi.fn(async () => execution(Date.now() - started >= 17 ? 'completed' : 'running'));
+    const done = waitForExecution(get, ID, { intervalMs: 2000 });
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+    expect(get).toHaveBeenCalledTimes(2);
+  });
+
+  it('initialIntervalMs sets the ramp; equal to intervalMs it polls at a fixed interval', async () => {
+    const ramp = scripted('running', 'running', 'running', 'completed');
+    const a = waitForExecution(ramp.get, ID, { intervalMs: 1000, initialIntervalMs: 300 });
+    await vi.runAllTimersAsync();
+    await a;
+    expect(ramp.calls.map((t) => t - ramp.calls[0]!)).toEqual([0, 300, 900, 1900]);
+    const fixed = scripted('running', 'running', 'completed');
+    const b = waitForExecution(fixed.get, ID, { intervalMs: 1000, initialIntervalMs: 1000 });
+    await vi.runAllTimersAsync();
+    await b;
+    expect(fixed.calls.map((t) => t - fixed.calls[0]!)).toEqual([0, 1000, 2000]);
   });
 
   it('measures its timeout on a monotonic clock: a wall-clock jump does not end the wait', async () => {
@@ -64,6 +109,7 @@ describe('waitForExecution loop', () => {
     const seen: number[] = [];
     const done = waitForExecution(get, ID, {
       intervalMs: 1000,
+      initialIntervalMs: 1000,
       timeoutMs: 60_000,
       onProgress: (_e, p) => seen.push(p.elapsedMs),
     });
@@ -100,8 +146,9 @@ describe('waitForExecution loop', () => {
     expect(error.message).toBe(
       `Execution ${ID} did not finish within 10000 ms (last status: queued)`,
     );
-    // Polls at 0, 4000, 8000; the last sleep is clamped to 2000 and the deadline ends it.
-    expect(calls.map((t) => t - calls[0]!)).toEqual([0, 4000, 8000]);
+    // The ramp (100 ... 3200 ms), then one 4000 ms wait would pass the deadline: that last
+    // sleep is clamped to the time left and the deadline ends the wait.
+    expect(calls.map((t) => t - calls[0]!)).toEqual([0, 100, 300, 700, 1500, 3100, 6300]);
   });
 
   it('with timeoutMs 0 polls once', async () => {
@@ -160,14 +207,14 @@ describe('waitForExecution loop', () => {
     random.mockRestore();
   });
 
-  it('never polls faster than intervalMs with backoff, even when the jitter draws 0', async () => {
+  it('past the ramp, never polls faster than intervalMs with backoff, even when the jitter draws 0', async () => {
     const random = vi.spyOn(Math, 'random').mockReturnValue(0);
-    const { get, calls } = scripted('running', 'running', 'running', 'completed');
+    const { get, calls } = scripted('running', 'running', 'running', 'running', 'completed');
     const done = waitForExecution(get, ID, { intervalMs: 250, backoff: true });
     await vi.runAllTimersAsync();
     await expect(done).resolves.toMatchObject({ status: 'completed' });
     const gaps = calls.slice(1).map((t, i) => t - calls[i]!);
-    expect(gaps).toEqual([250, 250, 250]);
+    expect(gaps).toEqual([100, 200, 250, 250]);
     random.mockRestore();
   });
 
@@ -176,6 +223,9 @@ describe('waitForExecution loop', () => {
     await expect(
       waitForExecution(get, ID, { timeoutMs: -1, intervalMs: Number.NaN }),
     ).rejects.toThrow(InvalidArgumentError);
+    await expect(waitForExecution(get, ID, { initialIntervalMs: 0 })).rejects.toThrow(
+      /initialIntervalMs: expected a finite number > 0, received 0/,
+    );
     await expect(
       waitForExecution(get, ID, {
         signal: AbortSignal.abort(),

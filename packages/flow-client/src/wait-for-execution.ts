@@ -3,6 +3,7 @@ import { ApiError, ConnectionError, TimeoutError } from '@uplink/core-schemas';
 import { type ExecutionContext, isTerminalExecutionStatus } from '@uplink/core-schemas/ai-spine';
 import { anySignal, computeBackoff, sleep } from '@uplink/http';
 import { ExecutionError, InvalidArgumentError, WaitTimeoutError } from './errors.js';
+import type { OutputOptions } from './typed-output.js';
 import type { CallOptions } from './types.js';
 
 /** What {@link WaitOptions.onProgress} receives with each execution seen. */
@@ -13,8 +14,13 @@ export interface WaitProgress {
   elapsedMs: number;
 }
 
-/** Options for `waitForExecution`. */
-export interface WaitOptions extends CallOptions {
+/**
+ * Options for `waitForExecution` and `executeAndWait`. `TOutput` is the type of the returned
+ * execution's `output_data` (see `output`).
+ */
+export interface WaitOptions<TOutput = Record<string, unknown>>
+  extends CallOptions,
+    OutputOptions<TOutput> {
   /**
    * Give up after this long and throw {@link WaitTimeoutError}. `0` polls once and throws
    * unless that poll is terminal; `Infinity` waits until the run ends or `signal` aborts.
@@ -22,15 +28,27 @@ export interface WaitOptions extends CallOptions {
    */
   timeoutMs?: number | undefined;
   /**
-   * Delay between polls (the last one is clamped to the time left). `0` polls back to back;
-   * after a transient failure the next poll still waits at least 250 ms, growing with backoff.
+   * The steady delay between polls, reached after a short ramp (see `initialIntervalMs`); the
+   * last delay is clamped to the time left. `0` polls back to back; after a transient failure
+   * the next poll still waits at least 250 ms, growing with backoff.
    * @default 2000
    */
   intervalMs?: number | undefined;
   /**
-   * Grow the delay between polls: `true` uses `@uplink/http`'s jittered exponential backoff
-   * starting at `intervalMs`, capped at 30 s; an object sets the cap. The delay is never shorter
-   * than `intervalMs`. `false` polls every `intervalMs`.
+   * The first delay. The first poll is sent at once; a run that is not finished yet is polled
+   * again after `initialIntervalMs`, then after twice that, and so on, doubling until the
+   * delay reaches `intervalMs`. With the defaults, polls go out at 0, 0.1, 0.3, 0.7, 1.5 and
+   * 3.1 s, then every 2 s: a run that takes a few milliseconds is seen finished about 0.1 s
+   * after it started, not a whole interval later. Set it to `intervalMs` to poll at a fixed
+   * interval from the start.
+   * @default 100 (or intervalMs, when that is smaller)
+   */
+  initialIntervalMs?: number | undefined;
+  /**
+   * Keep growing the delay once the ramp reaches `intervalMs`: `true` uses `@uplink/http`'s
+   * jittered exponential backoff starting at `intervalMs`, capped at 30 s; an object sets the
+   * cap. Past the ramp the delay is never shorter than `intervalMs`. `false` polls every
+   * `intervalMs`.
    * @default false
    */
   backoff?: boolean | { maxIntervalMs?: number | undefined } | undefined;
@@ -45,6 +63,7 @@ export interface WaitOptions extends CallOptions {
 }
 
 const DEFAULT_MAX_INTERVAL_MS = 30_000;
+const DEFAULT_INITIAL_INTERVAL_MS = 100;
 const MIN_FAILURE_DELAY_MS = 250;
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -55,8 +74,14 @@ function isTransient(error: unknown): boolean {
   return error instanceof ApiError && [408, 429, 502, 503, 504].includes(error.status);
 }
 
-function checkOptions(timeoutMs: number, intervalMs: number): void {
+function checkOptions(timeoutMs: number, intervalMs: number, initialIntervalMs: number): void {
   const problems = [];
+  if (!(initialIntervalMs > 0 && Number.isFinite(initialIntervalMs))) {
+    problems.push({
+      setting: 'initialIntervalMs',
+      message: `expected a finite number > 0, received ${initialIntervalMs}`,
+    });
+  }
   if (!(timeoutMs >= 0)) {
     problems.push({
       setting: 'timeoutMs',
@@ -72,8 +97,40 @@ function checkOptions(timeoutMs: number, intervalMs: number): void {
   if (problems.length > 0) throw new InvalidArgumentError(problems);
 }
 
+/** How the delay after each unfinished poll is chosen (see {@link WaitOptions}). */
+interface PollSchedule {
+  initialIntervalMs: number;
+  intervalMs: number;
+  backoff: boolean;
+  maxIntervalMs: number;
+}
+
 /**
- * Poll `getExecution` until the execution reaches `completed`, `failed` or `cancelled`.
+ * The delay after the `polls`-th poll that found the run unfinished (1 for the first): the
+ * ramp `initialIntervalMs`, doubling, while it is below `intervalMs`; then `intervalMs`, or
+ * with backoff a jittered exponential delay from `intervalMs`, never shorter than it.
+ */
+export function pollDelay(polls: number, schedule: PollSchedule): number {
+  const { initialIntervalMs, intervalMs } = schedule;
+  let ramp = initialIntervalMs;
+  let step = 1;
+  while (step < polls && ramp < intervalMs) {
+    ramp *= 2;
+    step++;
+  }
+  if (ramp < intervalMs) return ramp;
+  if (!schedule.backoff) return intervalMs;
+  // Full jitter alone could draw a delay near 0 and poll back to back: never go below
+  // intervalMs, so backoff only ever slows polling down.
+  return Math.max(
+    intervalMs,
+    computeBackoff(polls - step, { baseDelayMs: intervalMs, maxDelayMs: schedule.maxIntervalMs }),
+  );
+}
+
+/**
+ * Poll `getExecution` until the execution reaches `completed`, `failed` or `cancelled`: once
+ * at once, then on the schedule {@link WaitOptions} describes.
  *
  * This is the flow client's own loop (design notes: "the flow wait loop"), built on
  * `@uplink/http`'s `sleep` and `computeBackoff`. Transient failures (connection errors,
@@ -85,15 +142,26 @@ function checkOptions(timeoutMs: number, intervalMs: number): void {
 export async function waitForExecution(
   getExecution: (id: string, options: CallOptions) => Promise<ExecutionContext>,
   executionId: string,
-  options: WaitOptions = {},
+  options: WaitOptions<unknown> = {},
 ): Promise<ExecutionContext> {
   const timeoutMs = options.timeoutMs ?? 300_000;
   const intervalMs = options.intervalMs ?? 2_000;
-  checkOptions(timeoutMs, intervalMs);
+  const initialIntervalMs =
+    options.initialIntervalMs ??
+    (intervalMs > 0
+      ? Math.min(DEFAULT_INITIAL_INTERVAL_MS, intervalMs)
+      : DEFAULT_INITIAL_INTERVAL_MS);
+  checkOptions(timeoutMs, intervalMs, initialIntervalMs);
   const maxIntervalMs =
     typeof options.backoff === 'object'
       ? (options.backoff.maxIntervalMs ?? DEFAULT_MAX_INTERVAL_MS)
       : DEFAULT_MAX_INTERVAL_MS;
+  const schedule: PollSchedule = {
+    initialIntervalMs,
+    intervalMs,
+    backoff: Boolean(options.backoff),
+    maxIntervalMs,
+  };
   // Monotonic: a wall-clock step (NTP, a restored VM) must neither end nor stretch the wait.
   const started = performance.now();
   const deadline = started + timeoutMs;
@@ -112,7 +180,7 @@ export async function waitForExecution(
     );
 
   try {
-    for (let attempt = 1, failures = 0; ; attempt++) {
+    for (let attempt = 1, failures = 0, unfinished = 0; ; attempt++) {
       try {
         last = await getExecution(executionId, { signal: combined.signal });
         failures = 0;
@@ -152,16 +220,8 @@ export async function waitForExecution(
         }
         return last;
       }
-      // Full jitter alone could draw a delay near 0 and poll back to back: never go below
-      // intervalMs, so backoff only ever slows polling down.
-      await pause(
-        options.backoff
-          ? Math.max(
-              intervalMs,
-              computeBackoff(attempt - 1, { baseDelayMs: intervalMs, maxDelayMs: maxIntervalMs }),
-            )
-          : intervalMs,
-      );
+      unfinished++;
+      await pause(pollDelay(unfinished, schedule));
     }
   } finally {
     clearTimeout(timer);

@@ -6,6 +6,7 @@ import {
   TimeoutError,
 } from '@uplink/core-schemas';
 import { startFakeAgent } from '@uplink/testing';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import {
   ExecutionError,
@@ -21,6 +22,34 @@ import { heldAgent, startSpine } from './helpers.js';
 const fast = { intervalMs: 5 };
 
 describe('executions against FakeAiSpine with loopback agents', () => {
+  it('executeAndWait checks and types output_data with an output schema', async () => {
+    const spine = await startSpine({ score: () => ({ score: 0.42 }) });
+    const client = new FlowClient({ baseUrl: spine.url });
+    const Output = v.object({ step: v.object({ score: v.number() }) });
+    const run = await client.executeAndWait('score_flow', {}, { ...fast, output: Output });
+    expect(run.output_data.step.score).toBe(0.42);
+    const Wrong = v.object({ step: v.object({ score: v.string() }) });
+    await expect(
+      client.executeAndWait('score_flow', {}, { ...fast, output: Wrong }),
+    ).rejects.toMatchObject({ name: 'ResponseValidationError', path: 'step.score' });
+  });
+
+  it('executeAndWait with the default schedule: a flow that finishes at once is back well within one interval', async () => {
+    const spine = await startSpine({ ok: () => ({ done: true }) });
+    const client = new FlowClient({ baseUrl: spine.url });
+    const started = performance.now();
+    const execution = await client.executeAndWait('ok_flow', {});
+    const elapsedMs = performance.now() - started;
+    expect(execution.status).toBe('completed');
+    // The default interval is 2000 ms; the ramp polls again after 100 ms, then 200 ms.
+    expect(elapsedMs).toBeLessThan(2000);
+    const polls = spine.requests.filter(
+      (r) => r.method === 'GET' && r.url.includes('/executions/'),
+    );
+    expect(polls.length).toBeGreaterThanOrEqual(1);
+    expect(polls.length).toBeLessThanOrEqual(4);
+  });
+
   it('runs a two-agent flow: merged input, pending at start, output keyed by exit node', async () => {
     const spine = await startSpine();
     const gather = await startFakeAgent({

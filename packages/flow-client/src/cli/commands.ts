@@ -1,5 +1,5 @@
-import type { ExecutionContext } from '@uplink/core-schemas/ai-spine';
 import type { FlowClient } from '../flow-client.js';
+import type { TypedExecution } from '../typed-output.js';
 import type { AgentConfig } from '../types.js';
 import { type CliContext, ExecutionEndedError, WaitInterruptedError } from './cli-context.js';
 import { EXIT_CODES } from './help.js';
@@ -34,7 +34,7 @@ async function waitAndReport(
 ): Promise<undefined> {
   const status = createStatusLine(context.stderr, executionId);
   const quiet = line.flags.json;
-  let execution: ExecutionContext;
+  let execution: TypedExecution;
   try {
     execution = await client.waitForExecution(executionId, {
       timeoutMs: integerOption('timeout', line.flags.timeout),
