@@ -1,17 +1,23 @@
 import { ConfigurationError } from '@uplink/core-schemas';
 import type { Capabilities } from '@uplink/core-schemas/luml';
 import type * as v from 'valibot';
+import type { HandlerReturn, JsonObject } from './json-value.js';
 import type { TaskContext } from './task-context.js';
 import { isTaskTimeoutMs, taskTimeoutRange } from './task-timeout.js';
 
-/** What a handler may return: a result object (sent as the task's `result`), or nothing (`{}`). */
+/**
+ * What a handler may return: a JSON object (sent as the task's `result`), or nothing (`{}`).
+ * `defineHandler` checks this at compile time: a `Date`, a function, a `Map`, a `bigint` or
+ * an `undefined` value anywhere in the result fails to type-check, with a message saying what
+ * to send instead.
+ */
 // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing is typed `void`.
-export type HandlerResult = Record<string, unknown> | undefined | void;
+export type HandlerResult = JsonObject | undefined | void;
 
 /** The definition passed to {@link defineHandler}. */
 export interface HandlerDefinition<
   TSchema extends v.GenericSchema = v.GenericSchema<unknown>,
-  TResult extends HandlerResult = HandlerResult,
+  TResult = HandlerResult,
 > {
   /**
    * Schema of `task.payload`. A payload that fails it fails the task with
@@ -39,7 +45,10 @@ export interface HandlerDefinition<
    * @default the worker's `taskTimeoutMs` setting (none)
    */
   timeoutMs?: number | undefined;
-  /** The work. May be sync or async; its return value becomes the `done` result. */
+  /**
+   * The work. May be sync or async; its return value becomes the `done` result, so it must be
+   * a JSON object (or nothing): see {@link HandlerResult}.
+   */
   run: (ctx: TaskContext<v.InferOutput<TSchema>>) => TResult | Promise<TResult>;
   /**
    * Called after a failure (invalid payload excluded), before `failed` is reported; for
@@ -57,7 +66,7 @@ export interface HandlerDefinition<
  */
 export interface Handler<
   TSchema extends v.GenericSchema = v.GenericSchema,
-  TResult extends HandlerResult = HandlerResult,
+  TResult = HandlerResult,
 > {
   /** The task type this handler runs (an open string; the backend creates `deploy` and `undeploy`). */
   readonly type: string;
@@ -80,6 +89,9 @@ export interface Handler<
  * decorator. The runtime owns the lifecycle around `run` (running → validate → run →
  * done/failed), docs/protocols/luml.md §20 and §23.
  *
+ * `run` must return a JSON object or nothing ({@link HandlerResult}); anything else is a
+ * compile error that names the part that is not JSON.
+ *
  * @throws ConfigurationError when `timeoutMs` is not a whole timer (0, negative, above 2^31-1 ms).
  *
  * @example
@@ -90,8 +102,17 @@ export interface Handler<
  */
 export function defineHandler<
   TSchema extends v.GenericSchema = v.GenericSchema<unknown>,
-  TResult extends HandlerResult = HandlerResult,
->(type: string, definition: HandlerDefinition<TSchema, TResult>): Handler<TSchema, TResult> {
+  // Unconstrained on purpose: a constraint with `void` in it would accept any return type.
+  TResult = HandlerResult,
+>(
+  type: string,
+  // The second `run` type checks the inferred result: it is `TResult` itself only when JSON.
+  definition: HandlerDefinition<TSchema, TResult> & {
+    run: (
+      ctx: TaskContext<v.InferOutput<TSchema>>,
+    ) => HandlerReturn<TResult> | Promise<HandlerReturn<TResult>>;
+  },
+): Handler<TSchema, HandlerReturn<TResult>> {
   const { timeoutMs } = definition;
   if (timeoutMs !== undefined && !isTaskTimeoutMs(timeoutMs)) {
     throw new ConfigurationError([
@@ -101,7 +122,10 @@ export function defineHandler<
       },
     ]);
   }
-  return Object.freeze({ ...definition, type }) as Handler<TSchema, TResult>;
+  return Object.freeze({ ...definition, type }) as unknown as Handler<
+    TSchema,
+    HandlerReturn<TResult>
+  >;
 }
 
 function describeValue(value: unknown): string {

@@ -31,6 +31,13 @@ export {
   type Readiness,
   startHealthServer,
 } from './health-server.js';
+export type {
+  AsJson,
+  HandlerReturn,
+  JsonObject,
+  JsonPrimitive,
+  JsonValue,
+} from './json-value.js';
 export { DURATION_BUCKETS_SECONDS, type TaskOutcome, WorkerMetrics } from './metrics.js';
 export { Outbox, type OutboxOptions } from './outbox.js';
 export type { SkippedOutboxLine } from './outbox-log.js';
