@@ -129,10 +129,10 @@ export function pollDelay(polls: number, schedule: PollSchedule): number {
 }
 
 /**
- * Poll `getExecution` until the execution reaches `completed`, `failed` or `cancelled`: once
- * at once, then on the schedule {@link WaitOptions} describes.
+ * Poll `getExecution` until the execution reaches `completed`, `failed` or `cancelled`: the
+ * first poll at once, then on the schedule {@link WaitOptions} describes.
  *
- * This is the flow client's own loop (design notes: "the flow wait loop"), built on
+ * The flow client's own loop (retries of single requests stay in the transport), built on
  * `@uplink/http`'s `sleep` and `computeBackoff`. Transient failures (connection errors,
  * 408/429/502/503/504 after the transport's own retries) are polled through until the
  * deadline, honouring a server's retry hint; any other error ends the wait. A request in

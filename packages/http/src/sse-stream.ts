@@ -468,12 +468,21 @@ function longestLine(text: string): number {
 /**
  * Typed Server-Sent Events over any response source. `open` is called with a signal (pass it
  * to the request) and, on reconnect, the last event id. Each event's `data` is parsed as JSON
- * and validated against its schema; unknown events pass untyped (or are dropped). The stream
- * raises `StreamError('truncated')` when it ends before a `terminal` event,
+ * and validated against its schema, and the message type is a union on `event`: checking the
+ * name types `data`. Events without a schema are dropped when `events` has schemas (pass
+ * `unknownEvents: 'pass'` to receive them untyped). The stream raises
+ * `StreamError('truncated')` when it ends before a `terminal` event,
  * `StreamError('oversized')` when an event or a line passes `maxEventBytes`, `TimeoutError`
  * (`idle`) when no bytes arrive for `idleTimeoutMs`, and `TimeoutError` (`total`) when the
- * whole stream outlasts `totalTimeoutMs`. Breaking out of `for await` aborts the request. Iterate it once,
- * one `next()` at a time (as `for await` does).
+ * whole stream outlasts `totalTimeoutMs`. Iterate it once, one `next()` at a time (as
+ * `for await` does), or hand it on with `toReadableStream()`. Breaking out of `for await`,
+ * `abort()`, cancelling a readable or the `signal` aborts the request and releases every timer
+ * and listener the stream holds.
+ *
+ * ```ts
+ * const stream = streamSSE(({ signal }) => fetch(url, { signal }), { events: { token: Token, end: End }, terminal: ['end'] });
+ * for await (const message of stream) if (message.event === 'token') print(message.data.t);
+ * ```
  */
 export function streamSSE<
   E extends SSEEventSchemas = SSEEventSchemas,
