@@ -85,10 +85,9 @@ async function streamThroughDeployment(
       if (tokens === 0) firstTokenAt.ms = performance.now() - started;
       tokens++;
       // Tokens are printed as they arrive; each carries its own leading space.
-      env.out.write((message.data as v.InferOutput<typeof TokenEvent>).t);
+      env.out.write(message.data.t);
     } else if (message.event === 'error') {
-      const data = message.data as v.InferOutput<typeof ErrorEvent>;
-      throw new Error(`completion failed: ${data.code}: ${data.message}`);
+      throw new Error(`completion failed: ${message.data.code}: ${message.data.message}`);
     } else if (message.event === 'end') {
       env.out.write('\n');
       return {

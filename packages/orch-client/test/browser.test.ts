@@ -18,9 +18,11 @@ const SIZE_GOAL_BYTES = 15 * 1024;
  * 32.6 KB with the later enqueue and stream work, 32.9 KB once the client read its URL and key
  * from the environment (LLAMA_ORCH_BASE_URL, LLAMA_ORCH_API_KEY, through @uplink/http's
  * readProcessEnv/firstEnv, about 0.19 KB) and transport errors named the host they tried (about
- * 0.1 KB). See the README for the make-up.
+ * 0.1 KB), MEASURED once streams became bytes a web Response accepts (the NDJSON encoder, the
+ * error and end lines, the text and Response helpers) and every abort released the stream's
+ * timers, listeners and connection at once (about 0.8 KB). See the README for the make-up.
  */
-const SIZE_BUDGET_BYTES = 33 * 1024;
+const SIZE_BUDGET_BYTES = 34 * 1024;
 
 describe('browser build of the streaming-completion page', () => {
   it('bundles without Node built-ins and stays within its size budget', async () => {

@@ -21,7 +21,11 @@ afterEach(async () => {
 });
 
 async function setup(fakeOptions: Parameters<typeof startFakeLlamaOrch>[0] = {}) {
-  const orch = await startFakeLlamaOrch({ releaseOnStreamEnd: true, ...fakeOptions });
+  const orch = await startFakeLlamaOrch({
+    streamMode: 'generator',
+    releaseOnStreamEnd: true,
+    ...fakeOptions,
+  });
   fakes.push(orch);
   const client = new OrchClient({ baseUrl: orch.url, apiKey: 'valid', retry: false });
   clients.push(client);

@@ -22,7 +22,7 @@ const request: CompletionRequest = {
 };
 
 async function setup() {
-  orch = await startFakeLlamaOrch({ tokensPerSecond: 20 });
+  orch = await startFakeLlamaOrch({ streamMode: 'generator', tokensPerSecond: 20 });
   return new OrchClient({ baseUrl: orch.url, apiKey: 'valid', retry: false });
 }
 

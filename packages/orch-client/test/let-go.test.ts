@@ -10,6 +10,7 @@ const child = fileURLToPath(new URL('./let-go/completion-child.ts', import.meta.
 let orch: FakeLlamaOrch;
 beforeAll(async () => {
   orch = await startFakeLlamaOrch({
+    streamMode: 'generator',
     tokensPerSecond: 10,
     releaseOnStreamEnd: true,
     queueCapacity: 64,
