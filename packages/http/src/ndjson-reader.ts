@@ -13,6 +13,12 @@ export interface ReadNdjsonOptions {
   maxLineBytes?: number | undefined;
   /** Stops reading: the stream is cancelled and a pending or later read throws `AbortError`. @default undefined */
   signal?: AbortSignal | undefined;
+  /**
+   * Turns the record of an error line (the value under `uplink_error`) into the error to
+   * throw, for streams whose errors carry fields of their own.
+   * @default errorFromRecord
+   */
+  decodeError?: ((record: unknown) => unknown) | undefined;
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -42,6 +48,7 @@ class NdjsonReader implements AsyncIterableIterator<unknown> {
   readonly #decoder = new TextDecoder();
   readonly #maxLineBytes: number;
   readonly #signal: AbortSignal | undefined;
+  readonly #decodeError: (record: unknown) => unknown;
   readonly #onAbort = (): void => {
     void this.#release();
   };
@@ -54,6 +61,7 @@ class NdjsonReader implements AsyncIterableIterator<unknown> {
     this.#reader = stream.getReader();
     this.#maxLineBytes = options.maxLineBytes ?? 1024 * 1024;
     this.#signal = options.signal;
+    this.#decodeError = options.decodeError ?? errorFromRecord;
     if (this.#signal?.aborted) void this.#release();
     else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
@@ -139,7 +147,7 @@ class NdjsonReader implements AsyncIterableIterator<unknown> {
       !Array.isArray(json) &&
       Object.hasOwn(json, NDJSON_ERROR_KEY)
     ) {
-      throw errorFromRecord((json as Record<string, unknown>)[NDJSON_ERROR_KEY]);
+      throw this.#decodeError((json as Record<string, unknown>)[NDJSON_ERROR_KEY]);
     }
     return { json };
   }

@@ -303,6 +303,30 @@ describe('NDJSON error lines', () => {
     ).toMatchObject({ timeout: 'total' });
   });
 
+  it('readNdjson takes a decoder of its own for error lines, and keeps extra fields on request', async () => {
+    class RunFailed extends Error {
+      constructor(readonly record: unknown) {
+        super('run failed');
+      }
+    }
+    const failing: AsyncIterator<unknown> = {
+      next: async () => {
+        throw Object.assign(new StreamError('gap in seq', { code: 'gap' }), { lastSeq: 7 });
+      },
+    };
+    const bytes = toNdjsonStream(failing, { errorFields: ['lastSeq'] });
+    const error = await readNdjson(bytes, { decodeError: (record) => new RunFailed(record) })
+      .next()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RunFailed);
+    expect((error as RunFailed).record).toEqual({
+      name: 'StreamError',
+      message: 'gap in seq',
+      code: 'gap',
+      lastSeq: 7,
+    });
+  });
+
   it('toNdjsonStream turns an item that cannot be encoded into an error line and stops the source', async () => {
     let returned = false;
     const source: AsyncIterator<unknown> = {
