@@ -18,7 +18,7 @@ const SIZE_GOAL_BYTES = 15 * 1024;
  * 32.6 KB with the later enqueue and stream work, 32.9 KB once the client read its URL and key
  * from the environment (LLAMA_ORCH_BASE_URL, LLAMA_ORCH_API_KEY, through @uplink/http's
  * readProcessEnv/firstEnv, about 0.19 KB) and transport errors named the host they tried (about
- * 0.1 KB), MEASURED once streams became bytes a web Response accepts (the NDJSON encoder, the
+ * 0.1 KB), 33.7 KB once streams became bytes a web Response accepts (the NDJSON encoder, the
  * error and end lines, the text and Response helpers) and every abort released the stream's
  * timers, listeners and connection at once (about 0.8 KB). See the README for the make-up.
  */
