@@ -1,96 +1,177 @@
 #!/usr/bin/env node
-// Packaging gate, run by `pnpm lint` and CI: every publishable package is packed the way
-// `pnpm publish` would pack it, then the tarball is checked with publint and
-// @arethetypeswrong/cli, and every runtime-neutral entry is bundled for a neutral platform
-// (which fails on any `node:` import). Prints the min+gzip size of each neutral entry.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// Packaging gate, run by `pnpm lint` and CI. Every publishable package under packages/ is packed
+// the way `pnpm publish` packs it, and the tarball is checked:
+//   - scripts/lib/tarball.mjs: no `workspace:` range, no provenance in publishConfig, no test or
+//     fixture, exported files and bin present (bin executable, with its shebang), source maps
+//     and declaration maps pointing at shipped files, README links inside the package shipped,
+//     CHANGELOG.md shipped when it exists, no import of an undeclared package;
+//   - publint (strict) and @arethetypeswrong/cli (ESM-only profile).
+// Then every runtime-neutral entry is bundled alone for a neutral platform (failing on any
+// `node:` import) and, with the app-shaped bundles, compared with its min+gzip budget in
+// scripts/size-budgets.json; docs/bundle-size.md must quote the current figures.
+//
+//   node scripts/check-packages.mjs [package-dir...]   check (all packages when none named)
+//   node scripts/check-packages.mjs --update-sizes     rewrite the docs table; add a budget
+//                                                      (measured + margin) for new bundles
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  budgetFor,
+  kib,
+  measureApp,
+  measureEntry,
+  parseSizeTable,
+  readSizeTable,
+  renderSizeTable,
+  replaceSizeTable,
+} from './lib/sizes.mjs';
+import { inspectPackage, pack, unpack } from './lib/tarball.mjs';
+import { budgetsFile, listPackages, readBudgets, root } from './lib/workspace.mjs';
 
-const root = resolve(import.meta.dirname, '..');
-// Entries that must run in browsers, Deno, workers... (everything but these Node-only subpaths).
-const NODE_ONLY = new Set([
-  '@uplink/http/node',
-  '@uplink/testing',
-  '@uplink/testing/vitest',
-  '@uplink/worker-runtime',
-]);
+const execFileAsync = promisify(execFile);
+const args = process.argv.slice(2);
+const update = args.includes('--update-sizes');
+const only = args.filter((a) => !a.startsWith('--'));
+const SIZE_DOC = join(root, 'docs', 'bundle-size.md');
+/** How far the figures quoted in docs/bundle-size.md may drift before they must be updated. */
+const DOC_TOLERANCE = 0.05;
 
-const only = process.argv.slice(2);
-const dirs = readdirSync(join(root, 'packages'))
-  .map((d) => join(root, 'packages', d))
-  .filter((d) => existsSync(join(d, 'package.json')))
-  .filter((d) => only.length === 0 || only.some((o) => d.endsWith(o)));
-
-const out = mkdtempSync(join(tmpdir(), 'uplink-pack-'));
+const budgets = readBudgets();
+const all = listPackages();
+const packages = all
+  .filter((p) => !p.private)
+  .filter((p) => only.length === 0 || only.some((o) => p.dir.endsWith(o)));
 const failures = [];
-const sizes = [];
-const run = (cmd, args, cwd) =>
-  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const work = mkdtempSync(join(tmpdir(), 'uplink-pack-'));
 
 try {
-  for (const dir of dirs) {
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    if (pkg.private) continue;
-    if (!existsSync(join(dir, 'dist'))) {
-      failures.push(`${pkg.name}: no dist/ (run pnpm build first)`);
-      continue;
+  await pool(packages, 2, async (info) => {
+    if (!existsSync(join(info.dir, 'dist'))) {
+      failures.push(`${info.name}: no dist/ (run pnpm build first)`);
+      return;
     }
-    const packed = run('pnpm', ['pack', '--pack-destination', out], dir).trim().split('\n').pop();
-    const tarball = packed.startsWith('/') ? packed : join(out, packed.split('/').pop());
-    for (const [tool, args] of [
-      ['publint', ['exec', 'publint', 'run', tarball, '--strict', '--pack', 'false']],
-      [
-        'attw',
-        ['exec', 'attw', tarball, '--profile', 'esm-only', '--format', 'ascii', '--no-emoji'],
-      ],
+    const tarball = pack(info.dir, join(work, 'tarballs'));
+    const unpacked = unpack(tarball, join(work, info.dirName));
+    const problems = await inspectPackage(unpacked, { sourceDir: info.dir });
+    for (const problem of problems) failures.push(`${info.name}: ${problem}`);
+    console.log(`${problems.length === 0 ? 'ok  ' : 'FAIL'} tarball ${info.name}`);
+    for (const [tool, argv] of [
+      ['publint', [bin('publint'), ['run', tarball, '--strict', '--pack', 'false']]],
+      ['attw', [bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii']]],
     ]) {
       try {
-        run('pnpm', args, root);
-        console.log(`ok   ${tool.padEnd(7)} ${pkg.name}`);
+        await execFileAsync(argv[0], argv[1], { cwd: root });
+        console.log(`ok   ${tool.padEnd(7)} ${info.name}`);
       } catch (error) {
-        failures.push(`${pkg.name}: ${tool} failed\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+        failures.push(`${info.name}: ${tool} failed\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+        console.log(`FAIL ${tool.padEnd(7)} ${info.name}`);
       }
     }
-    for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
-      if (typeof target === 'string') continue;
-      const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
-      if (NODE_ONLY.has(specifier)) continue;
-      try {
-        const result = await build({
-          entryPoints: [join(dir, target.import)],
-          bundle: true,
-          minify: true,
-          write: false,
-          format: 'esm',
-          platform: 'neutral',
-          mainFields: ['module', 'main'],
-          logLevel: 'silent',
-        });
-        const code = result.outputFiles[0].contents;
-        sizes.push([specifier, code.length, gzipSync(code).length]);
-      } catch (error) {
-        failures.push(`${specifier}: not runtime-neutral\n${error.message}`);
-      }
-    }
-  }
+  });
+  if (only.length === 0) await checkSizes();
 } finally {
-  rmSync(out, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
 }
 
-if (sizes.length > 0) {
-  console.log('\nruntime-neutral entries (bundled alone, deps included):');
-  for (const [name, min, gz] of sizes) {
-    console.log(
-      `  ${name.padEnd(34)} ${(min / 1024).toFixed(1).padStart(7)} KiB min  ${(gz / 1024).toFixed(1).padStart(6)} KiB min+gzip`,
-    );
-  }
-}
 if (failures.length > 0) {
   console.error(`\n${failures.length} packaging problem(s):\n- ${failures.join('\n- ')}`);
   process.exit(1);
 }
-console.log('\nall packages pass publint and attw');
+console.log('\nall packages pass the tarball checks, publint, attw and their size budgets');
+
+async function checkSizes() {
+  const rows = [];
+  const neutral = all
+    .filter((p) => !p.private)
+    .flatMap((p) => p.entries.filter((e) => e.kind === 'export' && !e.nodeOnly));
+  for (const entry of neutral) {
+    try {
+      const size = await measureEntry(entry.specifier, all);
+      rows.push({
+        label: `\`${entry.specifier}\``,
+        key: entry.specifier,
+        kind: 'entries',
+        ...size,
+      });
+    } catch (error) {
+      failures.push(`${entry.specifier}: not runtime-neutral\n${error.message}`);
+    }
+  }
+  for (const [name, app] of Object.entries(budgets.apps ?? {})) {
+    const size = await measureApp(app.file, all);
+    rows.push({ label: name, key: name, kind: 'apps', ...size });
+  }
+
+  let budgetsChanged = false;
+  for (const row of rows) {
+    const current = row.kind === 'apps' ? budgets.apps[row.key].budget : budgets.entries[row.key];
+    if (current === undefined) {
+      if (!update) {
+        failures.push(
+          `${row.key}: no size budget in scripts/size-budgets.json (measured ${row.gzipBytes} B min+gzip; \`pnpm size:update\` adds one)`,
+        );
+      }
+      const budget = budgetFor(row.gzipBytes, budgets.marginPercent);
+      if (row.kind === 'apps') budgets.apps[row.key].budget = budget;
+      else budgets.entries[row.key] = budget;
+      budgetsChanged = true;
+    }
+    row.budget = row.kind === 'apps' ? budgets.apps[row.key].budget : budgets.entries[row.key];
+  }
+  const known = new Set(rows.map((r) => r.key));
+  for (const key of Object.keys(budgets.entries)) {
+    if (!known.has(key)) {
+      failures.push(`scripts/size-budgets.json has a budget for ${key}, which is not an entry`);
+    }
+  }
+
+  console.log('\nbundle sizes (esbuild, minified ESM, gzip -9; entries alone with their deps):');
+  for (const row of rows) {
+    const over = row.gzipBytes > row.budget;
+    console.log(
+      `  ${over ? 'OVER' : 'ok  '} ${row.key.padEnd(42)} ${kib(row.minBytes).padStart(6)} KiB min ${kib(row.gzipBytes).padStart(5)} KiB min+gzip  (budget ${kib(row.budget)} KiB)`,
+    );
+    if (over) {
+      failures.push(
+        `${row.key}: ${row.gzipBytes} B min+gzip is over its budget of ${row.budget} B (scripts/size-budgets.json). Shrink it, or raise the budget in the same change and say why.`,
+      );
+    }
+  }
+
+  const table = renderSizeTable(rows);
+  if (update) {
+    writeFileSync(SIZE_DOC, replaceSizeTable(readFileSync(SIZE_DOC, 'utf8'), table));
+    if (budgetsChanged) writeFileSync(budgetsFile, `${JSON.stringify(budgets, null, 2)}\n`);
+    console.log(`\nwrote ${SIZE_DOC}${budgetsChanged ? ' and scripts/size-budgets.json' : ''}`);
+    return;
+  }
+  const documented = readSizeTable(SIZE_DOC);
+  const quoted = documented ? parseSizeTable(documented) : new Map();
+  const stale = rows.filter((row) => {
+    const q = quoted.get(row.label);
+    return (
+      !q ||
+      Math.abs(q.budget - row.budget) > 52 ||
+      Math.abs(q.gzipBytes - row.gzipBytes) > row.gzipBytes * DOC_TOLERANCE + 52
+    );
+  });
+  if (stale.length > 0 || quoted.size !== rows.length) {
+    failures.push(
+      `docs/bundle-size.md does not match the measured sizes or budgets (${stale.map((r) => r.key).join(', ') || 'rows differ'}): run \`pnpm size:update\``,
+    );
+  }
+}
+
+/** Runs `task` over `items`, at most `limit` at a time. */
+async function pool(items, limit, task) {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: Math.min(limit, queue.length) }, async () => {
+      while (queue.length > 0) await task(queue.shift());
+    }),
+  );
+}
