@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/bootstrap.sh
-[ -d node_modules/.pnpm ] || pnpm install --frozen-lockfile
+# Install when nothing is installed or when the lockfile changed since the last install (pnpm keeps
+# a copy of the lockfile it installed from in node_modules/.pnpm/lock.yaml).
+cmp -s pnpm-lock.yaml node_modules/.pnpm/lock.yaml || pnpm install --frozen-lockfile
 case "${1:-test}" in
   demo) pnpm demo ;;
   test) pnpm test ;;
