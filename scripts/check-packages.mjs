@@ -13,6 +13,9 @@
 //   node scripts/check-packages.mjs [package-dir...]   check (all packages when none named)
 //   node scripts/check-packages.mjs --update-sizes     rewrite the docs table; add a budget
 //                                                      (measured + margin) for new bundles
+//   node scripts/check-packages.mjs --update-sizes --reset-budgets
+//                                                      also set every budget to measured + margin
+//                                                      (a re-baseline: review it like code)
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +37,7 @@ import { budgetsFile, listPackages, readBudgets, root } from './lib/workspace.mj
 const execFileAsync = promisify(execFile);
 const args = process.argv.slice(2);
 const update = args.includes('--update-sizes');
+const reset = update && args.includes('--reset-budgets');
 const only = args.filter((a) => !a.startsWith('--'));
 const SIZE_DOC = join(root, 'docs', 'bundle-size.md');
 /** How far the figures quoted in docs/bundle-size.md may drift before they must be updated. */
@@ -109,7 +113,7 @@ async function checkSizes() {
   let budgetsChanged = false;
   for (const row of rows) {
     const current = row.kind === 'apps' ? budgets.apps[row.key].budget : budgets.entries[row.key];
-    if (current === undefined) {
+    if (current === undefined || reset) {
       if (!update) {
         failures.push(
           `${row.key}: no size budget in scripts/size-budgets.json (measured ${row.gzipBytes} B min+gzip; \`pnpm size:update\` adds one)`,
