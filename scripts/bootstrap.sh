@@ -6,6 +6,9 @@
 # the npm registry is reachable, so Node comes from the `node-<os>-<arch>`
 # package and pnpm from npm, both into the git-ignored `.tools/` folder.
 _uplink_saved_opts=$(set +o)
+# A command substitution does not inherit errexit, so $(set +o) always says `set +o errexit`:
+# add the caller's real setting, or sourcing this file would switch `set -e` off in .ci/run.
+case $- in *e*) _uplink_saved_opts+=$'\nset -o errexit' ;; esac
 set -euo pipefail
 
 UPLINK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -18,6 +18,8 @@ const bash = (script, options = {}) =>
   execFileSync('bash', ['-c', script], { encoding: 'utf8', timeout: 180_000, ...options });
 
 describe('sourcing scripts/bootstrap.sh', () => {
+  const bootstrap = JSON.stringify(join(root, 'scripts/bootstrap.sh'));
+
   it("leaves the caller's npm settings and shell options as they were, and turns turbo telemetry off", () => {
     // Node >= 22 and pnpm are already in .tools/ here, so bootstrap installs nothing.
     const out = bash(
@@ -25,9 +27,10 @@ describe('sourcing scripts/bootstrap.sh', () => {
         'set -u',
         'export npm_config_loglevel=warn npm_config_audit=true',
         'unset npm_config_fund',
-        'before="$(env | grep "^npm_config_" | sort); $(set +o | sort)"',
-        `. ${JSON.stringify(join(root, 'scripts/bootstrap.sh'))} 2>/dev/null`,
-        'after="$(env | grep "^npm_config_" | sort); $(set +o | sort)"',
+        // $- too: $(set +o) cannot show errexit (a command substitution does not inherit it).
+        'before="$(env | grep "^npm_config_" | sort); $(set +o | sort); $-"',
+        `. ${bootstrap} 2>/dev/null`,
+        'after="$(env | grep "^npm_config_" | sort); $(set +o | sort); $-"',
         '[ "$before" = "$after" ] && echo same-settings',
         'if env | grep -q "^npm_config_fund="; then fund=set; else fund=unset; fi',
         'echo "loglevel=$npm_config_loglevel fund=$fund turbo=$TURBO_TELEMETRY_DISABLED"',
@@ -43,7 +46,22 @@ describe('sourcing scripts/bootstrap.sh', () => {
       'true',
     ]);
     expect(lines[4]).toMatch(/^10\./);
-  });
+  }, 180_000);
+
+  it('keeps `set -e` on for a caller that had it (a failing step must still stop .ci/run)', () => {
+    let failed;
+    try {
+      bash(`set -euo pipefail\n. ${bootstrap} 2>/dev/null\nfalse\necho kept-going`);
+    } catch (error) {
+      failed = error;
+    }
+    expect(failed?.status).toBe(1);
+    expect(failed?.stdout).not.toContain('kept-going');
+    // And leaves it off for a caller that had it off.
+    expect(bash(`set +e\n. ${bootstrap} 2>/dev/null\nfalse\necho kept-going`)).toContain(
+      'kept-going',
+    );
+  }, 180_000);
 });
 
 describe('scripts/quickstart.sh', () => {
