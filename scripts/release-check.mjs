@@ -9,7 +9,8 @@
 //  3. Runs `pnpm version-packages` (changeset version + version sync) and `pnpm release` (build +
 //     changeset publish) in the copy, with provenance off and the registry overridden.
 //  4. Checks every published tarball (scripts/lib/tarball.mjs): no `workspace:` range, no test or
-//     fixture, no undeclared import, maps that point at shipped files, CHANGELOG.md shipped.
+//     fixture, no undeclared import, maps that point at shipped files, CHANGELOG.md shipped; and
+//     runs publint and attw on it.
 //  5. For every package, in a fresh project outside the workspace: installs it alone with npm,
 //     checks that exactly its own dependency chain came, imports every entry (one copy of each
 //     class across entries), type-checks a consumer under node16, nodenext, bundler and a
@@ -143,7 +144,7 @@ async function main() {
     run('pnpm', ['release'], { cwd: repo, env: releaseEnv, timeoutMs: 300_000 }),
   );
 
-  const tarballs = await step('check every published tarball', () =>
+  const tarballs = await step('check every published tarball (with publint and attw)', () =>
     checkPublished(packages, join(work, 'published')),
   );
   const byName = new Map(listPackagesIn(repo).map((p) => [p.name, p]));
@@ -284,6 +285,7 @@ function listPackagesIn(repo) {
 /** Downloads each published tarball and inspects it. Returns name -> unpacked folder. */
 async function checkPublished(packages, dir) {
   const unpacked = new Map();
+  const tarballs = [];
   for (const info of packages) {
     const doc = await packument(registry.url, info.name);
     const published = doc?.versions?.[info.version];
@@ -300,7 +302,22 @@ async function checkPublished(packages, dir) {
       failures.push(`${info.name}@${info.version} as published: ${problem}`);
     }
     unpacked.set(info.name, folder);
+    tarballs.push([info, tarball]);
   }
+  // The same linters as the packaging gate, now on tarballs that carry a CHANGELOG.md.
+  const bin = (name) => join(root, 'node_modules', '.bin', name);
+  await pool(tarballs, CONCURRENCY, async ([info, tarball]) => {
+    for (const [tool, args] of [
+      ['publint', ['run', tarball, '--strict', '--pack', 'false']],
+      ['attw', [tarball, '--profile', 'esm-only', '--format', 'ascii']],
+    ]) {
+      await run(bin(tool), args, { cwd: root, timeoutMs: 120_000 }).catch((error) => {
+        failures.push(
+          `${info.name}@${info.version} as published: ${tool} failed: ${error.message}`,
+        );
+      });
+    }
+  });
   return unpacked;
 }
 
