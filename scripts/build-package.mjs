@@ -6,7 +6,8 @@
 // exists once (`instanceof` holds across subpaths). Dependencies and peer dependencies stay
 // external; an import of anything else fails the build. Runtime-neutral entries must not reach
 // a Node built-in (checked on the output graph). No minification: stack traces stay readable.
-// Source maps point at src/, which the package ships, so debuggers show the TypeScript.
+// Source maps carry the TypeScript sources (sourcesContent), so debuggers show them without the
+// package shipping src/.
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative, resolve } from 'node:path';
@@ -33,6 +34,11 @@ for (const file of walk(dist)) {
   if (/\.js(\.map)?$/.test(file)) rmSync(file);
   const declared = /^(.*)\.d\.ts(\.map)?$/.exec(relative(dist, file))?.[1];
   if (declared !== undefined && !existsSync(join(dir, 'src', `${declared}.ts`))) rmSync(file);
+  // A declaration map its .d.ts no longer names (declarationMap is off) would ship for nothing.
+  else if (file.endsWith('.d.ts.map') && existsSync(file.slice(0, -4))) {
+    const name = file.split('/').pop();
+    if (!readFileSync(file.slice(0, -4), 'utf8').includes(`sourceMappingURL=${name}`)) rmSync(file);
+  }
 }
 
 const allNodeOnly = info.entries.every((e) => e.nodeOnly);
@@ -72,7 +78,7 @@ const result = await build({
   target: 'es2023',
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
-  sourcesContent: false,
+  sourcesContent: true,
   minify: false,
   legalComments: 'none',
   metafile: true,
