@@ -1,12 +1,20 @@
 // @uplink/testing in a stranger's project: every fake server starts on loopback, answers its
 // health route and closes.
 import assert from 'node:assert/strict';
-import { startFakeAiSpine, startFakeLlamaOrch, startFakeLumlPlatform } from '@uplink/testing';
+import {
+  startFakeAgentSdk,
+  startFakeAiSpine,
+  startFakeLlamaOrch,
+  startFakeLumlPlatform,
+  startFakeSaturn,
+} from '@uplink/testing';
 
 for (const [name, start] of [
   ['LUML', startFakeLumlPlatform],
   ['llama-orch', startFakeLlamaOrch],
   ['AI Spine', startFakeAiSpine],
+  ['agent-sdk', startFakeAgentSdk],
+  ['SATURN', startFakeSaturn],
 ]) {
   const fake = await start();
   try {
@@ -18,4 +26,6 @@ for (const [name, start] of [
     await fake.close();
   }
 }
-console.log('testing: the LUML, llama-orch and AI Spine fakes start, answer and close');
+console.log(
+  'testing: the LUML, llama-orch, AI Spine, agent-sdk and SATURN fakes start, answer and close',
+);
