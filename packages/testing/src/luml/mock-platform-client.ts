@@ -32,7 +32,7 @@ import {
   checkTaskStatus,
 } from './mock-argument-checks.js';
 import { ScriptedPlatformMock } from './scripted-platform-mock.js';
-import { byScheduledAt } from './task-order.js';
+import { sortByScheduledAt } from './task-order.js';
 
 /** Initial state of a {@link MockPlatformClient}. */
 export interface MockPlatformClientOptions {
@@ -225,9 +225,11 @@ export class MockPlatformClient
       [query],
       query,
       () =>
-        [...this.tasks.values()]
-          .filter((t) => query?.status === undefined || t.status === query?.status)
-          .sort(byScheduledAt)
+        sortByScheduledAt(
+          [...this.tasks.values()].filter(
+            (t) => query?.status === undefined || t.status === query?.status,
+          ),
+        )
           // Copies, as a real answer is: editing one does not change the mock's state.
           .map((t) => ({ ...t })),
       () => {

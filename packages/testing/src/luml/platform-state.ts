@@ -18,7 +18,7 @@ import {
   type StoredArtifact,
   type UploadArtifactInput,
 } from './state-types.js';
-import { byScheduledAt } from './task-order.js';
+import { sortByScheduledAt } from './task-order.js';
 
 const TWENTY_MINUTES_MS = 20 * 60 * 1000;
 
@@ -188,7 +188,7 @@ export class LumlState {
 
   /** Tasks in `scheduled_at` order (stable: creation order breaks ties). */
   sortedTasks(filter: (task: SatelliteTask) => boolean = () => true): SatelliteTask[] {
-    return [...this.tasks.values()].filter(filter).sort(byScheduledAt);
+    return sortByScheduledAt([...this.tasks.values()].filter(filter));
   }
 
   /** Apply a task status update: any transition is accepted (§7.1). */
