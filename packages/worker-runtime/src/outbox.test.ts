@@ -59,6 +59,73 @@ describe('Outbox', () => {
     await outbox.close();
   });
 
+  it('posts at most maxConcurrentDeliveries updates at once across tasks, each task in order', async () => {
+    const posted: Call[] = [];
+    const held: (() => void)[] = [];
+    let active = 0;
+    let maxActive = 0;
+    const client = {
+      async updateTaskStatus(taskId: string, status: string, result?: unknown) {
+        posted.push({ taskId, status, result });
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await new Promise<void>((resolve) => held.push(resolve));
+        active--;
+        return {} as never;
+      },
+    } as unknown as SatellitePlatform;
+    const outbox = new Outbox({ client, maxConcurrentDeliveries: 2 });
+    await outbox.open();
+    for (const task of ['a', 'b', 'c', 'd']) {
+      await outbox.enqueue(task, 'running');
+      await outbox.enqueue(task, 'done', {});
+    }
+    await vi.waitFor(() => expect(held).toHaveLength(2));
+    // Two posts in flight; the other six wait, none sent yet.
+    expect(posted.map((c) => `${c.taskId}:${c.status}`)).toEqual(['a:running', 'b:running']);
+    while (posted.length < 8) {
+      const before = posted.length;
+      held.shift()?.();
+      await vi.waitFor(() => expect(posted.length).toBeGreaterThan(before));
+      expect(active).toBeLessThanOrEqual(2);
+    }
+    for (const release of held.splice(0)) release();
+    await expect(outbox.flush({ timeoutMs: 5000 })).resolves.toBe(true);
+    expect(maxActive).toBe(2);
+    for (const task of ['a', 'b', 'c', 'd']) {
+      expect(posted.filter((c) => c.taskId === task).map((c) => c.status)).toEqual([
+        'running',
+        'done',
+      ]);
+    }
+    await outbox.close();
+  });
+
+  it('close(): an update waiting for a delivery slot is not posted, and stays in the store', async () => {
+    const posted: string[] = [];
+    const held: (() => void)[] = [];
+    const client = {
+      async updateTaskStatus(taskId: string) {
+        posted.push(taskId);
+        // Ignores the abort signal, as a hand-written client might.
+        await new Promise<void>((resolve) => held.push(resolve));
+        return {} as never;
+      },
+    } as unknown as SatellitePlatform;
+    const store = new MemoryOutboxStore();
+    const outbox = new Outbox({ client, store, maxConcurrentDeliveries: 1 });
+    await outbox.open();
+    await outbox.enqueue('a', 'done', {});
+    await outbox.enqueue('b', 'done', {});
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    await outbox.close();
+    held.shift()?.();
+    // Both deliveries have ended (a's post returned, b's gave up without posting).
+    await vi.waitFor(() => expect(outbox.pending).toBe(0));
+    expect(posted).toEqual(['a']);
+    expect((await store.load()).map((entry) => entry.taskId)).toContain('b');
+  });
+
   it('drops an update the platform refuses for good (404), and reports it', async () => {
     const platform = scriptedPlatform([createApiError('Task not found', { status: 404 })]);
     const onDropped = vi.fn();

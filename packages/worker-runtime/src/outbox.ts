@@ -27,6 +27,12 @@ export interface OutboxOptions {
    * @default { baseDelayMs: 250, maxDelayMs: 30000 }
    */
   backoff?: { baseDelayMs?: number; maxDelayMs?: number } | undefined;
+  /**
+   * Updates posted at once, across tasks (one task's updates always go one at a time, in
+   * order). Bounds the connections and requests a burst of finished tasks opens at the platform.
+   * @default 8
+   */
+  maxConcurrentDeliveries?: number | undefined;
   /** Called when the platform accepted an entry. */
   onDelivered?: ((entry: OutboxEntry) => void) | undefined;
   /** Called when an entry was dropped because the platform refused it for good (404, 422, …). */
@@ -36,7 +42,8 @@ export interface OutboxOptions {
 /**
  * Task status updates go through the outbox: each is persisted first, then posted and retried
  * with backoff until the platform accepts it. Updates of one task are delivered in order;
- * different tasks are delivered concurrently. Only a permanent refusal (4xx other than 401,
+ * different tasks are delivered concurrently, at most `maxConcurrentDeliveries` posts at once.
+ * Only a permanent refusal (4xx other than 401,
  * 403, 408, 425, 429) drops an entry, with an error log; 401/403 keep it (a fixed token can
  * still deliver it from the file store after a restart).
  */
@@ -47,6 +54,10 @@ export class Outbox {
   readonly #options: OutboxOptions;
   readonly #queues = new Map<string, OutboxEntry[]>();
   readonly #idle = new Set<() => void>();
+  readonly #maxDeliveries: number;
+  /** Posts in flight, and the deliveries waiting for one to finish (first come, first served). */
+  #activeDeliveries = 0;
+  readonly #deliveryWaiters: (() => void)[] = [];
   #controller = new AbortController();
   #pending = 0;
   #opened = false;
@@ -57,6 +68,7 @@ export class Outbox {
     this.#store = options.store ?? new MemoryOutboxStore();
     this.#logger = options.logger ?? silentLogger;
     this.#options = options;
+    this.#maxDeliveries = Math.max(1, Math.floor(options.maxConcurrentDeliveries ?? 8));
   }
 
   /** Load entries left by a previous run and start delivering them. Returns how many. */
@@ -187,6 +199,21 @@ export class Outbox {
     if (this.#pending === 0) for (const resolve of [...this.#idle]) resolve();
   }
 
+  /** One post, holding one of the `maxConcurrentDeliveries` slots while it is in flight. */
+  async #post(entry: OutboxEntry, signal: AbortSignal): Promise<void> {
+    if (this.#activeDeliveries < this.#maxDeliveries) this.#activeDeliveries++;
+    else await new Promise<void>((resolve) => this.#deliveryWaiters.push(resolve));
+    try {
+      signal.throwIfAborted();
+      await this.#client.updateTaskStatus(entry.taskId, entry.status, entry.result, { signal });
+    } finally {
+      // Hand the slot straight to the next waiter, so no newcomer can slip in between.
+      const next = this.#deliveryWaiters.shift();
+      if (next) next();
+      else this.#activeDeliveries--;
+    }
+  }
+
   async #deliver(
     entry: OutboxEntry,
     signal: AbortSignal,
@@ -194,7 +221,7 @@ export class Outbox {
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) return 'aborted';
       try {
-        await this.#client.updateTaskStatus(entry.taskId, entry.status, entry.result, { signal });
+        await this.#post(entry, signal);
         this.#options.onDelivered?.(entry);
         return 'delivered';
       } catch (error) {
