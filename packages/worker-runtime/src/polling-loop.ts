@@ -1,11 +1,16 @@
-// docs/protocols/luml.md §9 (polling loop) and §18.7 (401 loops)
-import { AuthenticationError, PermissionDeniedError } from '@uplink/core-schemas';
+// docs/protocols/luml.md §9 (polling loop), §7.1 (no claim, lease or cancellation) and §18.7 (401 loops)
+import {
+  AuthenticationError,
+  ConfigurationError,
+  PermissionDeniedError,
+} from '@uplink/core-schemas';
 import type { SatelliteTask } from '@uplink/core-schemas/luml';
 import { type Logger, silentLogger, sleep } from '@uplink/http';
 import type { RejectedTaskRow, SatellitePlatform } from '@uplink/platform-client';
 import { retryLine, tokenRefusedMessage } from './describe.js';
 import { WorkerFatalError } from './errors.js';
 import type { WorkerMetrics } from './metrics.js';
+import { handleRejectedRows } from './rejected-rows.js';
 import { retryDelayMs } from './retry.js';
 
 /** Options for {@link PollingLoop}. */
@@ -19,6 +24,16 @@ export interface PollingLoopOptions {
    * @default 1
    */
   concurrency?: number | undefined;
+  /**
+   * Fresh tasks kept in memory, in the platform's order, waiting for a free slot. A poll takes
+   * every fresh task up to the free slots plus this many, and the next poll comes as soon as
+   * they have all started, so a backlog costs one poll per batch instead of one per task.
+   * `0` keeps none: the loop polls again for every free slot. Queued tasks that have not
+   * started when the loop stops are simply not started (they stay `pending` on the platform).
+   * A whole number from 0 to 50,000.
+   * @default 10000
+   */
+  maxQueuedTasks?: number | undefined;
   /**
    * Wait after a poll that brought no new work.
    * @default 2000
@@ -62,33 +77,70 @@ export interface PollingLoopOptions {
 
 /** Remembered task ids, so a task is never started twice by one process. */
 const SEEN_LIMIT = 100_000;
-/** Remembered problems of rows without an id, so each is logged once. */
-const UNREPORTABLE_LIMIT = 1000;
+/** Largest accepted `maxQueuedTasks`: queued ids must never fall out of the remembered ones. */
+export const MAX_QUEUED_TASKS_LIMIT = 50_000;
+
+/**
+ * The `maxQueuedTasks` to use (10,000 when undefined).
+ * @throws ConfigurationError unless a whole number from 0 to 50,000.
+ */
+export function checkMaxQueuedTasks(value: number | undefined): number {
+  const maxQueued = value ?? 10_000;
+  if (!Number.isInteger(maxQueued) || maxQueued < 0 || maxQueued > MAX_QUEUED_TASKS_LIMIT) {
+    throw new ConfigurationError([
+      {
+        setting: 'maxQueuedTasks',
+        message: `expected a whole number from 0 to ${MAX_QUEUED_TASKS_LIMIT}, got ${String(maxQueued)}`,
+      },
+    ]);
+  }
+  return maxQueued;
+}
 
 /**
  * Poll `GET /tasks?status=pending` and run what comes back, at most `concurrency` at a time.
- * Polls again at once while work keeps arriving, waits `intervalMs` when idle, and backs off
+ * One poll queues every fresh task (up to `maxQueuedTasks` waiting), in the platform's
+ * `scheduled_at` order; the loop polls again as soon as that queue has drained while work keeps
+ * arriving, waits `intervalMs` after a poll that brought nothing new, and backs off
  * exponentially with jitter (capped) after errors. A 401 or 403 stops the loop with a
- * {@link WorkerFatalError} instead of looping forever. A task is never started twice, even
- * while it still shows as pending (its `running` update may still be in the outbox).
+ * {@link WorkerFatalError} instead of looping forever. A task is never started twice by one
+ * process: not while it is queued or running, not while it still shows as pending (its
+ * `running` update may still be in the outbox), and not after a restart while the outbox
+ * still holds an update for it (`isBusy`).
+ *
+ * Queueing a listed task is safe because the platform never withdraws one: it has no claims,
+ * leases or cancellation, and only the satellite moves a task out of `pending`. Deleting a
+ * deployment adds an `undeploy` task scheduled after its `deploy` task rather than removing
+ * the latter, and the queue keeps that order. Re-listing before each start would therefore
+ * learn nothing new about a queued task, as long as one worker runs per satellite token.
  */
 export class PollingLoop {
   readonly #options: PollingLoopOptions;
+  readonly #maxQueued: number;
   readonly #inFlight = new Map<string, Promise<unknown>>();
   readonly #seen = new Set<string>();
   readonly #unreportable = new Set<string>();
-  readonly #slotWaiters = new Set<() => void>();
+  readonly #wakers = new Set<() => void>();
+  /** Listed tasks waiting for a slot, oldest first; `#queueHead` is the next to start. */
+  #queue: SatelliteTask[] = [];
+  #queueHead = 0;
   #controller = new AbortController();
   #running: Promise<void> | undefined;
   #consecutiveErrors = 0;
 
   constructor(options: PollingLoopOptions) {
     this.#options = options;
+    this.#maxQueued = checkMaxQueuedTasks(options.maxQueuedTasks);
   }
 
   /** Ids of the tasks running now. */
   get inFlight(): string[] {
     return [...this.#inFlight.keys()];
+  }
+
+  /** Ids of the listed tasks waiting for a free slot, in the order they will start. */
+  get queued(): string[] {
+    return this.#queue.slice(this.#queueHead).map((task) => task.id);
   }
 
   /** Consecutive failed polls (0 after a success). */
@@ -102,15 +154,23 @@ export class PollingLoop {
     return this.#running;
   }
 
-  /** Stop polling (in-flight tasks keep running; see {@link drain}). */
+  /** Stop polling and forget queued tasks (in-flight tasks keep running; see {@link drain}). */
   async stop(): Promise<void> {
     this.#controller.abort();
-    this.#wakeSlotWaiters();
+    this.#clearQueue();
+    this.#wake();
     await this.#running;
   }
 
-  /** Run a task outside polling (crash recovery), counted against the concurrency limit. */
+  /**
+   * Run a task outside polling (crash recovery), counted against the concurrency limit. A task
+   * already running is not started again; a queued one is taken out of the queue.
+   */
   run(task: SatelliteTask): Promise<unknown> {
+    const running = this.#inFlight.get(task.id);
+    if (running) return running;
+    const queued = this.#queue.findIndex((t, i) => i >= this.#queueHead && t.id === task.id);
+    if (queued !== -1) this.#queue.splice(queued, 1);
     return this.#start(task);
   }
 
@@ -123,13 +183,17 @@ export class PollingLoop {
     return this.#track(task.id, () => this.#options.dispatch(task));
   }
 
-  /** Remember the id (never started twice) and keep the work in flight until it settles. */
-  #track(id: string, work: () => Promise<unknown>): Promise<unknown> {
+  #remember(id: string): void {
     this.#seen.add(id);
     if (this.#seen.size > SEEN_LIMIT) {
       const oldest = this.#seen.values().next().value;
       if (oldest !== undefined) this.#seen.delete(oldest);
     }
+  }
+
+  /** Remember the id (never started twice) and keep the work in flight until it settles. */
+  #track(id: string, work: () => Promise<unknown>): Promise<unknown> {
+    this.#remember(id);
     const promise = Promise.resolve()
       .then(work)
       .catch((error: unknown) => {
@@ -140,58 +204,49 @@ export class PollingLoop {
       })
       .finally(() => {
         this.#inFlight.delete(id);
-        this.#wakeSlotWaiters();
+        this.#startQueued();
+        this.#wake();
       });
     this.#inFlight.set(id, promise);
     return promise;
   }
 
-  /** Rows the client could not read: fail each task once; log rows without an id once. */
-  #rejectRows(rows: readonly RejectedTaskRow[]): void {
-    const logger = this.#options.logger ?? silentLogger;
-    for (const row of rows) {
-      const { id } = row;
-      if (id === undefined) {
-        const key = `${row.type}\u0000${row.problem}`;
-        if (this.#unreportable.has(key) || this.#unreportable.size >= UNREPORTABLE_LIMIT) continue;
-        this.#unreportable.add(key);
-        logger.error('a listed task row has no usable id; it cannot be failed on the platform', {
-          index: row.index,
-          taskType: row.type,
-          problem: row.problem,
-        });
-        continue;
-      }
-      if (this.#inFlight.has(id) || this.#seen.has(id) || this.#options.isBusy?.(id)) continue;
-      const reject = this.#options.reject;
-      if (!reject) {
-        this.#seen.add(id);
-        logger.warn('skipping a task row that does not match the task schema', {
-          taskId: id,
-          problem: row.problem,
-        });
-        continue;
-      }
-      void this.#track(id, () => reject({ ...row, id }));
+  /** Start queued tasks, oldest first, while slots are free (stop() empties the queue). */
+  #startQueued(): void {
+    while (this.#queueHead < this.#queue.length && this.#freeSlots() > 0) {
+      this.#start(this.#queue[this.#queueHead++] as SatelliteTask);
     }
   }
 
-  #wakeSlotWaiters(): void {
-    for (const wake of [...this.#slotWaiters]) wake();
+  #clearQueue(): void {
+    this.#queue = [];
+    this.#queueHead = 0;
+  }
+
+  #wake(): void {
+    for (const wake of [...this.#wakers]) wake();
   }
 
   #freeSlots(): number {
     return Math.max(1, this.#options.concurrency ?? 1) - this.#inFlight.size;
   }
 
-  async #waitForSlot(signal: AbortSignal): Promise<void> {
-    while (this.#freeSlots() <= 0 && !signal.aborted) {
+  /**
+   * Ready to poll: nothing queued, and room for what the poll may bring (a free slot, or a
+   * queue to hold it).
+   */
+  #readyToPoll(): boolean {
+    return this.#queueHead >= this.#queue.length && (this.#maxQueued > 0 || this.#freeSlots() > 0);
+  }
+
+  async #waitUntilReady(signal: AbortSignal): Promise<void> {
+    while (!this.#readyToPoll() && !signal.aborted) {
       await new Promise<void>((resolve) => {
         const wake = (): void => {
-          this.#slotWaiters.delete(wake);
+          this.#wakers.delete(wake);
           resolve();
         };
-        this.#slotWaiters.add(wake);
+        this.#wakers.add(wake);
       });
     }
   }
@@ -200,7 +255,7 @@ export class PollingLoop {
     const logger = this.#options.logger ?? silentLogger;
     const intervalMs = this.#options.intervalMs ?? 2000;
     while (!signal.aborted) {
-      await this.#waitForSlot(signal);
+      await this.#waitUntilReady(signal);
       if (signal.aborted) break;
       let tasks: Awaited<ReturnType<SatellitePlatform['listTasks']>>;
       try {
@@ -237,6 +292,8 @@ export class PollingLoop {
         if (!(await pause(delayMs, signal))) break;
         continue;
       }
+      // Stopped while the answer was on its way: queue nothing.
+      if (signal.aborted) break;
       if (this.#consecutiveErrors > 0) {
         logger.info(
           `platform reachable again (${this.#options.host ?? 'the platform'}) after ${this.#consecutiveErrors} failed poll(s)`,
@@ -244,19 +301,37 @@ export class PollingLoop {
       }
       this.#consecutiveErrors = 0;
       this.#options.metrics?.recordPoll(true);
-      if (tasks.rejected?.length) this.#rejectRows(tasks.rejected);
-      const fresh = tasks.filter(
-        (task) =>
-          task.status === 'pending' &&
-          !this.#inFlight.has(task.id) &&
-          !this.#seen.has(task.id) &&
-          !this.#options.isBusy?.(task.id),
-      );
-      for (const task of fresh) {
-        if (this.#freeSlots() <= 0) break;
-        this.#start(task);
+      if (tasks.rejected?.length) {
+        handleRejectedRows(tasks.rejected, {
+          logger,
+          reject: this.#options.reject,
+          unreportable: this.#unreportable,
+          isKnown: (id) =>
+            this.#inFlight.has(id) || this.#seen.has(id) || this.#options.isBusy?.(id) === true,
+          remember: (id) => this.#remember(id),
+          track: (id, work) => void this.#track(id, work),
+        });
       }
-      // Work arrived: poll again as soon as a slot is free. Idle: wait the interval.
+      // The queue has drained (#readyToPoll): this poll's tasks replace it, in listed order.
+      // None of them can be queued twice, as no poll comes before they have all started.
+      const room = Math.max(0, this.#freeSlots()) + this.#maxQueued;
+      const fresh: SatelliteTask[] = [];
+      for (const task of tasks) {
+        if (fresh.length === room) break;
+        if (
+          task.status !== 'pending' ||
+          this.#inFlight.has(task.id) ||
+          this.#seen.has(task.id) ||
+          this.#options.isBusy?.(task.id)
+        ) {
+          continue;
+        }
+        fresh.push(task);
+      }
+      this.#queue = fresh;
+      this.#queueHead = 0;
+      this.#startQueued();
+      // Work arrived: poll again once the queue has drained. Idle: wait the interval.
       if (fresh.length > 0) continue;
       if (!(await pause(intervalMs, signal))) break;
     }

@@ -43,6 +43,12 @@ export interface WorkerOptions {
    */
   concurrency?: number | undefined;
   /**
+   * Listed tasks kept waiting for a free slot, so a backlog costs one poll per batch instead of
+   * one per task (see `PollingLoopOptions.maxQueuedTasks`; 0 polls again for every free slot).
+   * @default 10000
+   */
+  maxQueuedTasks?: number | undefined;
+  /**
    * The platform client.
    * @default new PlatformClient({ token, baseUrl: settings.platformUrl, logger })
    */

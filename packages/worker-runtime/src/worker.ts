@@ -20,7 +20,7 @@ import { type HealthServer, type Readiness, startHealthServer } from './health-s
 import { WorkerMetrics } from './metrics.js';
 import type { Outbox } from './outbox.js';
 import { pairWithRetry } from './pairing.js';
-import { PollingLoop } from './polling-loop.js';
+import { checkMaxQueuedTasks, PollingLoop } from './polling-loop.js';
 import { computeReadiness } from './readiness.js';
 import { rejectTaskRow } from './reject-task-row.js';
 import { loadSettings, type SettingsOverrides, type WorkerSettings } from './settings.js';
@@ -81,6 +81,12 @@ export class Worker implements AsyncDisposable {
     let settings: WorkerSettings | undefined;
     try {
       settings = loadSettings(env, overrides);
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      problems.push(...error.problems);
+    }
+    try {
+      checkMaxQueuedTasks(options.maxQueuedTasks);
     } catch (error) {
       if (!(error instanceof ConfigurationError)) throw error;
       problems.push(...error.problems);
@@ -233,6 +239,7 @@ export class Worker implements AsyncDisposable {
       this.#loop = new PollingLoop({
         client,
         concurrency: this.settings.concurrency,
+        maxQueuedTasks: this.#options.maxQueuedTasks,
         intervalMs: this.settings.pollIntervalMs,
         backoffMaxMs: this.settings.pollBackoffMaxMs,
         isBusy: (id) => outbox.hasTask(id),
@@ -333,11 +340,13 @@ export class Worker implements AsyncDisposable {
     if (this.state === 'failed' || this.state === 'stopped') {
       return { clean: false, abortedTasks: 0, undelivered: this.outboxPending };
     }
+    // Counted now: after a forced stop, the tasks in flight at this moment are the aborted ones,
+    // even those that have already finished failing by the time polling has stopped.
+    const before = this.inFlight.length;
     this.#machine.transition('stopping');
     this.#startup.abort();
     await this.#loop?.stop();
     this.#machine.transition('draining');
-    const before = this.inFlight.length;
     const drained =
       !this.#loop || this.inFlight.length === 0
         ? true
