@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { AbortError, ConfigurationError, ConnectionError } from '@uplink/core-schemas';
 import { sleep } from '@uplink/http';
 import { downloadResponseError, querySecrets } from './download-error-body.js';
+import { httpGet } from './download-http.js';
 import type { DownloadFileOptions, DownloadResult } from './download-options.js';
 import {
   assertStillPartFile,
@@ -13,13 +14,13 @@ import {
   type PartFile,
   reopenPartFile,
 } from './download-part-file.js';
-import { fetchFollowingRedirects } from './download-redirects.js';
+import { getFollowingRedirects } from './download-redirects.js';
+import { checkRequestHeaders } from './download-request.js';
+import { type DownloadGet, type DownloadResponse, fetchGet } from './download-response.js';
+import { BodyCut, receiveBody } from './download-sink.js';
 import { describeUrl, resolveTarget } from './download-target.js';
 import { DownloadError } from './errors.js';
 import { isTransientError, retryDelayMs } from './retry.js';
-
-/** Bytes gathered before one disk write. */
-const WRITE_BATCH_BYTES = 1024 * 1024;
 
 /**
  * Stream a URL to disk without holding it in memory. `dest` may be a file path, or a directory
@@ -31,6 +32,13 @@ const WRITE_BATCH_BYTES = 1024 * 1024;
  *
  * Redirects are followed by hand: credential headers are dropped on a hop to another origin,
  * and a redirect to a non-http(s) URL or a 11th redirect is a `DownloadError`, not retried.
+ *
+ * The body is read, hashed and written as one pipeline: by default through Node's sockets into
+ * one reused 64 KiB buffer (HTTP/1.1, `Accept-Encoding: identity`, so the file is saved byte
+ * for byte), each piece hashed and written to the page cache as it arrives, so memory stays
+ * flat whatever the size. `fetch` is used instead when given as an option, or when Node's
+ * `fetch` is set up to go through a proxy (`NODE_USE_ENV_PROXY`) or a custom global
+ * dispatcher.
  * Error bodies are read only up to 64 KiB; an S3 or Azure XML error keeps only its `Code` and
  * `Message`. No error shows the URL's query (presigned signatures), in its message, body or
  * any other property.
@@ -41,7 +49,8 @@ export async function downloadFile(
   options: DownloadFileOptions = {},
 ): Promise<DownloadResult> {
   assertHttpUrl(url);
-  const doFetch = options.fetch ?? globalThis.fetch;
+  checkRequestHeaders(options.headers);
+  const get = downloadGet(options.fetch);
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
   const resume = options.resume ?? true;
   const shownUrl = describeUrl(url);
@@ -82,9 +91,9 @@ export async function downloadFile(
         headers.range = `bytes=${offset}-`;
         headers['if-range'] = validator as string;
       }
-      let response: Response;
+      let response: DownloadResponse;
       try {
-        const followed = await fetchFollowingRedirects(doFetch, url, headers, options.signal);
+        const followed = await getFollowingRedirects(get, url, headers, options.signal);
         response = followed.response;
         for (const hop of followed.urls)
           for (const secret of querySecrets(hop)) secrets.add(secret);
@@ -97,103 +106,79 @@ export async function downloadFile(
           cause: error,
         });
       }
-      if (!response.ok) throw await downloadResponseError(response, shownUrl, [...secrets]);
-      target ??= await resolveTarget(dest, response, url);
-      await mkdir(dirname(target), { recursive: true });
-      const partPath = `${target}.part`;
-      const start = response.status === 206 ? rangeStart(response) : 0;
-      if (start !== 0 && !(resuming && start === offset)) {
-        // A part we did not ask for (or an unreadable Content-Range): writing it would corrupt
-        // the file. Forget the partial data and ask for the whole file next time.
-        await response.body?.cancel().catch(() => undefined);
-        const sent = response.headers.get('content-range');
-        const expected = resuming ? offset : 0;
-        offset = 0;
-        validator = undefined;
-        throw new ConnectionError(
-          `Download of ${shownUrl} failed: expected bytes from ${expected}, got ${sent ? `Content-Range "${sent.slice(0, 100)}"` : 'a 206 without Content-Range'}; starting again`,
-          { method: 'GET', url: shownUrl },
-        );
-      }
+      // Until the body is being read, every way out of this attempt releases the connection.
+      let reading = false;
       let part: PartFile | undefined;
-      if (resuming && start === offset && offset > 0) {
-        part = await reopenPartFile(partPath, partIdentity, offset);
-        if (!part) {
-          // The partial file is not the one this download wrote (replaced, truncated, linked
-          // elsewhere): never append to it. Start again from byte 0 with a fresh file.
-          await response.body?.cancel().catch(() => undefined);
+      let hash: Hash;
+      let written: number;
+      try {
+        if (!response.ok) {
+          throw await downloadResponseError(response.toResponse(), shownUrl, [...secrets]);
+        }
+        target ??= await resolveTarget(dest, response, url);
+        await mkdir(dirname(target), { recursive: true });
+        const start = response.status === 206 ? rangeStart(response) : 0;
+        if (start !== 0 && !(resuming && start === offset)) {
+          // A part we did not ask for (or an unreadable Content-Range): writing it would corrupt
+          // the file. Forget the partial data and ask for the whole file next time.
+          const sent = response.headers.get('content-range');
+          const expected = resuming ? offset : 0;
           offset = 0;
           validator = undefined;
           throw new ConnectionError(
-            `Download of ${shownUrl}: the partial file changed since the cut; starting again`,
+            `Download of ${shownUrl} failed: expected bytes from ${expected}, got ${sent ? `Content-Range "${sent.slice(0, 100)}"` : 'a 206 without Content-Range'}; starting again`,
             { method: 'GET', url: shownUrl },
           );
         }
-      }
-      const append = part !== undefined;
-      if (!append) offset = 0;
-      totalBytes = totalFrom(response, append ? offset : 0) ?? totalBytes;
-      const etag = response.headers.get('etag');
-      validator =
-        etag && !etag.startsWith('W/')
-          ? etag
-          : (response.headers.get('last-modified') ?? undefined);
-      if (append) resumes++;
-      part ??= await createPartFile(partPath, shownUrl);
-      partIdentity = part.identity;
-      const file = part.handle;
-      let hash: Hash;
-      try {
-        hash = append ? await hashPartFile(part, offset) : createHash('sha256');
-      } catch (error) {
-        await file.close();
-        throw error;
-      }
-      let written = offset;
-      // Small network chunks are gathered into ~1 MiB writes (far fewer syscalls), and one
-      // write stays in flight while the next batch is read and hashed: memory is bounded by two
-      // batches, and disk, network and hashing overlap.
-      let batch: Uint8Array[] = [];
-      let batchBytes = 0;
-      let inFlight: Promise<void> = Promise.resolve();
-      const flush = async (): Promise<void> => {
-        await inFlight;
-        if (batchBytes === 0) return;
-        const chunks = batch;
-        const size = batchBytes;
-        batch = [];
-        batchBytes = 0;
-        inFlight = file.writev(chunks).then(() => {
-          written += size;
-        });
-        for (const chunk of chunks) hash.update(chunk);
-      };
-      try {
-        if (!response.body) throw new ConnectionError('Download response has no body');
-        for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-          batch.push(chunk);
-          batchBytes += chunk.length;
-          receivedThisCall += chunk.length;
-          report(written + batchBytes);
-          if (batchBytes >= WRITE_BATCH_BYTES) await flush();
+        if (resuming && start === offset && offset > 0) {
+          part = await reopenPartFile(`${target}.part`, partIdentity, offset);
+          if (!part) {
+            // The partial file is not the one this download wrote (replaced, truncated, linked
+            // elsewhere): never append to it. Start again from byte 0 with a fresh file.
+            offset = 0;
+            validator = undefined;
+            throw new ConnectionError(
+              `Download of ${shownUrl}: the partial file changed since the cut; starting again`,
+              { method: 'GET', url: shownUrl },
+            );
+          }
         }
-        await flush();
-        await inFlight;
+        const append = part !== undefined;
+        if (!append) offset = 0;
+        totalBytes = totalFrom(response, append ? offset : 0) ?? totalBytes;
+        const etag = response.headers.get('etag');
+        validator =
+          etag && !etag.startsWith('W/')
+            ? etag
+            : (response.headers.get('last-modified') ?? undefined);
+        if (append) resumes++;
+        part ??= await createPartFile(`${target}.part`, shownUrl);
+        partIdentity = part.identity;
+        try {
+          hash = append ? await hashPartFile(part, offset) : createHash('sha256');
+        } catch (error) {
+          await part.handle.close();
+          throw error;
+        }
+        reading = true;
+        written = await receiveBody(response, part, hash, offset, (bytes, received) => {
+          receivedThisCall += bytes;
+          report(received);
+        });
       } catch (error) {
-        // A local write error (disk full, permissions) is not a network cut: no retry.
-        if ((error as NodeJS.ErrnoException).syscall) throw error;
-        // Bytes received before the cut are still good: keep them for the resume. What is on
-        // disk is counted through the descriptor, never by looking the path up again.
-        await flush().catch(() => undefined);
-        await inFlight.catch(() => undefined);
-        offset = written;
-        if (options.signal?.aborted) throw new AbortError('Download aborted', { url: shownUrl });
-        throw new ConnectionError(
-          `Download of ${shownUrl} was cut after ${offset} bytes: ${describeError(error)}`,
-          { method: 'GET', url: shownUrl, cause: error },
-        );
+        if (error instanceof BodyCut) {
+          // Bytes received before the cut are on disk: keep them for the resume (counted
+          // through the descriptor, never by looking the path up again).
+          offset = error.written;
+          if (options.signal?.aborted) throw new AbortError('Download aborted', { url: shownUrl });
+          throw new ConnectionError(
+            `Download of ${shownUrl} was cut after ${offset} bytes: ${describeError(error.cause)}`,
+            { method: 'GET', url: shownUrl, cause: error.cause },
+          );
+        }
+        throw error;
       } finally {
-        await file.close();
+        if (!reading) await response.cancel();
       }
       offset = written;
       if (totalBytes !== undefined && written !== totalBytes) {
@@ -202,6 +187,7 @@ export async function downloadFile(
           { method: 'GET', url: shownUrl },
         );
       }
+      const partPath = `${target}.part`;
       const digest = hash.digest('hex');
       if (options.sha256 && digest !== options.sha256.toLowerCase()) {
         await rm(partPath, { force: true });
@@ -255,12 +241,35 @@ function assertHttpUrl(url: string): void {
   }
 }
 
-function rangeStart(response: Response): number | undefined {
+/** The platform's download transport: our HTTP/1.1 client unless fetch has to be used. */
+function downloadGet(customFetch: typeof fetch | undefined): DownloadGet {
+  if (customFetch) return fetchGet(customFetch);
+  return fetchIsConfigured()
+    ? fetchGet(globalThis.fetch)
+    : (url, headers, signal) => httpGet(url, headers, signal);
+}
+
+/**
+ * Whether Node's `fetch` was set up to route requests (`NODE_USE_ENV_PROXY`, or a global undici
+ * dispatcher such as a `ProxyAgent` or `MockAgent`): downloads then go through it too.
+ */
+function fetchIsConfigured(): boolean {
+  const proc = globalThis.process;
+  if (proc?.env.NODE_USE_ENV_PROXY === '1' || proc?.execArgv.includes('--use-env-proxy')) {
+    return true;
+  }
+  const dispatcher = (globalThis as Record<symbol, unknown>)[
+    Symbol.for('undici.globalDispatcher.1')
+  ];
+  return dispatcher !== undefined && (dispatcher as object).constructor?.name !== 'Agent';
+}
+
+function rangeStart(response: { readonly headers: Headers }): number | undefined {
   const match = /^bytes\s+(\d+)-/.exec(response.headers.get('content-range') ?? '');
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
-function totalFrom(response: Response, offset: number): number | undefined {
+function totalFrom(response: { readonly headers: Headers }, offset: number): number | undefined {
   const range = /\/(\d+)\s*$/.exec(response.headers.get('content-range') ?? '');
   if (range?.[1]) return Number(range[1]);
   const length = response.headers.get('content-length');

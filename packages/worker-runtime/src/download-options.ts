@@ -38,8 +38,11 @@ export interface DownloadFileOptions {
   /** Extra request headers. */
   headers?: Record<string, string> | undefined;
   /**
-   * `fetch` implementation.
-   * @default globalThis.fetch
+   * Download through this `fetch` instead of the built-in HTTP/1.1 client: for a proxy agent,
+   * or to let nock or msw intercept downloads in tests. Slower and heavier on memory (`fetch`
+   * allocates every read).
+   * @default the built-in client (Node sockets, one reused read buffer); Node's own `fetch` when
+   *   it is set up to route requests (`NODE_USE_ENV_PROXY`, a custom global undici dispatcher)
    */
   fetch?: typeof fetch | undefined;
   /** Abort the download; the `.part` file is kept for a later resume. */

@@ -1,4 +1,5 @@
 import { isSecretHeader } from '@uplink/core-schemas';
+import type { DownloadGet, DownloadResponse } from './download-response.js';
 import { describeUrl } from './download-target.js';
 import { DownloadError } from './errors.js';
 
@@ -9,21 +10,21 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** The final response and the URL it came from. */
 export interface FollowedResponse {
-  response: Response;
+  response: DownloadResponse;
   /** Every URL requested, first to last (for scrubbing their query values from errors). */
   urls: string[];
 }
 
 /**
- * GET `url`, following redirects by hand instead of letting `fetch` do it: `fetch` keeps custom
- * credential headers (`x-api-key`, `api-key`) on a hop to another origin, and turns a redirect
- * to `file:` into a network error that looks worth retrying. Here every credential header
+ * GET `url`, following redirects by hand, whichever transport `get` uses (`fetch` left to itself
+ * keeps custom credential headers (`x-api-key`, `api-key`) on a hop to another origin, and turns
+ * a redirect to `file:` into a network error that looks worth retrying). Every credential header
  * (`Authorization`, `Proxy-Authorization`, `Cookie`, `X-Api-Key`, `Api-Key`, as
  * `isSecretHeader` lists them) is dropped on a cross-origin hop, and a redirect to anything but
  * http(s), or the 11th redirect, is a `DownloadError` that is not retried.
  */
-export async function fetchFollowingRedirects(
-  doFetch: typeof fetch,
+export async function getFollowingRedirects(
+  get: DownloadGet,
   url: string,
   headers: Record<string, string>,
   signal: AbortSignal | undefined,
@@ -32,14 +33,10 @@ export async function fetchFollowingRedirects(
   let sent = headers;
   const urls = [url];
   for (let hop = 0; ; hop++) {
-    const response = await doFetch(current, {
-      headers: sent,
-      signal: signal ?? null,
-      redirect: 'manual',
-    });
+    const response = await get(current, sent, signal);
     const location = response.headers.get('location');
     if (!REDIRECT_STATUSES.has(response.status) || location === null) return { response, urls };
-    await response.body?.cancel().catch(() => undefined);
+    await response.cancel();
     if (hop >= MAX_REDIRECTS) {
       throw new DownloadError(
         `Download of ${describeUrl(url)} was redirected more than ${MAX_REDIRECTS} times; last hop to ${describeUrl(current)}`,

@@ -58,7 +58,7 @@ function hasControlCharacter(name: string): boolean {
 
 export async function resolveTarget(
   dest: string | undefined,
-  response: Response,
+  response: { readonly headers: Headers },
   url: string,
 ): Promise<string> {
   const isDirectory =
@@ -75,7 +75,7 @@ export async function resolveTarget(
 }
 
 /** The file name from `Content-Disposition` (RFC 6266, `filename*` first) or the URL's last segment. */
-function serverFileName(response: Response, url: string): string {
+function serverFileName(response: { readonly headers: Headers }, url: string): string {
   const disposition = response.headers.get('content-disposition') ?? '';
   const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)?'[^']*'([^;]+)/.exec(disposition);
   if (extended?.[1]) return safeDecode(extended[1].trim());
