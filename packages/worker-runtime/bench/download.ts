@@ -27,10 +27,10 @@ export async function prepareArtifact(remote: RemotePlatform, sizeMiB: number) {
 export async function downloadRun(
   artifact: { url: string; sha256: string; bytes: number },
   timeoutMs: number,
+  child = join(import.meta.dirname, 'download-child.mjs'),
 ): Promise<DownloadRun> {
   await using dir = await tempDirectory({ prefix: 'uplink-bench-' });
   const file = (name: string) => join(dir.path, name);
-  const child = join(import.meta.dirname, 'download-child.mjs');
   const run = await runCommand(
     process.execPath,
     [

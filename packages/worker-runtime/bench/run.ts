@@ -103,12 +103,11 @@ if (phases.has('backlog')) {
       fmt(size),
       fmt(rate(result.worker)),
       fmt(cpuPerTask(result.worker), 2),
-      fmt(platformPerTask(result.worker), 2),
       fmt(rate(result.upstream)),
       fmt(cpuPerTask(result.upstream), 2),
-      fmt(platformPerTask(result.upstream), 2),
       `${fmt(rate(result.worker) / rate(result.upstream), 2)}×`,
       `${fmt(cpuPerTask(result.upstream) / cpuPerTask(result.worker), 2)}×`,
+      `${fmt(platformPerTask(result.worker), 2)} / ${fmt(platformPerTask(result.upstream), 2)}`,
     ]);
     console.log(`  backlog ${size} done (load ${load()})`);
   }
@@ -118,15 +117,14 @@ if (phases.has('backlog')) {
         'backlog',
         'Worker tasks/s',
         'Worker CPU ms/task',
-        'platform CPU ms/task',
         'upstream-shaped tasks/s',
         'upstream-shaped CPU ms/task',
-        'platform CPU ms/task',
         'wall ratio',
         'CPU ratio',
+        'platform CPU ms/task (Worker / upstream-shaped runs)',
       ],
       rows,
-    )}\n\nRatios: Worker over the reference (throughput; reference CPU per task over the Worker's). Above 1 means the Worker is ahead. "platform CPU" is the fake platform's process over the same span.`,
+    )}\n\nRatios: Worker over the reference (throughput; reference CPU per task over the Worker's). Above 1 means the Worker is ahead. Platform CPU is the fake platform's process over the same span.`,
   );
 }
 
