@@ -32,7 +32,7 @@ export async function workerBacklog(
     client,
     maxQueuedTasks,
     settings: { token, platformUrl: url, healthEnabled: false, concurrency, pollIntervalMs: 50 },
-    handlers: [defineHandler('deploy', { capability, run: noop })],
+    handlers: [defineHandler('deploy', { capability, run: () => ({}) })],
   });
   try {
     const platformCpu = await remote.cpuMs();
