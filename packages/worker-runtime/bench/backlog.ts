@@ -1,5 +1,6 @@
 // Backlog throughput: N pending no-op tasks, drained by the Worker or by the upstream-shaped
 // loop, both through PlatformClient over real HTTP to the fake platform (in another process).
+import { silentLogger } from '@uplink/http';
 import { PlatformClient } from '@uplink/platform-client';
 import { defineHandler, Worker } from '../src/index.ts';
 import type { RemotePlatform } from './remote-platform.ts';
@@ -21,16 +22,17 @@ export async function workerBacklog(
   remote: RemotePlatform,
   tasks: number,
   concurrency: number,
-  maxQueuedTasks?: number,
+  latencyMs?: number,
 ): Promise<Sample> {
-  const { url, satelliteId, token } = await remote.fresh();
+  const { url, satelliteId, token } = await remote.fresh(latencyMs);
   await remote.call({ cmd: 'enqueue', satelliteId, count: tasks });
   const client = new PlatformClient({ token, platformUrl: url });
   const worker = new Worker({
     env: {},
     handleSignals: false,
     client,
-    maxQueuedTasks,
+    // Like the reference loop, no logging (the default logger writes two lines per task).
+    logger: silentLogger,
     settings: { token, platformUrl: url, healthEnabled: false, concurrency, pollIntervalMs: 50 },
     handlers: [defineHandler('deploy', { capability, run: () => ({}) })],
   });
@@ -52,8 +54,12 @@ export async function workerBacklog(
 }
 
 /** Time for the upstream-shaped loop to pair, list once and run every task in turn. */
-export async function upstreamBacklog(remote: RemotePlatform, tasks: number): Promise<Sample> {
-  const { url, satelliteId, token } = await remote.fresh();
+export async function upstreamBacklog(
+  remote: RemotePlatform,
+  tasks: number,
+  latencyMs?: number,
+): Promise<Sample> {
+  const { url, satelliteId, token } = await remote.fresh(latencyMs);
   await remote.call({ cmd: 'enqueue', satelliteId, count: tasks });
   const client = new PlatformClient({ token, platformUrl: url });
   try {

@@ -1,5 +1,6 @@
 // Pickup latency: time from a task's creation to its handler starting, at a random phase of
 // the poll cycle (as real task creation has), with the fake platform in this process.
+import { silentLogger } from '@uplink/http';
 import { PlatformClient } from '@uplink/platform-client';
 import { startFakeLumlPlatform } from '@uplink/testing';
 import { defineHandler, Worker } from '../src/index.ts';
@@ -23,6 +24,7 @@ export async function pickupLatency(pollIntervalMs: number, samples: number): Pr
     env: {},
     handleSignals: false,
     client,
+    logger: silentLogger,
     settings: { token, platformUrl: platform.url, healthEnabled: false, pollIntervalMs },
     handlers: [
       defineHandler('deploy', {

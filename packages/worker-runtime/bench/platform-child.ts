@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { type FakeLumlPlatform, startFakeLumlPlatform } from '@uplink/testing';
 
 export type PlatformCommand =
-  | { cmd: 'reset' }
+  | { cmd: 'reset'; latencyMs?: number | undefined }
   | { cmd: 'createSatellite' }
   | { cmd: 'enqueue'; satelliteId: string; count: number }
   | { cmd: 'waitDone'; count: number; timeoutMs: number }
@@ -36,7 +36,12 @@ async function handle(message: PlatformCommand): Promise<unknown> {
   switch (message.cmd) {
     case 'reset': {
       await platform?.close();
-      platform = await startFakeLumlPlatform();
+      // Optional latency before every request: a platform one network hop away.
+      platform = await startFakeLumlPlatform(
+        message.latencyMs
+          ? { faults: { global: { latency: 1, latencyMs: message.latencyMs } } }
+          : {},
+      );
       scanned = 0;
       done = 0;
       return { url: platform.url };

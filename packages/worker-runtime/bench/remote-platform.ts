@@ -57,9 +57,9 @@ export class RemotePlatform implements AsyncDisposable {
     });
   }
 
-  /** A fresh platform (empty state) with one satellite. */
-  async fresh(): Promise<{ url: string; satelliteId: string; token: string }> {
-    const { url } = await this.call({ cmd: 'reset' });
+  /** A fresh platform (empty state) with one satellite; `latencyMs` delays every request. */
+  async fresh(latencyMs?: number): Promise<{ url: string; satelliteId: string; token: string }> {
+    const { url } = await this.call({ cmd: 'reset', latencyMs });
     const satellite = await this.call({ cmd: 'createSatellite' });
     return { url, ...satellite };
   }

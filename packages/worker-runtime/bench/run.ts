@@ -4,9 +4,10 @@
 // machine hit both. Wall rates sit beside CPU time (user + system), which load distorts less.
 // Every phase is bounded by a deadline. Prints Markdown tables for the package README.
 //
-//   UPLINK_BENCH_ONLY=backlog,download   phases to run (backlog, concurrency, pickup, outbox, download)
+//   UPLINK_BENCH_ONLY=backlog,download   phases to run (backlog, latency, concurrency, pickup, outbox, download)
 //   UPLINK_BENCH_RUNS=5                  measured runs per figure
 //   UPLINK_BENCH_BACKLOGS=100,1000,10000 backlog sizes at concurrency 1
+//   UPLINK_BENCH_LATENCY_MS=2            latency the fake adds to each request in the latency phase
 //   UPLINK_BENCH_DOWNLOAD_MIB=1024       download size
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { upstreamBacklog, workerBacklog } from './backlog.ts';
@@ -18,11 +19,12 @@ import { deadline, median, quantile, type Sample } from './stats.ts';
 
 const env = process.env;
 const phases = new Set(
-  (env.UPLINK_BENCH_ONLY ?? 'backlog,concurrency,pickup,outbox,download').split(','),
+  (env.UPLINK_BENCH_ONLY ?? 'backlog,latency,concurrency,pickup,outbox,download').split(','),
 );
 const runs = Math.max(1, Number(env.UPLINK_BENCH_RUNS ?? 5));
 const backlogs = (env.UPLINK_BENCH_BACKLOGS ?? '100,1000,10000').split(',').map(Number);
 const downloadMiB = Number(env.UPLINK_BENCH_DOWNLOAD_MIB ?? 1024);
+const latencyMs = Number(env.UPLINK_BENCH_LATENCY_MS ?? 2);
 
 const fmt = (value: number, digits = 0): string =>
   Number.isFinite(value)
@@ -125,6 +127,24 @@ if (phases.has('backlog')) {
       ],
       rows,
     )}\n\nRatios: Worker over the reference (throughput; reference CPU per task over the Worker's). Above 1 means the Worker is ahead. Platform CPU is the fake platform's process over the same span.`,
+  );
+}
+
+if (phases.has('latency')) {
+  const size = 1000;
+  const result = await compare(
+    {
+      worker: () => workerBacklog(remote, size, 1, latencyMs),
+      upstream: () => upstreamBacklog(remote, size, latencyMs),
+    },
+    {
+      worker: () => workerBacklog(remote, 100, 1, latencyMs),
+      upstream: () => upstreamBacklog(remote, 100, latencyMs),
+    },
+  );
+  const rate = (s: { wallMs: number }) => size / (s.wallMs / 1000);
+  print(
+    `**The same backlog one network hop away** (${fmt(size)} tasks, concurrency 1, the fake delaying every request by ${latencyMs} ms): Worker ${fmt(rate(result.worker))} tasks/s (${fmt(result.worker.cpuMs / size, 2)} CPU ms/task), upstream-shaped loop ${fmt(rate(result.upstream))} tasks/s (${fmt(result.upstream.cpuMs / size, 2)} CPU ms/task): ${fmt(rate(result.worker) / rate(result.upstream), 2)}× (the Worker's status posts overlap; the loop waits for each answer).`,
   );
 }
 

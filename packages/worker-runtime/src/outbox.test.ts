@@ -101,6 +101,24 @@ describe('Outbox', () => {
     await outbox.close();
   });
 
+  it('onProgress() reports each entry that leaves the outbox, delivered or dropped, until unsubscribed', async () => {
+    const platform = scriptedPlatform([createApiError('Task not found', { status: 404 })]);
+    const outbox = new Outbox({ client: platform.client, backoff: fast });
+    await outbox.open();
+    const seen: number[] = [];
+    const unsubscribe = outbox.onProgress(() => seen.push(outbox.pending));
+    await outbox.enqueue('gone', 'done', {});
+    await outbox.enqueue('t', 'running');
+    await outbox.enqueue('t', 'done', {});
+    await outbox.flush({ timeoutMs: 5000 });
+    expect(seen.sort()).toEqual([0, 1, 2]);
+    unsubscribe();
+    await outbox.enqueue('u', 'done', {});
+    await outbox.flush({ timeoutMs: 5000 });
+    expect(seen).toHaveLength(3);
+    await outbox.close();
+  });
+
   it('close(): an update waiting for a delivery slot is not posted, and stays in the store', async () => {
     const posted: string[] = [];
     const held: (() => void)[] = [];

@@ -54,6 +54,7 @@ export class Outbox {
   readonly #options: OutboxOptions;
   readonly #queues = new Map<string, OutboxEntry[]>();
   readonly #idle = new Set<() => void>();
+  readonly #progress = new Set<() => void>();
   readonly #maxDeliveries: number;
   /** Posts in flight, and the deliveries waiting for one to finish (first come, first served). */
   #activeDeliveries = 0;
@@ -124,6 +125,15 @@ export class Outbox {
     return this.#resumed;
   }
 
+  /**
+   * Call `listener` each time an entry leaves the outbox (accepted by the platform, or dropped).
+   * Returns the function that unsubscribes it.
+   */
+  onProgress(listener: () => void): () => void {
+    this.#progress.add(listener);
+    return () => this.#progress.delete(listener);
+  }
+
   /** Task ids with updates still waiting. */
   taskIds(): string[] {
     return [...this.#queues.keys()];
@@ -188,6 +198,7 @@ export class Outbox {
       });
       queue.shift();
       this.#pending--;
+      for (const listener of [...this.#progress]) listener();
     }
     if (signal.aborted) {
       // Closed: forget the in-memory queue; the store still holds the entries.

@@ -276,6 +276,39 @@ describe('PollingLoop queue bounds and timing', () => {
     expect(dispatch).toHaveBeenCalledTimes(3);
   });
 
+  it('holds queued tasks back while holdStarts() says so, and starts them in order on wake()', async () => {
+    vi.useFakeTimers();
+    const { client, listTasks } = stubClient([backlog.slice(0, 4)]);
+    const dispatch = vi.fn(async () => {});
+    let held = true;
+    const loop = new PollingLoop({
+      client,
+      dispatch,
+      concurrency: 2,
+      holdStarts: () => held,
+      intervalMs: 1000,
+    });
+    void loop.start();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(dispatch).not.toHaveBeenCalled();
+    expect(loop.queued).toEqual(['task-0', 'task-1', 'task-2', 'task-3']);
+    // Held tasks are still queued: no poll replaces them.
+    expect(listTasks).toHaveBeenCalledTimes(1);
+    loop.wake();
+    expect(dispatch).not.toHaveBeenCalled();
+    held = false;
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(dispatch.mock.calls.map((call) => (call as unknown as [SatelliteTask])[0].id)).toEqual([
+      'task-0',
+      'task-1',
+      'task-2',
+      'task-3',
+    ]);
+    expect(listTasks).toHaveBeenCalledTimes(2);
+    await loop.stop();
+  });
+
   it('run() of a task that already left the queue does not disturb the tasks still queued', async () => {
     vi.useFakeTimers();
     const { client } = stubClient([backlog.slice(0, 3)]);

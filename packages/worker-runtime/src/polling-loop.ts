@@ -55,6 +55,13 @@ export interface PollingLoopOptions {
    * @default rows are logged and skipped
    */
   reject?: ((row: RejectedTaskRow & { id: string }) => Promise<unknown>) | undefined;
+  /**
+   * While it returns true, queued tasks wait instead of starting (the worker holds starts while
+   * the outbox has many updates the platform has not accepted yet). Call {@link PollingLoop.wake}
+   * when it may have changed.
+   * @default never holds
+   */
+  holdStarts?: (() => boolean) | undefined;
   /** Extra check: true when a task must not be started (for example its result is still in the outbox). */
   isBusy?: ((taskId: string) => boolean) | undefined;
   /** Called once when the loop stops for good (401/403). */
@@ -174,6 +181,12 @@ export class PollingLoop {
     return this.#start(task);
   }
 
+  /** Start queued tasks that `holdStarts` held back, if it no longer does. */
+  wake(): void {
+    this.#startQueued();
+    this.#wake();
+  }
+
   /** Resolves when every in-flight task has finished. */
   async drain(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()]);
@@ -211,9 +224,13 @@ export class PollingLoop {
     return promise;
   }
 
-  /** Start queued tasks, oldest first, while slots are free (stop() empties the queue). */
+  /** Start queued tasks, oldest first, while slots are free and starts are not held (stop() empties the queue). */
   #startQueued(): void {
-    while (this.#queueHead < this.#queue.length && this.#freeSlots() > 0) {
+    while (
+      this.#queueHead < this.#queue.length &&
+      this.#freeSlots() > 0 &&
+      !this.#options.holdStarts?.()
+    ) {
       this.#start(this.#queue[this.#queueHead++] as SatelliteTask);
     }
   }

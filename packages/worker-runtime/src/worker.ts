@@ -32,6 +32,9 @@ import { defaultWorkerLogger } from './worker-logger.js';
 import { reportedByRunner, type StopResult, type WorkerOptions } from './worker-options.js';
 import { type WorkerState, type WorkerStateChange, WorkerStateMachine } from './worker-state.js';
 
+/** Status updates not yet accepted by the platform beyond which no new task starts. */
+const MAX_UNACCEPTED_UPDATES = 64;
+
 /**
  * A LUML satellite worker. `start()` opens the client, runs startup hooks, starts the health
  * server, pairs (retrying with backoff), resolves tasks left `running` by a crash, then polls.
@@ -243,6 +246,9 @@ export class Worker implements AsyncDisposable {
         intervalMs: this.settings.pollIntervalMs,
         backoffMaxMs: this.settings.pollBackoffMaxMs,
         isBusy: (id) => outbox.hasTask(id),
+        // Stay close to what the platform has accepted: a burst of quick tasks neither grows the
+        // outbox without bound nor leaves the next poll listing tasks only our updates would end.
+        holdStarts: () => outbox.pending >= MAX_UNACCEPTED_UPDATES,
         dispatch: (task) => this.#run(task),
         reject: (row) =>
           rejectTaskRow(row, { outbox, logger: this.#logger, metrics: this.metrics }),
@@ -252,6 +258,7 @@ export class Worker implements AsyncDisposable {
         host: hostOf(platform),
         tokenSource: this.#tokenSource,
       });
+      outbox.onProgress(() => this.#loop?.wake());
       await recoverInterruptedTasks({
         client,
         outbox,
