@@ -7,10 +7,16 @@ export const FAIL: unique symbol = Symbol('uplink.fastValidateFail');
 export type FastCheck = (value: unknown) => unknown;
 
 /**
- * The own keys of a plain schema of each supported kind. A schema with more keys was wrapped
+ * The own keys of a plain schema of each supported `type`. A schema with more keys was wrapped
  * (`pipe`, `fallback`, `cache`, ...) and may transform or check more, so it is not compiled.
+ *
+ * Schemas are recognised by their structure (`kind`, `type`, `async`, their keys), never by
+ * object identity (`reference === v.object`): an app whose schemas come from another copy of
+ * valibot (a second version in node_modules, a bundled dependency) builds objects of the same
+ * shape with different functions, and must keep the fast path. A copy whose schemas have
+ * other keys is simply not compiled, so valibot runs them: slower, never wrong.
  */
-const PLAIN_KEYS = new Map<unknown, string>(
+const PLAIN_KEYS = new Map<string, string>(
   [
     v.string(),
     v.number(),
@@ -21,13 +27,12 @@ const PLAIN_KEYS = new Map<unknown, string>(
     v.nullable(v.string()),
     v.object({}),
     v.looseObject({}),
-  ].map((schema) => [schema.reference, Object.keys(schema).sort().join()]),
+  ].map((schema) => [schema.type, keysOf(schema)]),
 );
 
-/** The two object kinds compiled; `reference` is the valibot function that made the schema. */
-const OBJECT_REFERENCES = new Set<unknown>([v.object, v.looseObject]);
-const isObjectSchema = (s: v.GenericSchema): s is v.ObjectSchema<v.ObjectEntries, undefined> =>
-  OBJECT_REFERENCES.has(s.reference);
+function keysOf(schema: object): string {
+  return Object.keys(schema).sort().join();
+}
 
 const hasOwn = (object: object, key: string): boolean => Object.hasOwn(object, key);
 
@@ -40,30 +45,42 @@ const hasOwn = (object: object, key: string): boolean => Object.hasOwn(object, k
  * (`undefined`). This removes valibot's per-field dataset objects from the per-event SSE path.
  */
 export function compileFastCheck(schema: v.GenericSchema): FastCheck | undefined {
-  const plain = PLAIN_KEYS.get(schema.reference);
-  if (plain === undefined || Object.keys(schema).sort().join() !== plain) return undefined;
-  switch (schema.reference) {
-    case v.string:
+  const plain = PLAIN_KEYS.get(schema.type);
+  if (
+    plain === undefined ||
+    schema.kind !== 'schema' ||
+    schema.async !== false ||
+    keysOf(schema) !== plain
+  ) {
+    return undefined;
+  }
+  switch (schema.type) {
+    case 'string':
       return (value) => (typeof value === 'string' ? value : FAIL);
-    case v.number:
+    case 'number':
       return (value) => (typeof value === 'number' && !Number.isNaN(value) ? value : FAIL);
-    case v.boolean:
+    case 'boolean':
       return (value) => (typeof value === 'boolean' ? value : FAIL);
-    case v.unknown:
-    case v.any:
+    case 'unknown':
+    case 'any':
       return (value) => value;
-    case v.optional:
-    case v.nullable: {
+    case 'optional':
+    case 'nullable': {
       const wrapper = schema as unknown as { default: unknown; wrapped: v.GenericSchema };
       if (wrapper.default !== undefined) return undefined;
       const inner = compileFastCheck(wrapper.wrapped);
       if (!inner) return undefined;
-      const empty = schema.reference === v.optional ? undefined : null;
+      const empty = schema.type === 'optional' ? undefined : null;
       return (value) => (value === empty ? value : inner(value));
     }
+    case 'object':
+    case 'loose_object': {
+      const entries = (schema as unknown as { entries: unknown }).entries;
+      if (!entries || typeof entries !== 'object') return undefined;
+      return compileObject(entries as v.ObjectEntries, schema.type === 'loose_object');
+    }
   }
-  if (!isObjectSchema(schema)) return undefined;
-  return compileObject(schema.entries, (schema.reference as unknown) === v.looseObject);
+  return undefined;
 }
 
 function compileObject(entries: v.ObjectEntries, loose: boolean): FastCheck | undefined {
@@ -75,7 +92,7 @@ function compileObject(entries: v.ObjectEntries, loose: boolean): FastCheck | un
     const check = compileFastCheck(entry);
     if (!check) return undefined;
     checks.push(check);
-    optional.push(entry.reference === v.optional);
+    optional.push(entry.type === 'optional');
   }
   const count = keys.length;
   return (input) => {
