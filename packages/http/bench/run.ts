@@ -1,92 +1,78 @@
 /**
- * `pnpm bench`: the @uplink/http benchmarks, each against a baseline measured in the same run
- * on the same loopback server, printed as ratios. Not part of the test run (vitest only
- * collects *.test.ts). Sizes are bounded so the whole run stays well under two minutes.
+ * `pnpm bench` (here: `pnpm --filter @uplink/http bench [sse|requests|memory|import]...`): the
+ * @uplink/http benchmarks, side by side with the libraries users would pick instead, on the same
+ * bytes from one loopback server in its own process. Warm-up first, then medians of
+ * `BENCH_ROUNDS` (at least 5) interleaved rounds; CPU per unit beside every wall rate. A full
+ * run rewrites the bench block of the README and writes bench/results/http.json for
+ * `pnpm bench:check`. Never run by vitest (it only collects *.test.ts).
  */
-import { fmt, startBenchServer } from './harness.js';
-import { benchMemory } from './memory.js';
-import { benchKyAlone, benchRequestOverhead } from './request-overhead.js';
-import { benchSseThroughput } from './sse-throughput.js';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Report, startBenchServer } from '@uplink/bench';
+import { importSuite, requestSuite, sseSuite } from './suites.js';
 
-/** `pnpm bench [sse|requests|memory]...` runs only the named groups (all when none is given). */
 const only = new Set(process.argv.slice(2));
 const wanted = (group: string): boolean => only.size === 0 || only.has(group);
-/** Rounds per comparison (the median is reported); `BENCH_ROUNDS=9` for a steadier figure. */
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-const { url, stop } = await startBenchServer();
-const rows: string[][] = [];
-const verdict = (ok: boolean) => (ok ? 'ok' : 'BELOW GOAL');
+const report = new Report('@uplink/http');
+const server = await startBenchServer();
+const run = promisify(execFile);
+
+/** RSS growth over `n` events in a fresh process per path. */
+async function memorySuite(url: string, n: number) {
+  const child = fileURLToPath(new URL('./memory-child.ts', import.meta.url));
+  const rows: string[][] = [];
+  const metrics: Record<string, number> = {};
+  for (const [mode, label] of [
+    ['raw', 'fetch + eventsource-parser + JSON.parse'],
+    ['uplink', '**@uplink/http `streamSSE`**'],
+  ] as const) {
+    const { stdout } = await run(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', child, url, String(n), mode],
+      { timeout: 120_000 },
+    );
+    const result = JSON.parse(stdout) as { growthBytes: number; seconds: number };
+    const mb = result.growthBytes / (1024 * 1024);
+    metrics[`memory.${mode}.rssMB`] = Math.round(mb * 10) / 10;
+    rows.push([label, `${mb.toFixed(1)} MB`, `${(n / result.seconds / 1000).toFixed(0)} k`]);
+  }
+  return {
+    table: {
+      title: `RSS growth over a ${n / 1e6}M-event stream (fresh process each, after warm-up and GC)`,
+      columns: ['path', 'peak RSS growth', 'events/s'],
+      rows,
+    },
+    metrics,
+  };
+}
+
 try {
-  const t0 = performance.now();
-  const sse = wanted('sse') ? await benchSseThroughput(url, 200_000, rounds) : undefined;
-  if (sse)
-    rows.push([
-      'SSE throughput, 200k token events (events/s)',
-      fmt(sse.a),
-      fmt(sse.b),
-      `${sse.ratio.toFixed(2)}x`,
-      `${sse.cpuRatio.toFixed(2)}x`,
-      '>= 0.8x',
-      verdict(sse.ratio >= 0.8),
-    ]);
-  const requests = wanted('requests');
-  const seq = requests ? await benchRequestOverhead(url, 1, 3000, rounds) : undefined;
-  if (seq)
-    rows.push([
-      'Small JSON GET, 1 at a time (req/s)',
-      fmt(seq.a),
-      fmt(seq.b),
-      `${seq.ratio.toFixed(2)}x`,
-      `${seq.cpuRatio.toFixed(2)}x`,
-      '>= 0.9x',
-      verdict(seq.ratio >= 0.9),
-    ]);
-  const par = requests ? await benchRequestOverhead(url, 32, 6000, rounds) : undefined;
-  if (par)
-    rows.push([
-      'Small JSON GET, 32 concurrent (req/s)',
-      fmt(par.a),
-      fmt(par.b),
-      `${par.ratio.toFixed(2)}x`,
-      `${par.cpuRatio.toFixed(2)}x`,
-      '>= 0.9x',
-      verdict(par.ratio >= 0.9),
-    ]);
-  const kySeq = requests ? await benchKyAlone(url, 1, 3000, rounds) : undefined;
-  if (kySeq)
-    rows.push([
-      'reference: ky 2 alone, 1 at a time (req/s)',
-      fmt(kySeq.a),
-      fmt(kySeq.b),
-      `${kySeq.ratio.toFixed(2)}x`,
-      `${kySeq.cpuRatio.toFixed(2)}x`,
-      '-',
-      'ceiling for a ky-based client',
-    ]);
-  const mem = wanted('memory') ? await benchMemory(url) : undefined;
-  const mb = (mem?.growthBytes ?? 0) / (1024 * 1024);
-  if (mem)
-    rows.push([
-      `RSS growth over ${fmt(mem.events)} events (${fmt(mem.events / mem.seconds)} events/s)`,
-      '-',
-      `${mb.toFixed(1)} MB`,
-      '-',
-      '-',
-      '< 20 MB',
-      verdict(mb < 20),
-    ]);
-  const header = ['benchmark', 'baseline', '@uplink/http', 'ratio', 'CPU ratio', 'goal', ''];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ');
-  console.log(
-    `\n@uplink/http benchmarks (node ${process.versions.node}, baseline = raw fetch [+ eventsource-parser + JSON.parse])`,
-  );
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-  for (const r of rows) console.log(line(r));
-  console.log(
-    `\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s${!mem || mem.gcExposed ? '' : ' (run with --expose-gc for a steadier RSS baseline)'}`,
-  );
+  if (wanted('sse')) {
+    const { table, metrics } = await sseSuite(server.url, 200_000);
+    report.add(table, metrics);
+  }
+  if (wanted('requests')) {
+    for (const [n, concurrency] of [
+      [3000, 1],
+      [6000, 32],
+    ] as const) {
+      const { table, metrics } = await requestSuite(server.url, n, concurrency);
+      report.add(table, metrics);
+    }
+  }
+  if (wanted('memory')) {
+    const { table, metrics } = await memorySuite(server.url, 1_000_000);
+    report.add(table, metrics);
+  }
+  if (wanted('import')) {
+    const { table, metrics } = await importSuite();
+    report.add(table, metrics);
+  }
+  report.finish({
+    command: 'pnpm bench',
+    readme: only.size === 0 ? new URL('../README.md', import.meta.url) : undefined,
+  });
 } finally {
-  stop();
+  server.stop();
 }
