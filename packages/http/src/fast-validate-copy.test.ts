@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamSSE } from './index.js';
 import { compileFastCheck, FAIL } from './fast-validate.js';
+import { streamSSE } from './index.js';
 
 type Valibot = typeof v;
 let copy: Valibot;
@@ -43,7 +43,13 @@ describe('compileFastCheck with a second copy of valibot', () => {
     for (const schema of [token, loose]) {
       const fast = compileFastCheck(schema as never);
       expect(fast).toBeTypeOf('function');
-      for (const input of [{ t: 'x', i: 1 }, { t: 1, i: 1 }, { b: true, z: 1 }, { b: 'no' }, null]) {
+      for (const input of [
+        { t: 'x', i: 1 },
+        { t: 1, i: 1 },
+        { b: true, z: 1 },
+        { b: 'no' },
+        null,
+      ]) {
         const expected = copy.safeParse(schema, input);
         const got = fast?.(input);
         if (expected.success) expect(got).toStrictEqual(expected.output);

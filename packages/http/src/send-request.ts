@@ -1,4 +1,5 @@
-import ky from 'ky';
+import { ConnectionError } from '@uplink/core-schemas';
+import type { KyInstance } from 'ky';
 
 /** One attempt on the wire. */
 export interface WireRequest {
@@ -22,9 +23,13 @@ export interface WireRequest {
  * read only the Request.
  */
 export function sendRequest(request: WireRequest): Promise<Response> {
+  return transport ? send(transport, request) : loadTransport().then((ky) => send(ky, request));
+}
+
+function send(ky: KyInstance, request: WireRequest): Promise<Response> {
   const { signal } = request;
   if (request.fetch) {
-    return transport(request.url, {
+    return ky(request.url, {
       method: request.method,
       headers: request.headers,
       body: request.body,
@@ -32,7 +37,7 @@ export function sendRequest(request: WireRequest): Promise<Response> {
       fetch: request.fetch,
     });
   }
-  return transport(request.url, {
+  return ky(request.url, {
     method: request.method,
     headers: request.headers,
     body: request.body,
@@ -40,5 +45,31 @@ export function sendRequest(request: WireRequest): Promise<Response> {
   });
 }
 
-/** One ky instance with its policies off, made once: cheaper per call than passing them. */
-const transport = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
+/**
+ * One ky instance with its policies off, made on the first request: cheaper per call than
+ * passing them, and loading ky lazily keeps it (and the `new Request()` probe ky runs when it
+ * loads, which makes Node load its fetch implementation) off the import path of code that
+ * never sends a request: a CLI's `--help`, schema-only imports, a client that is built but not
+ * used. Bundlers still include ky: the specifier is a static string.
+ */
+let transport: KyInstance | undefined;
+let loading: Promise<KyInstance> | undefined;
+
+function loadTransport(): Promise<KyInstance> {
+  loading ??= import('ky').then(
+    ({ default: ky }) => {
+      transport = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
+      return transport;
+    },
+    (error: unknown) => {
+      // Let the next request try again rather than caching the failure. An UplinkError is
+      // not retried by the transport: a missing module does not come back by waiting.
+      loading = undefined;
+      throw new ConnectionError(
+        `Could not load ky, the HTTP transport of @uplink/http (${error instanceof Error ? error.message : String(error)}); reinstall the dependencies`,
+        { cause: error },
+      );
+    },
+  );
+  return loading;
+}
