@@ -4,13 +4,21 @@ import type { TaskTokenEvent } from './task-events.js';
 /**
  * Releases tokens in `i` order and drops duplicates. A token that arrives ahead of a gap is
  * held until the gap fills; when more than `maxHeld` are held the gap is skipped, so a server
- * that never sends some index cannot stall the stream or grow memory without bound.
+ * that never sends some index cannot stall the stream or grow memory without bound. A token
+ * for a skipped index that arrives later is still released, once.
+ *
+ * Memory does not grow with the stream: what was seen below the next index is remembered as
+ * the gaps in it (none on an in-order stream), not as one entry per token.
  */
 export class TokenOrderer {
-  readonly #seen = new Set<number>();
   readonly #held = new Map<number, TaskTokenEvent>();
   readonly #maxHeld: number;
   #next = 0;
+  /**
+   * The indices below `#next` never seen, as ascending `[start, end)` pairs, flat. Everything
+   * below 0 starts out unseen (a server may send a negative index; it is released once).
+   */
+  #gaps: number[] = [Number.NEGATIVE_INFINITY, 0];
 
   constructor(maxHeld = 256) {
     this.#maxHeld = maxHeld;
@@ -18,27 +26,39 @@ export class TokenOrderer {
 
   /** Offer one token; returns the tokens that are now in order, possibly none. */
   push(token: TaskTokenEvent): TaskTokenEvent[] {
-    if (this.#seen.has(token.index)) return [];
-    this.#seen.add(token.index);
+    const index = token.index;
     // Fast path, the usual case: the next index with nothing held.
-    if (token.index === this.#next && this.#held.size === 0) {
+    if (index === this.#next && this.#held.size === 0) {
       this.#next += 1;
       return [token];
     }
-    if (token.index < this.#next) return [token];
-    this.#held.set(token.index, token);
+    // Below the released range: late (its gap was skipped) once, a duplicate after that.
+    if (index < this.#next) return this.#takeGap(index) ? [token] : [];
+    if (this.#held.has(index)) return [];
+    this.#held.set(index, token);
     const out = this.#drain();
     if (this.#held.size > this.#maxHeld) out.push(...this.flush());
     return out;
   }
 
-  /** Release every held token in index order (at the end of the stream). */
+  /** Release every held token in index order (at the end of the stream), skipping the gaps. */
   flush(): TaskTokenEvent[] {
     const rest = [...this.#held.values()].sort((a, b) => a.index - b.index);
     this.#held.clear();
-    const last = rest.at(-1);
-    if (last) this.#next = last.index + 1;
+    for (const token of rest) {
+      if (token.index > this.#next) this.#gaps.push(this.#next, token.index);
+      this.#next = token.index + 1;
+    }
     return rest;
+  }
+
+  /** Indices skipped and not yet filled, counted: what a caller may still receive late. */
+  get gapCount(): number {
+    let count = 0;
+    for (let k = 2; k < this.#gaps.length; k += 2) {
+      count += (this.#gaps[k + 1] as number) - (this.#gaps[k] as number);
+    }
+    return count;
   }
 
   #drain(): TaskTokenEvent[] {
@@ -49,5 +69,26 @@ export class TokenOrderer {
       this.#next += 1;
     }
     return out;
+  }
+
+  /** Remove `index` from the gaps; false when it is in none (it was seen before). */
+  #takeGap(index: number): boolean {
+    const gaps = this.#gaps;
+    // Binary search over the pairs for the last start <= index.
+    let low = 0;
+    let high = gaps.length / 2 - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((gaps[mid * 2] as number) <= index) low = mid;
+      else high = mid - 1;
+    }
+    const start = gaps[low * 2] as number;
+    const end = gaps[low * 2 + 1] as number;
+    if (index < start || index >= end) return false;
+    const split: number[] = [];
+    if (start < index) split.push(start, index);
+    if (index + 1 < end) split.push(index + 1, end);
+    gaps.splice(low * 2, 2, ...split);
+    return true;
   }
 }
