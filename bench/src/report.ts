@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { Measured } from './harness.js';
+import { type Measured, median, type Sample } from './harness.js';
 
 /** A table: a title, column names, rows of cells, and notes printed under it. */
 export interface Table {
@@ -46,8 +46,18 @@ export function speedTable(
   if (!base) throw new Error(`no baseline ${baselineId} in ${suite}`);
   const metrics: Record<string, number> = {};
   const rows = measured.map((m) => {
-    const wall = m.rate / base.rate;
-    const cpu = base.cpuUsPerUnit / m.cpuUsPerUnit;
+    // Ratios are the median of per-round ratios (each contender against the baseline's run
+    // in the same round), so slow drifts in the machine's load cancel out.
+    const wall = pairedMedian(
+      base.samples,
+      m.samples,
+      (b, x) => x.units / x.wallMs / (b.units / b.wallMs),
+    );
+    const cpu = pairedMedian(
+      base.samples,
+      m.samples,
+      (b, x) => b.cpuMs / b.units / (x.cpuMs / x.units),
+    );
     metrics[`${suite}.${m.id}.wall`] = round(wall);
     metrics[`${suite}.${m.id}.cpu`] = round(cpu);
     metrics[`${suite}.${m.id}.cpuUs`] = round(m.cpuUsPerUnit);
@@ -79,6 +89,15 @@ export function speedTable(
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
+
+/** Median over rounds of `ratio(baseline's sample, contender's sample)` from the same round. */
+export function pairedMedian(
+  base: readonly Sample[],
+  other: readonly Sample[],
+  ratio: (base: Sample, other: Sample) => number,
+): number {
+  return median(base.map((b, r) => ratio(b, other[r] as Sample)));
+}
 
 /** The machine and its load, for the line under every table. */
 export function machineNote(loadAtStart: number): string {

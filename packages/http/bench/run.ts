@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Report, startBenchServer } from '@uplink/bench';
-import { importSuite, requestSuite, sseSuite } from './suites.js';
+import { importSuite, inMemoryRequestSuite, requestSuite, sseSuite } from './suites.js';
 
 const only = new Set(process.argv.slice(2));
 const wanted = (group: string): boolean => only.size === 0 || only.has(group);
@@ -54,12 +54,24 @@ try {
   }
   if (wanted('requests')) {
     for (const [n, concurrency] of [
-      [3000, 1],
-      [6000, 32],
+      [1500, 1],
+      [3000, 32],
     ] as const) {
       const { table, metrics } = await requestSuite(server.url, n, concurrency);
       report.add(table, metrics);
     }
+    const inMemory = await inMemoryRequestSuite(20_000);
+    // Our share: our own work (measured with the network out) over a whole ky request on
+    // loopback (policies off, one at a time), the figure the request budget is about.
+    const kyRequestUs = report.metrics['requests.kyOff.cpuUs'] as number;
+    const share = inMemory.ourWorkUs / kyRequestUs;
+    inMemory.table.notes = [
+      `Our own work on top of ky: ${inMemory.ourWorkUs.toFixed(1)} µs per request, ${(share * 100).toFixed(1)}% of a ky request over loopback (${kyRequestUs.toFixed(0)} µs CPU, policies off).`,
+    ];
+    report.add(inMemory.table, {
+      ...inMemory.metrics,
+      'requests.ourWorkShare': Math.round(share * 1000) / 1000,
+    });
   }
   if (wanted('memory')) {
     const { table, metrics } = await memorySuite(server.url, 1_000_000);

@@ -11,21 +11,26 @@ export class CallSignals {
   /** True once any source aborted the call. */
   aborted = false;
   #attempt: AbortController | undefined;
-  #sources: AbortSignal[] = [];
-  readonly #onAbort = (event: Event): void => {
-    this.abort((event.target as AbortSignal).reason);
-  };
+  #sources: AbortSignal[] = NONE;
+  /** Made when the first caller signal is linked: most calls have none. */
+  #onAbort: ((event: Event) => void) | undefined;
 
-  constructor(signals: readonly (AbortSignal | undefined)[]) {
-    for (const signal of signals) {
-      if (!signal) continue;
-      if (signal.aborted) {
-        this.abort(signal.reason);
-        return;
-      }
-      signal.addEventListener('abort', this.#onAbort);
-      this.#sources.push(signal);
+  /** The client's, the call's and a stream's signal; most calls have none. */
+  constructor(a: AbortSignal | undefined, b: AbortSignal | undefined, c: AbortSignal | undefined) {
+    if (a) this.#link(a);
+    if (b && !this.aborted) this.#link(b);
+    if (c && !this.aborted) this.#link(c);
+  }
+
+  #link(signal: AbortSignal): void {
+    if (signal.aborted) {
+      this.abort(signal.reason);
+      return;
     }
+    this.#onAbort ??= (event: Event): void => this.abort((event.target as AbortSignal).reason);
+    signal.addEventListener('abort', this.#onAbort);
+    if (this.#sources === NONE) this.#sources = [];
+    this.#sources.push(signal);
   }
 
   /** Abort the call (and its current attempt). The first reason wins. */
@@ -47,7 +52,12 @@ export class CallSignals {
 
   /** Remove every listener from the caller's signals. Idempotent. */
   dispose(): void {
-    for (const source of this.#sources) source.removeEventListener('abort', this.#onAbort);
-    this.#sources = [];
+    if (this.#sources === NONE) return;
+    const onAbort = this.#onAbort as (event: Event) => void;
+    for (const source of this.#sources) source.removeEventListener('abort', onAbort);
+    this.#sources = NONE;
   }
 }
+
+/** The shared empty list of a call without caller signals (never pushed to). */
+const NONE: AbortSignal[] = [];

@@ -15,7 +15,7 @@ import type { Logger } from './logger.js';
 import { buildUrl, pathOf } from './request-url.js';
 import { streamLinkedSSE } from './sse-stream.js';
 import type { SSEEventSchemas, SSEOptions, SSEStream, SSEUnknownEvents } from './sse-types.js';
-import { Transport } from './transport.js';
+import { type Sent, Transport } from './transport.js';
 import { validateResponse } from './validate-response.js';
 
 class UplinkHttpClient implements HttpClient {
@@ -41,37 +41,53 @@ class UplinkHttpClient implements HttpClient {
     const upper = method.toUpperCase();
     const sent = await this.#transport.send(upper, path, options, 'json');
     const { response } = sent;
-    const requestId = response.headers.get('x-request-id') ?? undefined;
-    const data = validateResponse(schema, sent.text, {
-      method: upper,
-      rawUrl: sent.url,
-      response,
-      requestId,
-      secrets: this.#transport.secrets.values(),
-    }) as SchemaOutput<S>;
     return {
-      data,
+      data: this.#validate(schema, upper, sent),
       status: response.status,
       headers: response.headers,
-      requestId,
+      requestId: response.headers.get('x-request-id') ?? undefined,
       correlationId: response.headers.get('x-correlation-id') ?? undefined,
     };
   }
 
-  async get<S extends GenericSchema | null>(path: string, schema: S, options?: RequestOptions) {
-    return (await this.request('GET', path, schema, options)).data;
+  /** The verbs return only the body: no response headers are read unless validation fails. */
+  async #data<S extends GenericSchema | null>(
+    method: string,
+    path: string,
+    schema: S,
+    options: RequestOptions = {},
+  ): Promise<SchemaOutput<S>> {
+    return this.#validate(
+      schema,
+      method,
+      await this.#transport.send(method, path, options, 'json'),
+    );
   }
-  async post<S extends GenericSchema | null>(path: string, schema: S, options?: RequestOptions) {
-    return (await this.request('POST', path, schema, options)).data;
+
+  #validate<S extends GenericSchema | null>(
+    schema: S,
+    method: string,
+    sent: Sent,
+  ): SchemaOutput<S> {
+    return validateResponse(schema, sent.text, method, sent.url, sent.response, () =>
+      this.#transport.secrets.values(),
+    ) as SchemaOutput<S>;
   }
-  async put<S extends GenericSchema | null>(path: string, schema: S, options?: RequestOptions) {
-    return (await this.request('PUT', path, schema, options)).data;
+
+  get<S extends GenericSchema | null>(path: string, schema: S, options?: RequestOptions) {
+    return this.#data('GET', path, schema, options);
   }
-  async patch<S extends GenericSchema | null>(path: string, schema: S, options?: RequestOptions) {
-    return (await this.request('PATCH', path, schema, options)).data;
+  post<S extends GenericSchema | null>(path: string, schema: S, options?: RequestOptions) {
+    return this.#data('POST', path, schema, options);
   }
-  async delete<S extends GenericSchema | null>(path: string, schema: S, options?: RequestOptions) {
-    return (await this.request('DELETE', path, schema, options)).data;
+  put<S extends GenericSchema | null>(path: string, schema: S, options?: RequestOptions) {
+    return this.#data('PUT', path, schema, options);
+  }
+  patch<S extends GenericSchema | null>(path: string, schema: S, options?: RequestOptions) {
+    return this.#data('PATCH', path, schema, options);
+  }
+  delete<S extends GenericSchema | null>(path: string, schema: S, options?: RequestOptions) {
+    return this.#data('DELETE', path, schema, options);
   }
 
   async raw(

@@ -7,7 +7,8 @@ import type { QueryParams } from './http-types.js';
  */
 export function buildUrl(baseUrl: string, path: string, query?: QueryParams): string {
   let url: string;
-  if (/^https?:\/\//i.test(path)) url = path;
+  // Most paths start with `/`, which no absolute URL does: skip the regex for them.
+  if (path.charCodeAt(0) !== SLASH && /^https?:\/\//i.test(path)) url = path;
   else {
     const base = baseUrl.endsWith('/') ? baseUrl.slice(0, -1) : baseUrl;
     url = `${base}${path.startsWith('/') ? '' : '/'}${path}`;
@@ -21,6 +22,8 @@ export function buildUrl(baseUrl: string, path: string, query?: QueryParams): st
   if (!search) return url;
   return `${url}${url.includes('?') ? '&' : '?'}${search}`;
 }
+
+const SLASH = 47;
 
 /**
  * The path of a URL, for short messages (no host, no query); with `host`, scheme, host, port and

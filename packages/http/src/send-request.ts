@@ -37,12 +37,20 @@ function send(ky: KyInstance, request: WireRequest): Promise<Response> {
       fetch: request.fetch,
     });
   }
-  return ky(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    fetch: (input, init) => fetch(input, init ? { ...init, signal } : { signal }),
-  });
+  // No `body` key without a body: ky copies its options object once per key.
+  const fetchWithSignal: typeof fetch = (input, init) =>
+    fetch(input, init ? { ...init, signal } : { signal });
+  return ky(
+    request.url,
+    request.body === null
+      ? { method: request.method, headers: request.headers, fetch: fetchWithSignal }
+      : {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          fetch: fetchWithSignal,
+        },
+  );
 }
 
 /**

@@ -114,7 +114,7 @@ export class Transport {
     }
     const body = encodeBody(options.body);
 
-    const call = new CallSignals([this.#options.signal, options.signal, options.streamSignal]);
+    const call = new CallSignals(this.#options.signal, options.signal, options.streamSignal);
     if (this.#closed) call.abort(CLIENT_CLOSED);
     this.#inflight.add(call);
     const totalTimer =
@@ -130,27 +130,23 @@ export class Transport {
       this.#inflight.delete(call);
       options.streamSignal?.removeEventListener('abort', cleanup);
     };
-    const errors = new CallErrors(method, url, totalTimeoutMs, () => this.secrets.values());
-    const mapError = (error: unknown): unknown =>
-      isUplinkError(error)
-        ? error
-        : call.aborted
-          ? errors.aborted(call.reason, error)
-          : errors.droppedBody(error);
+    // Stateless and only needed on a failure (or a debug line): built then, not per call.
+    const errors = (): CallErrors =>
+      new CallErrors(method, url, totalTimeoutMs, () => this.secrets.values());
 
     let keep = false;
     /** The wait before the current attempt, for its debug line. */
     let lastDelayMs = 0;
     try {
       for (let attempt = 0; ; attempt++) {
-        if (call.aborted) throw errors.aborted(call.reason);
+        if (call.aborted) throw errors().aborted(call.reason);
         const controller = call.next();
         const attemptTimer = setTimeout(() => controller.abort(ATTEMPT_TIMEOUT), timeoutMs);
         const started = this.#debug ? performance.now() : 0;
         if (this.#debug) {
           this.logger.debug('http attempt', {
             method,
-            url: errors.url(),
+            url: errors().url(),
             attempt: attempt + 1,
             delayMs: lastDelayMs,
           });
@@ -176,7 +172,7 @@ export class Transport {
                 ? await readLimitedText(
                     response,
                     maxResponseBytes,
-                    (declared) => errors.tooLarge(maxResponseBytes, response, declared),
+                    (declared) => errors().tooLarge(maxResponseBytes, response, declared),
                     this.#options.fetch === undefined,
                   )
                 : '';
@@ -190,6 +186,15 @@ export class Transport {
               if (streamSignal?.aborted) cleanup();
               else streamSignal?.addEventListener('abort', cleanup, { once: true });
             }
+            const mapError =
+              mode === 'json'
+                ? unused
+                : (error: unknown): unknown =>
+                    isUplinkError(error)
+                      ? error
+                      : call.aborted
+                        ? errors().aborted(call.reason, error)
+                        : errors().droppedBody(error);
             return { response, url, text, cleanup, mapError };
           }
           const bodyText = await readBodyText(response, MAX_ERROR_BODY_BYTES);
@@ -201,14 +206,14 @@ export class Transport {
             bodyText,
           });
         } catch (error) {
-          if (call.aborted) throw errors.aborted(call.reason, error);
+          if (call.aborted) throw errors().aborted(call.reason, error);
           // A failing auth strategy is the caller's error, not the network's: never retried.
           if (error instanceof AuthFailure) throw error.cause;
           if (isUplinkError(error)) throw error;
           failure =
             controller.signal.reason === ATTEMPT_TIMEOUT
-              ? errors.attemptTimeout(timeoutMs)
-              : errors.connection(error);
+              ? errors().attemptTimeout(timeoutMs)
+              : errors().connection(error);
         } finally {
           clearTimeout(attemptTimer);
         }
@@ -219,7 +224,7 @@ export class Transport {
         if (this.#debug) {
           this.logger.debug('http retry', {
             method,
-            url: errors.url(),
+            url: errors().url(),
             attempt: attempt + 1,
             nextAttempt: attempt + 2,
             delayMs,
@@ -227,7 +232,7 @@ export class Transport {
           });
         }
         await wait(delayMs, call.next().signal).catch(() => {
-          throw errors.aborted(call.reason);
+          throw errors().aborted(call.reason);
         });
       }
     } finally {
@@ -293,6 +298,9 @@ export class Transport {
     });
   }
 }
+
+/** `Sent.mapError` of a JSON call, whose body is already read: nothing to map. */
+const unused = (error: unknown): unknown => error;
 
 /** Characters no HTTP header value may contain. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.

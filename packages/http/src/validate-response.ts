@@ -4,8 +4,8 @@ import { compileFastCheck, FAIL, type FastCheck } from './fast-validate.js';
 import { pathOf } from './request-url.js';
 import { isHtml, summariseHtml, truncate } from './summarise-body.js';
 
-/** Where a body came from, for the error message and fields (only read on failure). */
-export interface ResponseContext {
+/** Where a body came from, for the error message and fields (built only on failure). */
+interface ResponseContext {
   method: string;
   rawUrl: string;
   response: Response;
@@ -56,23 +56,35 @@ function notJsonIssue(text: string, ctx: ResponseContext): v.BaseIssue<unknown> 
 export function validateResponse(
   schema: v.GenericSchema | null,
   text: string,
-  ctx: ResponseContext,
+  method: string,
+  rawUrl: string,
+  response: Response,
+  secrets: () => readonly string[],
 ): unknown {
   if (schema === null) return undefined;
+  // Everything a failure reports is gathered only when there is one: a body that passes costs
+  // no header lookups and no context object.
+  const context = (): ResponseContext => ({
+    method,
+    rawUrl,
+    response,
+    requestId: response.headers.get('x-request-id') ?? undefined,
+    secrets: secrets(),
+  });
   if (text.length === 0 || !/\S/.test(text)) {
     const result = v.safeParse(schema, undefined);
     if (result.success) return result.output;
-    const status = ctx.response.status;
     throw failure(
-      ctx,
+      context(),
       result.issues,
-      `(HTTP ${status} with an empty body, which was not expected)`,
+      `(HTTP ${response.status} with an empty body, which was not expected)`,
     );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
+    const ctx = context();
     throw failure(ctx, [notJsonIssue(text, ctx)]);
   }
   const fast = fastCheckFor(schema);
@@ -82,18 +94,26 @@ export function validateResponse(
   }
   const result = v.safeParse(schema, json);
   if (result.success) return result.output;
+  const ctx = context();
   throw failure(ctx, scrubIssues(result.issues, ctx.secrets));
 }
 
 /** Compiled checks per schema (`null`: not compilable); schemas are long-lived constants. */
 const fastChecks = new WeakMap<v.GenericSchema, FastCheck | null>();
 
+/** The last schema looked up: a client calling one route in a loop skips the WeakMap. */
+let lastSchema: v.GenericSchema | undefined;
+let lastFast: FastCheck | null = null;
+
 function fastCheckFor(schema: v.GenericSchema): FastCheck | undefined {
+  if (schema === lastSchema) return lastFast ?? undefined;
   let fast = fastChecks.get(schema);
   if (fast === undefined) {
     fast = compileFastCheck(schema) ?? null;
     fastChecks.set(schema, fast);
   }
+  lastSchema = schema;
+  lastFast = fast;
   return fast ?? undefined;
 }
 
