@@ -4,10 +4,10 @@ import { redactUrl } from '@uplink/core-schemas';
 import { credentialKind } from '@uplink/core-schemas/saturn';
 import {
   type AuthStrategy,
-  createHttpClient,
-  type HttpClient,
+  createRequestClient,
   type HttpClientOptions,
   type QueryParams,
+  type RequestClient,
 } from '@uplink/http';
 import type * as v from 'valibot';
 import { requireCapability, type SaturnCapabilities } from './capabilities.js';
@@ -53,7 +53,7 @@ const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
  * knows about the credential and the route.
  */
 export class SaturnCaller {
-  readonly http: HttpClient;
+  readonly http: RequestClient;
   readonly #settings: CallerSettings;
   /** The token of the latest attempt and the latest token that got a 2xx (never exposed). */
   #lastToken: string | undefined;
@@ -73,7 +73,7 @@ export class SaturnCaller {
             this.#lastToken = value;
             return { Authorization: `Bearer ${value}` };
           };
-    this.http = createHttpClient({
+    this.http = createRequestClient({
       ...settings.http,
       ...(auth ? { auth } : {}),
       ...(typeof token === 'string' ? { secrets: [token] } : {}),

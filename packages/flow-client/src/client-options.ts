@@ -110,14 +110,14 @@ function checkBaseUrl(value: string, setting: string, problems: ConfigurationPro
 
 /** Check the flow-specific options and apply defaults; throws {@link ConfigurationError} listing every problem. */
 export function resolveFlowClientOptions(options: FlowClientOptions): ResolvedFlowClientOptions {
-  // Timeouts and retry values are checked by @uplink/http's createHttpClient.
+  // Timeouts and retry values are checked by @uplink/http's createRequestClient.
   const problems: ConfigurationProblem[] = [];
   if (options.env !== undefined && !isRecord(options.env)) {
     problems.push({ setting: 'env', message: 'expected an object of environment variables' });
   }
   const env = isRecord(options.env) ? options.env : readProcessEnv();
   const url = pick(options.baseUrl, 'baseUrl', env, BASE_URL_ENV_VARS);
-  // An explicit `baseUrl` of the wrong type is left to createHttpClient, which reports it.
+  // An explicit `baseUrl` of the wrong type is left to createRequestClient, which reports it.
   if (url && typeof url.value === 'string') checkBaseUrl(url.value, url.setting, problems);
   const baseUrl =
     url === undefined ? DEFAULT_BASE_URL : String(url.value).trim().replace(/\/+$/, '');

@@ -22,7 +22,12 @@ import {
   type Status,
   StatusSchema,
 } from '@uplink/core-schemas/ai-spine';
-import { bearer, createHttpClient, type HttpClient, pickTransportOptions } from '@uplink/http';
+import {
+  bearer,
+  createRequestClient,
+  pickTransportOptions,
+  type RequestClient,
+} from '@uplink/http';
 import * as v from 'valibot';
 import { type FlowClientOptions, resolveFlowClientOptions } from './client-options.js';
 import {
@@ -77,14 +82,14 @@ export class FlowClient implements AsyncDisposable {
   readonly baseUrl: string;
   /** The prefix of flow, execution and agent routes (`''` for the root routes). */
   readonly apiPrefix: string;
-  readonly #http: HttpClient;
+  readonly #http: RequestClient;
 
   constructor(options: FlowClientOptions = {}) {
     const resolved = resolveFlowClientOptions(options);
     this.baseUrl = resolved.baseUrl;
     this.apiPrefix = resolved.apiPrefix;
     const { apiKey } = resolved;
-    this.#http = createHttpClient({
+    this.#http = createRequestClient({
       ...pickTransportOptions(options),
       baseUrl: this.baseUrl,
       retry: resolved.retry,

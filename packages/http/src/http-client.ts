@@ -1,35 +1,42 @@
-// The one transport every client shares: requests, retries, timeouts and SSE streams live here
-// and nowhere else, so a fix reaches every platform at once.
-import { AbortError, redactUrl } from '@uplink/core-schemas';
+// The one transport every client shares: requests, retries and timeouts live here and nowhere
+// else, so a fix reaches every platform at once. SSE streams are added by the subclass in
+// client-sse.ts, so a client that never streams (and its bundle) does not carry them.
 import type { GenericSchema } from 'valibot';
 import { bodyWithCleanup } from './body-with-cleanup.js';
 import { validateClientOptions } from './client-options.js';
 import type {
-  HttpClient,
   HttpClientOptions,
   HttpResponse,
+  RequestClient,
   RequestOptions,
   SchemaOutput,
 } from './http-types.js';
 import type { Logger } from './logger.js';
-import { buildUrl, pathOf } from './request-url.js';
-import { streamLinkedSSE } from './sse-stream.js';
-import type { SSEEventSchemas, SSEOptions, SSEStream, SSEUnknownEvents } from './sse-types.js';
 import { type Sent, Transport } from './transport.js';
 import { validateResponse } from './validate-response.js';
 
-class UplinkHttpClient implements HttpClient {
+/** Each client's transport, for the SSE subclass; a WeakMap, so nothing shows on the object. */
+const transports = new WeakMap<object, Transport>();
+
+/** The transport behind a client made by this module. */
+export function transportOf(client: object): Transport {
+  const transport = transports.get(client);
+  if (!transport) throw new TypeError('not an @uplink/http client');
+  return transport;
+}
+
+/** Requests only; `UplinkHttpClient` (client-sse.ts) adds `streamSSE`. */
+export class UplinkRequestClient implements RequestClient {
   readonly baseUrl: string;
   readonly logger: Logger;
   readonly #transport: Transport;
-  /** Aborted by `close()`: ends the SSE streams this client opened, read or not. */
-  readonly #closing = new AbortController();
 
   constructor(options: HttpClientOptions) {
     validateClientOptions(options);
     this.baseUrl = options.baseUrl;
     this.#transport = new Transport(options);
     this.logger = this.#transport.logger;
+    transports.set(this, this.#transport);
   }
 
   async request<S extends GenericSchema | null>(
@@ -99,55 +106,8 @@ class UplinkHttpClient implements HttpClient {
     return bodyWithCleanup(sent.response, sent.cleanup, sent.mapError);
   }
 
-  streamSSE<E extends SSEEventSchemas, U extends SSEUnknownEvents = 'drop'>(
-    path: string,
-    options: SSEOptions<E, U> & RequestOptions & { method?: string | undefined },
-  ): SSEStream<E, U> {
-    const { method = 'GET', signal, headers, ...rest } = options;
-    const upper = method.toUpperCase();
-    let mapReadError: ((error: unknown) => unknown) | undefined;
-    const url = redactUrl(
-      buildUrl(this.baseUrl, path, rest.query),
-      this.#transport.secrets.values(),
-    );
-    return streamLinkedSSE<E, U>(
-      async ({ signal: streamSignal, lastEventId }) => {
-        const sent = await this.#transport.send(
-          upper,
-          path,
-          {
-            ...rest,
-            accept: 'text/event-stream',
-            headers: lastEventId ? { ...headers, 'Last-Event-ID': lastEventId } : headers,
-            streamSignal,
-          },
-          'stream',
-        );
-        mapReadError = sent.mapError;
-        return sent.response;
-      },
-      {
-        ...rest,
-        signal,
-        logger: options.logger ?? this.logger,
-        secrets: () => this.#transport.secrets.values(),
-        mapReadError: (error) => mapReadError?.(error),
-        url,
-      },
-      {
-        signal: this.#closing.signal,
-        error: () =>
-          new AbortError(`${upper} ${pathOf(url)} was aborted: the client was closed`, {
-            method: upper,
-            url,
-          }),
-      },
-    );
-  }
-
   async close(): Promise<void> {
     this.#transport.close();
-    this.#closing.abort();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -156,10 +116,10 @@ class UplinkHttpClient implements HttpClient {
 }
 
 /**
- * A typed JSON client over one base URL: retries with backoff and server hints, per-attempt
- * and total timeouts, leak-free abort, errors mapped to the `ApiError` family, SSE, and
- * redacted debug logging. Throws `ConfigurationError` for invalid options.
+ * {@link createHttpClient} without `streamSSE`: the same requests, retries, timeouts, abort,
+ * error mapping and logging, for clients that never stream. A bundle that uses only this does
+ * not include the SSE parser and stream code. Throws `ConfigurationError` for invalid options.
  */
-export function createHttpClient(options: HttpClientOptions): HttpClient {
-  return new UplinkHttpClient(options);
+export function createRequestClient(options: HttpClientOptions): RequestClient {
+  return new UplinkRequestClient(options);
 }

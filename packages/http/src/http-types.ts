@@ -103,8 +103,8 @@ export type SchemaOutput<S extends GenericSchema | null> = S extends GenericSche
   ? InferOutput<S>
   : undefined;
 
-/** A typed JSON client over one base URL. */
-export interface HttpClient extends AsyncDisposable {
+/** A typed JSON client over one base URL, without SSE (see `createRequestClient`). */
+export interface RequestClient extends AsyncDisposable {
   /** Any method; returns the validated body with status, headers and ids. */
   request<S extends GenericSchema | null>(
     method: string,
@@ -152,6 +152,16 @@ export interface HttpClient extends AsyncDisposable {
     path: string,
     options?: RequestOptions & { accept?: string | undefined },
   ): Promise<Response>;
+  /** Abort every call in flight and refuse new ones. */
+  close(): Promise<void>;
+  /** The base URL, as given. */
+  readonly baseUrl: string;
+  /** The client's (redacting) logger. */
+  readonly logger: Logger;
+}
+
+/** A typed JSON client over one base URL, with SSE streams. */
+export interface HttpClient extends RequestClient {
   /**
    * An SSE stream from `path` (GET unless `method` says otherwise); see {@link SSEOptions}.
    * Closing the client ends the stream with `AbortError`, even one nobody is reading.
@@ -160,10 +170,4 @@ export interface HttpClient extends AsyncDisposable {
     path: string,
     options: SSEOptions<E, U> & RequestOptions & { method?: string | undefined },
   ): SSEStream<E, U>;
-  /** Abort every call in flight and refuse new ones. */
-  close(): Promise<void>;
-  /** The base URL, as given. */
-  readonly baseUrl: string;
-  /** The client's (redacting) logger. */
-  readonly logger: Logger;
 }

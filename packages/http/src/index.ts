@@ -22,6 +22,7 @@ export {
   type CredentialSource,
   header,
 } from './auth.js';
+export { createHttpClient } from './client-sse.js';
 export { type BackoffOptions, computeBackoff } from './compute-backoff.js';
 export {
   describeErrorBody,
@@ -29,12 +30,13 @@ export {
   errorFromResponse,
   type ServerErrorDetails,
 } from './error-from-response.js';
-export { createHttpClient } from './http-client.js';
+export { createRequestClient } from './http-client.js';
 export type {
   HttpClient,
   HttpClientOptions,
   HttpResponse,
   QueryParams,
+  RequestClient,
   RequestOptions,
   SchemaOutput,
   TransportOptions,

@@ -32,11 +32,11 @@ import {
 import {
   anySignal,
   bearer,
-  createHttpClient,
   createRedactingLogger,
-  type HttpClient,
+  createRequestClient,
   type Logger,
   pickTransportOptions,
+  type RequestClient,
   type RequestOptions,
   silentLogger,
 } from '@uplink/http';
@@ -112,7 +112,7 @@ function invalid(setting: string, issues: readonly v.BaseIssue<unknown>[]): Conf
 export class PlatformClient implements SatellitePlatform, AsyncDisposable {
   /** The platform API root in use (no trailing slash). */
   readonly baseUrl: string;
-  readonly #http: HttpClient;
+  readonly #http: RequestClient;
   readonly #logger: Logger;
   readonly #closer = new AbortController();
   readonly #clientSignal: { signal: AbortSignal; dispose(): void };
@@ -135,7 +135,7 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
     if (settings.tokenWarning) this.#logger.warn(settings.tokenWarning);
     // The caller's signal and close() both end every call in flight.
     this.#clientSignal = anySignal([options.signal, this.#closer.signal]);
-    this.#http = createHttpClient({
+    this.#http = createRequestClient({
       ...pickTransportOptions(options),
       baseUrl: settings.baseUrl,
       auth: bearer(token),

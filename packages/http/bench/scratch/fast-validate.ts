@@ -1,0 +1,156 @@
+import * as v from 'valibot';
+
+/** Returned by a fast check when the value does not fit: run the schema itself for the issues. */
+export const FAIL: unique symbol = Symbol('uplink.fastValidateFail');
+
+/** A compiled check: the schema's output for a value that fits, else {@link FAIL}. */
+export type FastCheck = (value: unknown) => unknown;
+
+/**
+ * The own keys of a plain schema of each supported `type`. A schema with more keys was wrapped
+ * (`pipe`, `fallback`, `cache`, ...) and may transform or check more, so it is not compiled.
+ *
+ * Schemas are recognised by their structure (`kind`, `type`, `async`, their keys), never by
+ * object identity (`reference === v.object`): an app whose schemas come from another copy of
+ * valibot (a second version in node_modules, a bundled dependency) builds objects of the same
+ * shape with different functions, and must keep the fast path. A copy whose schemas have
+ * other keys is simply not compiled, so valibot runs them: slower, never wrong.
+ */
+const PLAIN_KEYS = new Map<string, string>(
+  [
+    v.string(),
+    v.number(),
+    v.boolean(),
+    v.unknown(),
+    v.any(),
+    v.optional(v.string()),
+    v.nullable(v.string()),
+    v.object({}),
+    v.looseObject({}),
+  ].map((schema) => [schema.type, keysOf(schema)]),
+);
+
+function keysOf(schema: object): string {
+  return Object.keys(schema).sort().join();
+}
+
+const hasOwn = (object: object, key: string): boolean => Object.hasOwn(object, key);
+
+/**
+ * Compile a schema made only of unwrapped `object`, `looseObject`, `string`, `number`,
+ * `boolean`, `unknown`, `any`, and `optional`/`nullable` without defaults into a plain
+ * function with the same output for every value the schema accepts (same keys, same order).
+ * It returns {@link FAIL} rather than issues: the caller then runs the schema itself, so error
+ * messages are valibot's. Other schemas (pipes, transforms, unions, ...) are not compiled
+ * (`undefined`). This removes valibot's per-field dataset objects from the per-event SSE path.
+ */
+export function compileFastCheck(schema: v.GenericSchema): FastCheck | undefined {
+  const plain = PLAIN_KEYS.get(schema.type);
+  if (
+    plain === undefined ||
+    schema.kind !== 'schema' ||
+    schema.async !== false ||
+    keysOf(schema) !== plain
+  ) {
+    return undefined;
+  }
+  switch (schema.type) {
+    case 'string':
+      return (value) => (typeof value === 'string' ? value : FAIL);
+    case 'number':
+      return (value) => (typeof value === 'number' && !Number.isNaN(value) ? value : FAIL);
+    case 'boolean':
+      return (value) => (typeof value === 'boolean' ? value : FAIL);
+    case 'unknown':
+    case 'any':
+      return (value) => value;
+    case 'optional':
+    case 'nullable': {
+      const wrapper = schema as unknown as { default: unknown; wrapped: v.GenericSchema };
+      if (wrapper.default !== undefined) return undefined;
+      const inner = compileFastCheck(wrapper.wrapped);
+      if (!inner) return undefined;
+      const empty = schema.type === 'optional' ? undefined : null;
+      return (value) => (value === empty ? value : inner(value));
+    }
+    case 'object':
+    case 'loose_object': {
+      const entries = (schema as unknown as { entries: unknown }).entries;
+      if (!entries || typeof entries !== 'object') return undefined;
+      return compileObject(entries as v.ObjectEntries, schema.type === 'loose_object');
+    }
+  }
+  return undefined;
+}
+
+function compileObject(entries: v.ObjectEntries, loose: boolean): FastCheck | undefined {
+  const keys = Object.keys(entries);
+  const checks: FastCheck[] = [];
+  const optional: boolean[] = [];
+  for (const key of keys) {
+    const entry = entries[key] as v.GenericSchema;
+    const check = compileFastCheck(entry);
+    if (!check) return undefined;
+    checks.push(check);
+    optional.push(entry.type === 'optional');
+  }
+  const count = keys.length;
+  return (input) => {
+    if (!input || typeof input !== 'object') return FAIL;
+    const record = input as Record<string, unknown>;
+    // The usual case: the input's keys are the entries in order (then, for a loose object,
+    // only other plain keys) and every field passes unchanged. The output would then equal the
+    // input key for key, so the input (fresh from JSON.parse) is returned without a copy.
+    let matched = 0;
+    let same = Object.getPrototypeOf(record) === Object.prototype;
+    if (same) {
+      for (const key in record) {
+        if (matched < count && key === keys[matched] && hasOwn(record, key)) {
+          const value = record[key];
+          const checked = (checks[matched] as FastCheck)(value);
+          if (checked === FAIL) return FAIL;
+          if (checked !== value) {
+            same = false;
+            break;
+          }
+          matched++;
+        } else if (
+          !loose ||
+          matched < count ||
+          key === '__proto__' ||
+          key === 'prototype' ||
+          key === 'constructor' ||
+          !hasOwn(record, key)
+        ) {
+          same = false;
+          break;
+        }
+      }
+    }
+    if (same && matched === count) return record;
+    const output: Record<string, unknown> = {};
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k] as string;
+      // `in`, as valibot's object schemas test it.
+      if (key in record) {
+        const value = (checks[k] as FastCheck)(record[key]);
+        if (value === FAIL) return FAIL;
+        output[key] = value;
+      } else if (!optional[k]) return FAIL;
+    }
+    if (loose) {
+      for (const key in record) {
+        if (
+          hasOwn(record, key) &&
+          key !== '__proto__' &&
+          key !== 'prototype' &&
+          key !== 'constructor' &&
+          !hasOwn(entries, key)
+        ) {
+          output[key] = record[key];
+        }
+      }
+    }
+    return output;
+  };
+}
