@@ -6,6 +6,15 @@ const schemas = {
   token: v.object({ t: v.string(), i: v.number() }),
   loose: v.looseObject({ a: v.optional(v.string()), b: v.nullable(v.boolean()), c: v.unknown() }),
   nested: v.object({ inner: v.looseObject({ n: v.number() }), list: v.any() }),
+  integer: v.looseObject({ t: v.string(), i: v.pipe(v.number(), v.integer()) }),
+  batch: v.looseObject({
+    batch: v.array(v.looseObject({ t: v.string(), i: v.pipe(v.number(), v.integer()) })),
+  }),
+  lazy: v.lazy((input) =>
+    typeof input === 'object' && input !== null && 'batch' in input
+      ? v.looseObject({ batch: v.array(v.object({ t: v.string() })) })
+      : v.object({ t: v.string(), i: v.pipe(v.number(), v.integer('whole')) }),
+  ),
 };
 
 const inputs: unknown[] = [
@@ -31,6 +40,20 @@ const inputs: unknown[] = [
   JSON.parse('{"inner": {"n": 1}, "list": [1]}'),
   JSON.parse('{"list": [1], "inner": {"n": 1}}'),
   Object.create({ t: 'inherited', i: 1 }),
+  { t: 'x', i: 1.5 },
+  { t: 'x', i: -3 },
+  { t: 'x', i: Number.POSITIVE_INFINITY },
+  {
+    batch: [
+      { t: 'a', i: 0 },
+      { t: 'b', i: 1, extra: true },
+    ],
+  },
+  { batch: [{ t: 'a', i: 0.5 }] },
+  { batch: [] },
+  { batch: 'no' },
+  { batch: [{ t: 'a' }] },
+  JSON.parse('{"batch": [{"t": "a", "i": 1}], "more": 1}'),
 ];
 
 describe('compileFastCheck', () => {
@@ -59,6 +82,16 @@ describe('compileFastCheck', () => {
     expect(compileFastCheck(v.fallback(v.string(), 'x'))).toBeUndefined();
     expect(compileFastCheck(v.union([v.string(), v.number()]))).toBeUndefined();
     expect(compileFastCheck(v.object({ n: v.picklist(['a']) }))).toBeUndefined();
-    expect(compileFastCheck(v.nullable(v.array(v.string())))).toBeUndefined();
+    expect(compileFastCheck(v.nullable(v.array(v.pipe(v.string(), v.trim()))))).toBeUndefined();
+    expect(compileFastCheck(v.pipe(v.number(), v.integer(), v.minValue(1)))).toBeUndefined();
+    expect(
+      compileFastCheck(
+        v.pipe(
+          v.number(),
+          v.transform((n) => n * 2),
+        ),
+      ),
+    ).toBeUndefined();
+    expect(compileFastCheck(v.pipe(v.string(), v.integer() as never))).toBeTypeOf('function');
   });
 });

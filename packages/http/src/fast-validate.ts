@@ -27,32 +27,43 @@ const PLAIN_KEYS = new Map<string, string>(
     v.nullable(v.string()),
     v.object({}),
     v.looseObject({}),
+    v.array(v.string()),
+    v.lazy(() => v.string()),
   ].map((schema) => [schema.type, keysOf(schema)]),
 );
+
+/** The keys of valibot's `integer()` action, the one pipe action compiled. */
+const INTEGER_KEYS = keysOf(v.integer());
+
+/** Compiled checks of the schemas a `lazy` getter returns (they are usually long-lived). */
+const lazyInner = new WeakMap<object, FastCheck | null>();
 
 function keysOf(schema: object): string {
   return Object.keys(schema).sort().join();
 }
 
+/** The keys of a plain schema wrapped in `pipe()`. */
+const withPipe = (plain: string): string => [...plain.split(','), 'pipe'].sort().join();
+
 const hasOwn = (object: object, key: string): boolean => Object.hasOwn(object, key);
 
 /**
- * Compile a schema made only of unwrapped `object`, `looseObject`, `string`, `number`,
- * `boolean`, `unknown`, `any`, and `optional`/`nullable` without defaults into a plain
- * function with the same output for every value the schema accepts (same keys, same order).
- * It returns {@link FAIL} rather than issues: the caller then runs the schema itself, so error
- * messages are valibot's. Other schemas (pipes, transforms, unions, ...) are not compiled
- * (`undefined`). This removes valibot's per-field dataset objects from the per-event SSE path.
+ * Compile a schema made only of unwrapped `object`, `looseObject`, `array`, `lazy`, `string`,
+ * `number`, `boolean`, `unknown`, `any`, `optional`/`nullable` without defaults, and
+ * `pipe(schema, integer())` into a plain function with the same output for every value the
+ * schema accepts (same keys, same order). It returns {@link FAIL} rather than issues: the
+ * caller then runs the schema itself, so error messages are valibot's. Other schemas (other
+ * pipes, transforms, unions, ...) are not compiled (`undefined`). This removes valibot's
+ * per-field dataset objects from the per-event SSE path.
  */
 export function compileFastCheck(schema: v.GenericSchema): FastCheck | undefined {
   const plain = PLAIN_KEYS.get(schema.type);
-  if (
-    plain === undefined ||
-    schema.kind !== 'schema' ||
-    schema.async !== false ||
-    keysOf(schema) !== plain
-  ) {
-    return undefined;
+  if (plain === undefined || schema.kind !== 'schema' || schema.async !== false) return undefined;
+  const keys = keysOf(schema);
+  if (keys !== plain) {
+    // `pipe(schema, integer())`: the schema's check, then Number.isInteger (what the action's
+    // `requirement` is; a second valibot copy shares the same global function).
+    return keys === withPipe(plain) ? compileIntegerPipe(schema) : undefined;
   }
   switch (schema.type) {
     case 'string':
@@ -79,8 +90,62 @@ export function compileFastCheck(schema: v.GenericSchema): FastCheck | undefined
       if (!entries || typeof entries !== 'object') return undefined;
       return compileObject(entries as v.ObjectEntries, schema.type === 'loose_object');
     }
+    case 'array': {
+      const item = compileFastCheck((schema as unknown as { item: v.GenericSchema }).item);
+      return item && compileArray(item);
+    }
+    case 'lazy': {
+      // valibot runs `getter(input)` and then the schema it returns: so does this, with the
+      // returned schema compiled once. One that does not compile makes the caller run valibot.
+      const getter = (schema as unknown as { getter: (input: unknown) => v.GenericSchema }).getter;
+      return (value) => {
+        const inner = getter(value);
+        let check = lazyInner.get(inner);
+        if (check === undefined) {
+          check = compileFastCheck(inner) ?? null;
+          lazyInner.set(inner, check);
+        }
+        return check ? check(value) : FAIL;
+      };
+    }
   }
   return undefined;
+}
+
+function compileIntegerPipe(schema: v.GenericSchema): FastCheck | undefined {
+  const [first, ...actions] = (schema as unknown as { pipe: v.GenericSchema[] }).pipe;
+  if (!first || first.type !== schema.type || actions.length === 0) return undefined;
+  for (const action of actions as unknown as Record<string, unknown>[]) {
+    if (
+      action.kind !== 'validation' ||
+      action.type !== 'integer' ||
+      action.async !== false ||
+      action.requirement !== Number.isInteger ||
+      keysOf(action) !== INTEGER_KEYS
+    ) {
+      return undefined;
+    }
+  }
+  const inner = compileFastCheck(first);
+  if (!inner) return undefined;
+  return (value) => {
+    const output = inner(value);
+    return output !== FAIL && Number.isInteger(output) ? output : FAIL;
+  };
+}
+
+/** valibot's array output is always a new array of the items' outputs. */
+function compileArray(item: FastCheck): FastCheck {
+  return (input) => {
+    if (!Array.isArray(input)) return FAIL;
+    const output = new Array(input.length);
+    for (let k = 0; k < input.length; k++) {
+      const value = item(input[k]);
+      if (value === FAIL) return FAIL;
+      output[k] = value;
+    }
+    return output;
+  };
 }
 
 function compileObject(entries: v.ObjectEntries, loose: boolean): FastCheck | undefined {

@@ -92,7 +92,12 @@ export function toStartedEvent(data: SseStarted): TaskStartedEvent {
 export function toTokenEvents(data: SseToken): TaskTokenEvent[] {
   const batch = (data as Partial<SseTokenBatch>).batch;
   const items: SseTokenItem[] = Array.isArray(batch) ? batch : [data as SseTokenItem];
-  return items.map((item) => ({ type: 'token', text: item.t, index: item.i }));
+  return items.map(toTokenEvent);
+}
+
+/** Normalise one token item. */
+export function toTokenEvent(item: SseTokenItem): TaskTokenEvent {
+  return { type: 'token', text: item.t, index: item.i };
 }
 
 /** Normalise an `end` payload (`decode_time_ms` becomes `decodeMs`). */

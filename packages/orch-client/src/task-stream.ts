@@ -1,12 +1,13 @@
 // docs/protocols/llama-orch.md §6 (SSE streaming) and §16 (stream parsing, stream results).
 import { StreamError, TimeoutError } from '@uplink/core-schemas';
-import { SSE_EVENT_SCHEMAS } from '@uplink/core-schemas/llama-orch';
+import { SSE_EVENT_SCHEMAS, type SseTokenItem } from '@uplink/core-schemas/llama-orch';
 import type { HttpClient, SSEMessage, SSEStream } from '@uplink/http';
 import {
   type TaskEvent,
   toEndEvent,
   toErrorEvent,
   toStartedEvent,
+  toTokenEvent,
   toTokenEvents,
 } from './task-events.js';
 
@@ -78,10 +79,15 @@ export function openTaskStream(init: OpenTaskStreamInit): TaskStream {
         while (buffer.length === 0) {
           const next = await messages.next();
           if (next.done) throw await explainTruncation(undefined);
-          for (const event of normaliseFrame(next.value)) {
-            buffer.push(event);
+          const message = next.value;
+          // The usual frame, one token: no arrays, straight out.
+          if (message.event === 'token' && !isBatch(message.data)) {
+            return { done: false, value: toTokenEvent(message.data as SseTokenItem) };
+          }
+          for (const normalised of normaliseFrame(message)) {
+            buffer.push(normalised);
             // Stop at the first terminal frame: later frames are ignored, the HTTP stream closed.
-            if (event.type === 'end' || event.type === 'error') {
+            if (normalised.type === 'end' || normalised.type === 'error') {
               finished = true;
               await messages.return?.();
               break;
@@ -154,6 +160,11 @@ export function openTaskStream(init: OpenTaskStreamInit): TaskStream {
     abort: (reason?: unknown) => sse.abort(reason),
     [Symbol.asyncIterator]: () => iterate(),
   };
+}
+
+/** A microbatched `token` payload (`{batch: [...]}`) rather than one token. */
+function isBatch(data: unknown): boolean {
+  return Array.isArray((data as { batch?: unknown }).batch);
 }
 
 /**
