@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { compileFastCheck, FAIL } from './fast-validate.js';
+import { ACTION_KEYS, compileFastCheck, FAIL, PLAIN_KEYS } from './fast-validate.js';
 
 const schemas = {
   token: v.object({ t: v.string(), i: v.number() }),
@@ -9,6 +9,15 @@ const schemas = {
   integer: v.looseObject({ t: v.string(), i: v.pipe(v.number(), v.integer()) }),
   batch: v.looseObject({
     batch: v.array(v.looseObject({ t: v.string(), i: v.pipe(v.number(), v.integer()) })),
+  }),
+  envelope: v.looseObject({
+    seq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10))),
+    payload: v.pipe(
+      v.unknown(),
+      v.check((value) => !Array.isArray(value), 'not an array'),
+      v.record(v.string(), v.unknown()),
+    ),
+    name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(3))),
   }),
   lazy: v.lazy((input) =>
     typeof input === 'object' && input !== null && 'batch' in input
@@ -54,6 +63,17 @@ const inputs: unknown[] = [
   { batch: 'no' },
   { batch: [{ t: 'a' }] },
   JSON.parse('{"batch": [{"t": "a", "i": 1}], "more": 1}'),
+  { seq: 3, payload: { a: 1, b: [2] } },
+  { seq: -1, payload: {} },
+  { seq: 11, payload: {} },
+  { seq: 2.5, payload: {} },
+  { payload: [1, 2] },
+  { payload: null },
+  { payload: 'text' },
+  JSON.parse('{"payload": {"__proto__": {"x": 1}, "constructor": 2, "ok": 3}}'),
+  { payload: {}, name: '' },
+  { payload: {}, name: 'abcd' },
+  { payload: {}, name: 'ab' },
 ];
 
 describe('compileFastCheck', () => {
@@ -76,14 +96,15 @@ describe('compileFastCheck', () => {
   }
 
   it('does not compile wrapped, defaulted or unsupported schemas', () => {
-    expect(compileFastCheck(v.pipe(v.string(), v.minLength(2)))).toBeUndefined();
+    expect(compileFastCheck(v.pipe(v.string(), v.regex(/a/)))).toBeUndefined();
     expect(compileFastCheck(v.object({ s: v.pipe(v.string(), v.trim()) }))).toBeUndefined();
     expect(compileFastCheck(v.optional(v.string(), 'default'))).toBeUndefined();
     expect(compileFastCheck(v.fallback(v.string(), 'x'))).toBeUndefined();
     expect(compileFastCheck(v.union([v.string(), v.number()]))).toBeUndefined();
     expect(compileFastCheck(v.object({ n: v.picklist(['a']) }))).toBeUndefined();
     expect(compileFastCheck(v.nullable(v.array(v.pipe(v.string(), v.trim()))))).toBeUndefined();
-    expect(compileFastCheck(v.pipe(v.number(), v.integer(), v.minValue(1)))).toBeUndefined();
+    expect(compileFastCheck(v.pipe(v.string(), v.email()))).toBeUndefined();
+    expect(compileFastCheck(v.pipe(v.number(), v.minValue(1n as never)))).toBeUndefined();
     expect(
       compileFastCheck(
         v.pipe(
@@ -93,5 +114,35 @@ describe('compileFastCheck', () => {
       ),
     ).toBeUndefined();
     expect(compileFastCheck(v.pipe(v.string(), v.integer() as never))).toBeTypeOf('function');
+  });
+});
+
+describe('the schema shapes compileFastCheck knows', () => {
+  const keys = (o: object) => Object.keys(o).sort().join();
+  it('match the installed valibot (an upgrade that changes a shape fails here)', () => {
+    const schemas = [
+      v.string(),
+      v.number(),
+      v.boolean(),
+      v.unknown(),
+      v.any(),
+      v.optional(v.string()),
+      v.nullable(v.string()),
+      v.object({}),
+      v.looseObject({}),
+      v.array(v.string()),
+      v.lazy(() => v.string()),
+      v.record(v.string(), v.string()),
+    ];
+    expect(new Map(schemas.map((s) => [s.type, keys(s)]))).toEqual(PLAIN_KEYS);
+    const actions = [
+      v.integer(),
+      v.minValue(0),
+      v.maxValue(0),
+      v.minLength(0),
+      v.maxLength(0),
+      v.check(() => true),
+    ];
+    expect(new Map(actions.map((a) => [a.type, keys(a)]))).toEqual(ACTION_KEYS);
   });
 });

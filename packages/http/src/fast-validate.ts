@@ -1,10 +1,8 @@
-import * as v from 'valibot';
+import type * as v from 'valibot';
 
-/** Returned by a fast check when the value does not fit: run the schema itself for the issues. */
-export const FAIL: unique symbol = Symbol('uplink.fastValidateFail');
+import { arrayCheck, FAIL, type FastCheck, objectCheck, recordCheck } from './fast-checks.js';
 
-/** A compiled check: the schema's output for a value that fits, else {@link FAIL}. */
-export type FastCheck = (value: unknown) => unknown;
+export { FAIL, type FastCheck } from './fast-checks.js';
 
 /**
  * The own keys of a plain schema of each supported `type`. A schema with more keys was wrapped
@@ -16,24 +14,35 @@ export type FastCheck = (value: unknown) => unknown;
  * shape with different functions, and must keep the fast path. A copy whose schemas have
  * other keys is simply not compiled, so valibot runs them: slower, never wrong.
  */
-const PLAIN_KEYS = new Map<string, string>(
-  [
-    v.string(),
-    v.number(),
-    v.boolean(),
-    v.unknown(),
-    v.any(),
-    v.optional(v.string()),
-    v.nullable(v.string()),
-    v.object({}),
-    v.looseObject({}),
-    v.array(v.string()),
-    v.lazy(() => v.string()),
-  ].map((schema) => [schema.type, keysOf(schema)]),
-);
+const BASE = 'async,expects,kind,reference,type,~run,~standard';
+const MESSAGE = 'async,expects,kind,message,reference,type,~run,~standard';
+const WRAPPER = 'async,default,expects,kind,reference,type,wrapped,~run,~standard';
+// Literal key lists rather than keys read from valibot's constructors at load time: building
+// those schemas here would pull every one of them into each app's bundle. A test checks the
+// lists against the installed valibot, so an upgrade that changes a shape is caught.
+export const PLAIN_KEYS: ReadonlyMap<string, string> = new Map([
+  ['string', MESSAGE],
+  ['number', MESSAGE],
+  ['boolean', MESSAGE],
+  ['unknown', BASE],
+  ['any', BASE],
+  ['optional', WRAPPER],
+  ['nullable', WRAPPER],
+  ['object', 'async,entries,expects,kind,message,reference,type,~run,~standard'],
+  ['loose_object', 'async,entries,expects,kind,message,reference,type,~run,~standard'],
+  ['array', 'async,expects,item,kind,message,reference,type,~run,~standard'],
+  ['lazy', 'async,expects,getter,kind,reference,type,~run,~standard'],
+  ['record', 'async,expects,key,kind,message,reference,type,value,~run,~standard'],
+]);
 
-/** The keys of valibot's `integer()` action, the one pipe action compiled. */
-const INTEGER_KEYS = keysOf(v.integer());
+/** The pipe actions compiled, by type, with the keys of each. */
+const ACTION = 'async,expects,kind,message,reference,requirement,type,~run';
+export const ACTION_KEYS: ReadonlyMap<string, string> = new Map(
+  ['integer', 'min_value', 'max_value', 'min_length', 'max_length', 'check'].map((type) => [
+    type,
+    ACTION,
+  ]),
+);
 
 /** Compiled checks of the schemas a `lazy` getter returns (they are usually long-lived). */
 const lazyInner = new WeakMap<object, FastCheck | null>();
@@ -45,12 +54,10 @@ function keysOf(schema: object): string {
 /** The keys of a plain schema wrapped in `pipe()`. */
 const withPipe = (plain: string): string => [...plain.split(','), 'pipe'].sort().join();
 
-const hasOwn = (object: object, key: string): boolean => Object.hasOwn(object, key);
-
 /**
- * Compile a schema made only of unwrapped `object`, `looseObject`, `array`, `lazy`, `string`,
- * `number`, `boolean`, `unknown`, `any`, `optional`/`nullable` without defaults, and
- * `pipe(schema, integer())` into a plain function with the same output for every value the
+ * Compile a schema made only of unwrapped `object`, `looseObject`, `array`, `record`, `lazy`,
+ * `string`, `number`, `boolean`, `unknown`, `any`, `optional`/`nullable` without defaults, and
+ * pipes of those with simple validations (see {@link compilePipe}) into a plain function with the same output for every value the
  * schema accepts (same keys, same order). It returns {@link FAIL} rather than issues: the
  * caller then runs the schema itself, so error messages are valibot's. Other schemas (other
  * pipes, transforms, unions, ...) are not compiled (`undefined`). This removes valibot's
@@ -61,9 +68,7 @@ export function compileFastCheck(schema: v.GenericSchema): FastCheck | undefined
   if (plain === undefined || schema.kind !== 'schema' || schema.async !== false) return undefined;
   const keys = keysOf(schema);
   if (keys !== plain) {
-    // `pipe(schema, integer())`: the schema's check, then Number.isInteger (what the action's
-    // `requirement` is; a second valibot copy shares the same global function).
-    return keys === withPipe(plain) ? compileIntegerPipe(schema) : undefined;
+    return keys === withPipe(plain) ? compilePipe(schema) : undefined;
   }
   switch (schema.type) {
     case 'string':
@@ -92,7 +97,13 @@ export function compileFastCheck(schema: v.GenericSchema): FastCheck | undefined
     }
     case 'array': {
       const item = compileFastCheck((schema as unknown as { item: v.GenericSchema }).item);
-      return item && compileArray(item);
+      return item && arrayCheck(item);
+    }
+    case 'record': {
+      const { key, value } = schema as unknown as { key: v.GenericSchema; value: v.GenericSchema };
+      const keyCheck = compileFastCheck(key);
+      const valueCheck = compileFastCheck(value);
+      return keyCheck && valueCheck && recordCheck(keyCheck, valueCheck);
     }
     case 'lazy': {
       // valibot runs `getter(input)` and then the schema it returns: so does this, with the
@@ -112,40 +123,71 @@ export function compileFastCheck(schema: v.GenericSchema): FastCheck | undefined
   return undefined;
 }
 
-function compileIntegerPipe(schema: v.GenericSchema): FastCheck | undefined {
-  const [first, ...actions] = (schema as unknown as { pipe: v.GenericSchema[] }).pipe;
-  if (!first || first.type !== schema.type || actions.length === 0) return undefined;
-  for (const action of actions as unknown as Record<string, unknown>[]) {
-    if (
-      action.kind !== 'validation' ||
-      action.type !== 'integer' ||
-      action.async !== false ||
-      action.requirement !== Number.isInteger ||
-      keysOf(action) !== INTEGER_KEYS
-    ) {
-      return undefined;
-    }
+/**
+ * `pipe(schema, ...)` whose other items are compilable schemas (their output feeds the next
+ * item) or the validations `integer`, `minValue`, `maxValue`, `minLength`, `maxLength` and
+ * `check`, applied as valibot applies them. Transformations and other actions: not compiled.
+ */
+function compilePipe(schema: v.GenericSchema): FastCheck | undefined {
+  const [first, ...items] = (schema as unknown as { pipe: Record<string, unknown>[] }).pipe;
+  if (!first || first.type !== schema.type) return undefined;
+  const steps: FastCheck[] = [];
+  const head = compileFastCheck(first as unknown as v.GenericSchema);
+  if (!head) return undefined;
+  steps.push(head);
+  for (const item of items) {
+    if (item.kind === 'metadata') continue;
+    const step =
+      item.kind === 'schema'
+        ? compileFastCheck(item as unknown as v.GenericSchema)
+        : compileValidation(item);
+    if (!step) return undefined;
+    steps.push(step);
   }
-  const inner = compileFastCheck(first);
-  if (!inner) return undefined;
   return (value) => {
-    const output = inner(value);
-    return output !== FAIL && Number.isInteger(output) ? output : FAIL;
-  };
-}
-
-/** valibot's array output is always a new array of the items' outputs. */
-function compileArray(item: FastCheck): FastCheck {
-  return (input) => {
-    if (!Array.isArray(input)) return FAIL;
-    const output = new Array(input.length);
-    for (let k = 0; k < input.length; k++) {
-      const value = item(input[k]);
-      if (value === FAIL) return FAIL;
-      output[k] = value;
+    let output = value;
+    for (let k = 0; k < steps.length; k++) {
+      output = (steps[k] as FastCheck)(output);
+      if (output === FAIL) return FAIL;
     }
     return output;
   };
+}
+
+function compileValidation(action: Record<string, unknown>): FastCheck | undefined {
+  const type = action.type as string;
+  if (
+    action.kind !== 'validation' ||
+    action.async !== false ||
+    ACTION_KEYS.get(type) === undefined ||
+    keysOf(action) !== ACTION_KEYS.get(type)
+  ) {
+    return undefined;
+  }
+  const requirement = action.requirement;
+  switch (type) {
+    case 'integer':
+      // The action's requirement is Number.isInteger itself (in every copy of valibot).
+      return requirement === Number.isInteger
+        ? (value) => (Number.isInteger(value) ? value : FAIL)
+        : undefined;
+    case 'min_value':
+      if (typeof requirement !== 'number') return undefined;
+      return (value) => ((value as number) >= requirement ? value : FAIL);
+    case 'max_value':
+      if (typeof requirement !== 'number') return undefined;
+      return (value) => ((value as number) <= requirement ? value : FAIL);
+    case 'min_length':
+      if (typeof requirement !== 'number') return undefined;
+      return (value) => ((value as { length: number }).length >= requirement ? value : FAIL);
+    case 'max_length':
+      if (typeof requirement !== 'number') return undefined;
+      return (value) => ((value as { length: number }).length <= requirement ? value : FAIL);
+    case 'check':
+      if (typeof requirement !== 'function') return undefined;
+      return (value) => (requirement(value) ? value : FAIL);
+  }
+  return undefined;
 }
 
 function compileObject(entries: v.ObjectEntries, loose: boolean): FastCheck | undefined {
@@ -159,63 +201,5 @@ function compileObject(entries: v.ObjectEntries, loose: boolean): FastCheck | un
     checks.push(check);
     optional.push(entry.type === 'optional');
   }
-  const count = keys.length;
-  return (input) => {
-    if (!input || typeof input !== 'object') return FAIL;
-    const record = input as Record<string, unknown>;
-    // The usual case: the input's keys are the entries in order (then, for a loose object,
-    // only other plain keys) and every field passes unchanged. The output would then equal the
-    // input key for key, so the input (fresh from JSON.parse) is returned without a copy.
-    let matched = 0;
-    let same = Object.getPrototypeOf(record) === Object.prototype;
-    if (same) {
-      for (const key in record) {
-        if (matched < count && key === keys[matched] && hasOwn(record, key)) {
-          const value = record[key];
-          const checked = (checks[matched] as FastCheck)(value);
-          if (checked === FAIL) return FAIL;
-          if (checked !== value) {
-            same = false;
-            break;
-          }
-          matched++;
-        } else if (
-          !loose ||
-          matched < count ||
-          key === '__proto__' ||
-          key === 'prototype' ||
-          key === 'constructor' ||
-          !hasOwn(record, key)
-        ) {
-          same = false;
-          break;
-        }
-      }
-    }
-    if (same && matched === count) return record;
-    const output: Record<string, unknown> = {};
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k] as string;
-      // `in`, as valibot's object schemas test it.
-      if (key in record) {
-        const value = (checks[k] as FastCheck)(record[key]);
-        if (value === FAIL) return FAIL;
-        output[key] = value;
-      } else if (!optional[k]) return FAIL;
-    }
-    if (loose) {
-      for (const key in record) {
-        if (
-          hasOwn(record, key) &&
-          key !== '__proto__' &&
-          key !== 'prototype' &&
-          key !== 'constructor' &&
-          !hasOwn(entries, key)
-        ) {
-          output[key] = record[key];
-        }
-      }
-    }
-    return output;
-  };
+  return objectCheck(keys, checks, optional, loose, entries);
 }
