@@ -1,5 +1,11 @@
 // docs/protocols/llama-orch.md §14 (the joined result of a completion) and §6.3 (error frames).
-import { AbortError, redactText, redactValue, StreamError } from '@uplink/core-schemas';
+import {
+  AbortError,
+  redactText,
+  redactValue,
+  StreamError,
+  UplinkError,
+} from '@uplink/core-schemas';
 import type { SseMetrics } from '@uplink/core-schemas/llama-orch';
 import type { EnqueueResult } from './enqueue-result.js';
 import type {
@@ -23,9 +29,12 @@ export type CompletionChunk = CompletionStartedChunk | TaskTokenEvent | TaskMetr
 
 /** The joined result of a completion. */
 export interface CompletionResult {
-  /** All token texts joined in `i` order. */
+  /**
+   * All token texts joined in `i` order. Kept when `finalResult()` alone consumed the stream
+   * or with `keepText: true`; otherwise reading it throws (the chunks already carried them).
+   */
   text: string;
-  /** The token texts in `i` order, duplicates dropped. */
+  /** The token texts in `i` order, duplicates dropped. Kept as `text` is. */
   tokens: string[];
   /** Tokens counted by the client (trust this, not the server's `tokens_out`). */
   tokensOut: number;
@@ -47,24 +56,21 @@ export interface CompletionResult {
   enqueue: EnqueueResult;
 }
 
-/** Join a finished completion's tokens (strict `i` order) with what its frames reported. */
+/**
+ * Join a finished completion's tokens (strict `i` order) with what its frames reported.
+ * `tokens` is `undefined` when the text was not kept: `text` and `tokens` are then getters that
+ * throw a {@link UplinkError} saying how to keep them, never a silently empty text.
+ */
 export function buildResult(
   stream: { readonly taskId: string; readonly correlationId: string },
-  tokens: TaskTokenEvent[],
+  tokens: TaskTokenEvent[] | undefined,
+  tokensOut: number,
   metrics: SseMetrics | undefined,
   end: TaskEndEvent | undefined,
   enqueue: EnqueueResult,
 ): CompletionResult {
-  // Chunks leave as soon as they can; a token that arrived after its gap was given up on
-  // (see TokenOrderer) left late, so the joined result re-sorts to keep strict `i` order.
-  const ordered = tokens.every((t, k) => k === 0 || tokens[k - 1]!.index < t.index)
-    ? tokens
-    : [...tokens].sort((a, b) => a.index - b.index);
-  const texts = ordered.map((t) => t.text);
-  return {
-    text: texts.join(''),
-    tokens: texts,
-    tokensOut: texts.length,
+  const summary = {
+    tokensOut,
     reportedTokensOut: end?.tokensOut,
     decodeMs: end?.decodeMs,
     metrics,
@@ -74,6 +80,24 @@ export function buildResult(
     canceled: end?.canceled ?? false,
     enqueue,
   };
+  if (!tokens) {
+    const notKept = (): never => {
+      throw new UplinkError(
+        `The text of completion ${stream.taskId} was not kept: its chunks were consumed as they arrived. Pass { keepText: true } to streamCompletion to keep it for finalResult().`,
+      );
+    };
+    return Object.defineProperties(summary, {
+      text: { get: notKept, enumerable: false },
+      tokens: { get: notKept, enumerable: false },
+    }) as CompletionResult;
+  }
+  // Chunks leave as soon as they can; a token that arrived after its gap was given up on
+  // (see TokenOrderer) left late, so the joined result re-sorts to keep strict `i` order.
+  const ordered = tokens.every((t, k) => k === 0 || tokens[k - 1]!.index < t.index)
+    ? tokens
+    : [...tokens].sort((a, b) => a.index - b.index);
+  const texts = ordered.map((t) => t.text);
+  return { text: texts.join(''), tokens: texts, ...summary };
 }
 
 /** The `StreamError` for a server `error` frame, with the client's credentials scrubbed. */

@@ -48,6 +48,8 @@ export interface CompletionStreamInit {
    * `TimeoutError` (`total`) and the task is cancelled, as on an abort.
    */
   deadlineMs?: number | undefined;
+  /** Keep each token's text for the result (`finalResult()` alone turns it on too). */
+  keepText?: boolean | undefined;
 }
 
 /**
@@ -76,11 +78,13 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
   #cancel: Promise<void> | undefined;
   #deadline: ReturnType<typeof setTimeout> | undefined;
   readonly #unlink: (() => void)[] = [];
+  #keepText: boolean;
 
   constructor(init: CompletionStreamInit) {
     this.#init = init;
     this.taskId = init.taskId;
     this.correlationId = init.correlationId;
+    this.#keepText = init.keepText === true;
     this.#result = new Promise<CompletionResult>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -155,6 +159,8 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
    */
   finalResult(): Promise<CompletionResult> {
     if (!this.#iterator) {
+      // Nothing else reads the chunks: the text is what the caller is asking for.
+      this.#keepText = true;
       const iterator = this.#claim();
       void (async () => {
         try {
@@ -210,7 +216,9 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
   #run(): AsyncIterator<CompletionChunk> {
     const signal = this.#controller.signal;
     const orderer = new TokenOrderer();
-    const tokens: TaskTokenEvent[] = [];
+    // Only what the result needs: the count, and the tokens themselves only when kept.
+    const tokens: TaskTokenEvent[] | undefined = this.#keepText ? [] : undefined;
+    let tokensOut = 0;
     const pending: CompletionChunk[] = [];
     let metrics: SseMetrics | undefined;
     let end: TaskEndEvent | undefined;
@@ -243,7 +251,9 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
       if (phase === 'drained') {
         phase = 'done';
         for (const unlink of this.#unlink.splice(0)) unlink();
-        this.#settle(() => this.#resolve(buildResult(this, tokens, metrics, end, enqueue!)));
+        this.#settle(() =>
+          this.#resolve(buildResult(this, tokens, tokensOut, metrics, end, enqueue!)),
+        );
       }
       return DONE;
     };
@@ -252,7 +262,8 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
         pending.push({ ...event, taskId: this.taskId, correlationId: this.correlationId });
       } else if (event.type === 'token') {
         for (const token of orderer.push(event)) {
-          tokens.push(token);
+          tokensOut++;
+          tokens?.push(token);
           pending.push(token);
         }
       } else if (event.type === 'metrics') {
@@ -287,7 +298,8 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
           const next = await events!.next();
           if (next.done) {
             for (const token of orderer.flush()) {
-              tokens.push(token);
+              tokensOut++;
+              tokens?.push(token);
               pending.push(token);
             }
             phase = 'drained';

@@ -76,6 +76,15 @@ export interface EnqueueOptions extends CallOptions {
 export interface CompletionOptions extends StreamTaskOptions {
   /** See {@link EnqueueOptions.admissionRetry}. @default undefined (no retry) */
   admissionRetry?: AdmissionRetryOptions | undefined;
+  /**
+   * Keep every token's text for `finalResult()`'s `text` and `tokens` while the chunks are
+   * iterated (or read through `textStream` or a readable stream). Off, a completion keeps
+   * nothing per token, however long it runs, and `finalResult()` still gives the counts, ids,
+   * metrics and end; reading its `text` or `tokens` then throws, saying to turn this on. When
+   * `finalResult()` alone consumes the stream (and in `createCompletion`) the text is kept.
+   * @default false
+   */
+  keepText?: boolean | undefined;
 }
 
 /** Options of {@link OrchClient.drainPool}. */
@@ -294,6 +303,7 @@ export class OrchClient implements AsyncDisposable {
       onSettled: () => this.#active.delete(stream),
       secrets: () => this.#secrets,
       deadlineMs: taskRequest.deadline_ms,
+      keepText: options.keepText === true,
     });
     this.#active.add(stream);
     return stream;

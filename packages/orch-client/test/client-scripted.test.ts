@@ -127,7 +127,7 @@ describe('OrchClient over a scripted loopback server', () => {
     );
     const s = await orchServer(() => sse(body));
     const client = new OrchClient({ baseUrl: s.url, correlationId: 'fixed-corr' });
-    const stream = client.streamCompletion(request);
+    const stream = client.streamCompletion(request, { keepText: true });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.map((c) => c.type)).toEqual([
@@ -172,7 +172,7 @@ describe('OrchClient over a scripted loopback server', () => {
     ]);
     const body = frames(['started', {}], ...ahead, ['token', { t: '<0>', i: 0 }], ['end', {}]);
     const s = await orchServer(() => sse(body));
-    const stream = new OrchClient({ baseUrl: s.url }).streamCompletion(request);
+    const stream = new OrchClient({ baseUrl: s.url }).streamCompletion(request, { keepText: true });
     const seen: number[] = [];
     for await (const chunk of stream) if (chunk.type === 'token') seen.push(chunk.index);
     expect(seen).toHaveLength(301);

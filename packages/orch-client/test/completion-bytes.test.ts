@@ -64,11 +64,11 @@ async function drain(stream: AsyncIterable<CompletionChunk>) {
 describe('CompletionStream.toReadableStream(): bytes a Response accepts', () => {
   it('round-trips the chunks exactly through new Response(...) and completionStreamFromReadableStream', async () => {
     const { client } = await setup();
-    const direct = client.streamCompletion(request(7, 12));
+    const direct = client.streamCompletion(request(7, 12), { keepText: true });
     const expected = await drain(direct);
     const expectedResult = await direct.finalResult();
 
-    const stream = client.streamCompletion(request(7, 12));
+    const stream = client.streamCompletion(request(7, 12), { keepText: true });
     const response = new Response(stream.toReadableStream());
     const relayed = completionStreamFromReadableStream(response.body!);
     const back = await drain(relayed);
@@ -123,7 +123,7 @@ describe('CompletionStream.toReadableStream(): bytes a Response accepts', () => 
     expect(ndjson.headers.get('content-type')).toBe('application/x-ndjson');
     await ndjson.body?.cancel();
 
-    const stream = client.streamCompletion(request(3, 5));
+    const stream = client.streamCompletion(request(3, 5), { keepText: true });
     const text = stream.toTextStreamResponse({ headers: { 'x-task': stream.taskId } });
     expect(text.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(text.headers.get('x-task')).toBe(stream.taskId);

@@ -138,7 +138,7 @@ describe.each(MODES)('OrchClient against FakeLlamaOrch in $mode mode', (oracle) 
     expect(capabilities.engines.map((e) => e.engine)).toContain('llamacpp');
     expect(capabilities.models).toBeUndefined();
 
-    const stream = client.streamCompletion(reference(42, 4));
+    const stream = client.streamCompletion(reference(42, 4), { keepText: true });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks[0]).toMatchObject({ type: 'started', ...oracle.started(42, 4, 0) });
@@ -422,7 +422,7 @@ describe('upstream mode (the real default build)', () => {
   it('the stream starts at the admission position, and every task reads "Hello world"', async () => {
     const { client } = await setup();
     await client.enqueueTask(task(1, 1));
-    const stream = client.streamCompletion(reference(99, 500));
+    const stream = client.streamCompletion(reference(99, 500), { keepText: true });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks[0]).toMatchObject({ type: 'started', queuePosition: 1, predictedStartMs: 100 });

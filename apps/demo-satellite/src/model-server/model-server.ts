@@ -133,7 +133,7 @@ export function createModelServerHandler(options: ModelServerOptions) {
       });
       return;
     }
-    const stream = orch.streamCompletion(request);
+    const stream = orch.streamCompletion(request, { keepText: true });
     // A caller that hangs up must not leave the task generating on llama-orch: abort cancels it there.
     res.on('close', () => {
       if (!res.writableEnded) stream.abort();
