@@ -20,9 +20,13 @@ const SIZE_GOAL_BYTES = 15 * 1024;
  * readProcessEnv/firstEnv, about 0.19 KB) and transport errors named the host they tried (about
  * 0.1 KB), 33.7 KB once streams became bytes a web Response accepts (the NDJSON encoder, the
  * error and end lines, the text and Response helpers) and every abort released the stream's
- * timers, listeners and connection at once (about 0.8 KB). See the README for the make-up.
+ * timers, listeners and connection at once (about 0.8 KB), 34.9 KB once @uplink/http loaded
+ * ky on the first request (a dynamic import keeps ky and Node's fetch off the import path in
+ * Node; esbuild wraps ky's modules for it, about 0.7 KB) and its compiled check learnt arrays,
+ * lazy schemas, records and pipes of simple validations (token frames skip valibot, about
+ * 0.5 KB). See the README for the make-up.
  */
-const SIZE_BUDGET_BYTES = 34 * 1024;
+const SIZE_BUDGET_BYTES = 35.5 * 1024;
 
 describe('browser build of the streaming-completion page', () => {
   it('bundles without Node built-ins and stays within its size budget', async () => {
