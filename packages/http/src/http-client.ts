@@ -15,6 +15,9 @@ import type { Logger } from './logger.js';
 import { type Sent, Transport } from './transport.js';
 import { validateResponse } from './validate-response.js';
 
+/** The options of a call made without any (the transport only reads them). */
+const NO_OPTIONS: RequestOptions = Object.freeze({});
+
 /** Each client's transport, for the SSE subclass; a WeakMap, so nothing shows on the object. */
 const transports = new WeakMap<object, Transport>();
 
@@ -62,7 +65,7 @@ export class UplinkRequestClient implements RequestClient {
     method: string,
     path: string,
     schema: S,
-    options: RequestOptions = {},
+    options: RequestOptions = NO_OPTIONS,
   ): Promise<SchemaOutput<S>> {
     return this.#validate(
       schema,

@@ -130,23 +130,20 @@ export class Transport {
       this.#inflight.delete(call);
       options.streamSignal?.removeEventListener('abort', cleanup);
     };
-    // Stateless and only needed on a failure (or a debug line): built then, not per call.
-    const errors = (): CallErrors =>
-      new CallErrors(method, url, totalTimeoutMs, () => this.secrets.values());
 
     let keep = false;
     /** The wait before the current attempt, for its debug line. */
     let lastDelayMs = 0;
     try {
       for (let attempt = 0; ; attempt++) {
-        if (call.aborted) throw errors().aborted(call.reason);
+        if (call.aborted) throw this.#errors(method, url, totalTimeoutMs).aborted(call.reason);
         const controller = call.next();
         const attemptTimer = setTimeout(() => controller.abort(ATTEMPT_TIMEOUT), timeoutMs);
         const started = this.#debug ? performance.now() : 0;
         if (this.#debug) {
           this.logger.debug('http attempt', {
             method,
-            url: errors().url(),
+            url: this.#errors(method, url, totalTimeoutMs).url(),
             attempt: attempt + 1,
             delayMs: lastDelayMs,
           });
@@ -172,7 +169,12 @@ export class Transport {
                 ? await readLimitedText(
                     response,
                     maxResponseBytes,
-                    (declared) => errors().tooLarge(maxResponseBytes, response, declared),
+                    (declared) =>
+                      this.#errors(method, url, totalTimeoutMs).tooLarge(
+                        maxResponseBytes,
+                        response,
+                        declared,
+                      ),
                     this.#options.fetch === undefined,
                   )
                 : '';
@@ -193,8 +195,8 @@ export class Transport {
                     isUplinkError(error)
                       ? error
                       : call.aborted
-                        ? errors().aborted(call.reason, error)
-                        : errors().droppedBody(error);
+                        ? this.#errors(method, url, totalTimeoutMs).aborted(call.reason, error)
+                        : this.#errors(method, url, totalTimeoutMs).droppedBody(error);
             return { response, url, text, cleanup, mapError };
           }
           const bodyText = await readBodyText(response, MAX_ERROR_BODY_BYTES);
@@ -206,14 +208,15 @@ export class Transport {
             bodyText,
           });
         } catch (error) {
-          if (call.aborted) throw errors().aborted(call.reason, error);
+          if (call.aborted)
+            throw this.#errors(method, url, totalTimeoutMs).aborted(call.reason, error);
           // A failing auth strategy is the caller's error, not the network's: never retried.
           if (error instanceof AuthFailure) throw error.cause;
           if (isUplinkError(error)) throw error;
           failure =
             controller.signal.reason === ATTEMPT_TIMEOUT
-              ? errors().attemptTimeout(timeoutMs)
-              : errors().connection(error);
+              ? this.#errors(method, url, totalTimeoutMs).attemptTimeout(timeoutMs)
+              : this.#errors(method, url, totalTimeoutMs).connection(error);
         } finally {
           clearTimeout(attemptTimer);
         }
@@ -224,7 +227,7 @@ export class Transport {
         if (this.#debug) {
           this.logger.debug('http retry', {
             method,
-            url: errors().url(),
+            url: this.#errors(method, url, totalTimeoutMs).url(),
             attempt: attempt + 1,
             nextAttempt: attempt + 2,
             delayMs,
@@ -232,12 +235,17 @@ export class Transport {
           });
         }
         await wait(delayMs, call.next().signal).catch(() => {
-          throw errors().aborted(call.reason);
+          throw this.#errors(method, url, totalTimeoutMs).aborted(call.reason);
         });
       }
     } finally {
       if (!keep) cleanup();
     }
+  }
+
+  /** The call's transport errors: stateless, built only on a failure (or a debug line). */
+  #errors(method: string, url: string, totalTimeoutMs: number | undefined): CallErrors {
+    return new CallErrors(method, url, totalTimeoutMs, () => this.secrets.values());
   }
 
   /** Request headers without credentials; client headers were lower-cased once. */

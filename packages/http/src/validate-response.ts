@@ -63,19 +63,15 @@ export function validateResponse(
 ): unknown {
   if (schema === null) return undefined;
   // Everything a failure reports is gathered only when there is one: a body that passes costs
-  // no header lookups and no context object.
-  const context = (): ResponseContext => ({
-    method,
-    rawUrl,
-    response,
-    requestId: response.headers.get('x-request-id') ?? undefined,
-    secrets: secrets(),
-  });
-  if (text.length === 0 || !/\S/.test(text)) {
+  // no header lookups, no context object and no closure.
+  // A JSON body almost always starts with `{` or `[`: only another one is searched for a
+  // non-blank character.
+  const first = text.charCodeAt(0);
+  if (text.length === 0 || (first !== 123 && first !== 91 && !/\S/.test(text))) {
     const result = v.safeParse(schema, undefined);
     if (result.success) return result.output;
     throw failure(
-      context(),
+      contextOf(method, rawUrl, response, secrets),
       result.issues,
       `(HTTP ${response.status} with an empty body, which was not expected)`,
     );
@@ -84,7 +80,7 @@ export function validateResponse(
   try {
     json = JSON.parse(text);
   } catch {
-    const ctx = context();
+    const ctx = contextOf(method, rawUrl, response, secrets);
     throw failure(ctx, [notJsonIssue(text, ctx)]);
   }
   const fast = fastCheckFor(schema);
@@ -94,8 +90,23 @@ export function validateResponse(
   }
   const result = v.safeParse(schema, json);
   if (result.success) return result.output;
-  const ctx = context();
+  const ctx = contextOf(method, rawUrl, response, secrets);
   throw failure(ctx, scrubIssues(result.issues, ctx.secrets));
+}
+
+function contextOf(
+  method: string,
+  rawUrl: string,
+  response: Response,
+  secrets: () => readonly string[],
+): ResponseContext {
+  return {
+    method,
+    rawUrl,
+    response,
+    requestId: response.headers.get('x-request-id') ?? undefined,
+    secrets: secrets(),
+  };
 }
 
 /** Compiled checks per schema (`null`: not compilable); schemas are long-lived constants. */
