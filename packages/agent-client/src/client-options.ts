@@ -1,10 +1,9 @@
 // docs/protocols/saturn.md §2.1 (base path), §2.3 (one Bearer credential) and §6 (settings)
-import { ConfigurationError, type ConfigurationProblem, redactUrl } from '@uplink/core-schemas';
 import {
+  ClientSettings,
+  describeKind,
   type Env,
-  firstEnv,
   type RetryOptions,
-  readProcessEnv,
   type TransportOptions,
 } from '@uplink/http';
 import { resolveCapabilities, type SaturnCapabilities } from './capabilities.js';
@@ -84,77 +83,25 @@ export interface ResolvedAgentClientOptions {
   timeoutMs: number;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const kindOf = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-
-function resolveBaseUrl(
-  options: AgentClientOptions,
-  env: Env,
-  problems: ConfigurationProblem[],
-): string {
-  const fromEnv = firstEnv(env, BASE_URL_ENV_VARS);
-  const raw = options.baseUrl ?? fromEnv?.value;
-  const setting = options.baseUrl === undefined && fromEnv ? fromEnv.name : 'baseUrl';
-  if (raw === undefined) {
-    problems.push({
-      setting: 'baseUrl',
-      message: `missing: pass \`baseUrl\` or set ${BASE_URL_ENV_VARS.join(' or ')} (for example http://127.0.0.1:8000)`,
-    });
-    return '';
-  }
-  if (typeof raw !== 'string') {
-    problems.push({ setting, message: `expected a URL string, got ${kindOf(raw)}` });
-    return '';
-  }
-  const text = raw.trim();
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    problems.push({
-      setting,
-      message: `expected an absolute http(s) URL such as http://127.0.0.1:8000, got "${redactUrl(text.slice(0, 100))}"`,
-    });
-    return '';
-  }
-  return text.replace(/\/+$/, '');
-}
-
 function resolveToken(
   options: AgentClientOptions,
-  env: Env,
-  problems: ConfigurationProblem[],
+  settings: ClientSettings,
 ): TokenSource | undefined {
   if (typeof options.token === 'function') return options.token;
   if (options.token !== undefined && typeof options.token !== 'string') {
-    problems.push({
-      setting: 'token',
-      message: `expected a string or a function, got ${kindOf(options.token)}`,
-    });
+    settings.problem(
+      'token',
+      `expected a string or a function, got ${describeKind(options.token)}`,
+    );
     return undefined;
   }
-  const fromEnv = options.token === undefined ? firstEnv(env, TOKEN_ENV_VARS) : undefined;
-  const token = options.token ?? fromEnv?.value;
-  if (token === undefined) return undefined;
+  const picked = settings.pick(options.token, 'token', TOKEN_ENV_VARS);
+  if (picked === undefined) return undefined;
+  const token = picked.value as string;
   // Never echo the value: it is a credential.
   const problem = checkTokenShape(token);
-  if (problem) problems.push({ setting: fromEnv?.name ?? 'token', message: problem });
+  if (problem) settings.problem(picked.setting, problem);
   return token;
-}
-
-function positive(value: unknown, setting: string, problems: ConfigurationProblem[]): void {
-  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-    problems.push({
-      setting,
-      message: `expected a positive number, got ${typeof value === 'number' ? value : kindOf(value)}`,
-    });
-  }
 }
 
 /**
@@ -165,30 +112,25 @@ export function resolveAgentClientOptions(
   input: AgentClientOptions | null | undefined,
 ): ResolvedAgentClientOptions {
   const options: AgentClientOptions = input ?? {};
-  const problems: ConfigurationProblem[] = [];
-  if (options.env !== undefined && !isObject(options.env)) {
-    problems.push({
-      setting: 'env',
-      message: `expected an object of strings, got ${kindOf(options.env)}`,
-    });
-  }
-  const env = isObject(options.env) ? (options.env as Env) : readProcessEnv();
-  const baseUrl = resolveBaseUrl(options, env, problems);
-  const token = resolveToken(options, env, problems);
+  const settings = new ClientSettings(options);
+  const baseUrl = settings.baseUrl(options.baseUrl, {
+    envNames: BASE_URL_ENV_VARS,
+    example: 'http://127.0.0.1:8000',
+  });
+  const token = resolveToken(options, settings);
   const apiPrefix = (options.apiPrefix ?? '').replace(/\/+$/, '');
   if (
     typeof apiPrefix !== 'string' ||
     (apiPrefix !== '' && !/^(\/[A-Za-z0-9._~-]+)+$/.test(apiPrefix))
   ) {
-    problems.push({
-      setting: 'apiPrefix',
-      message: `expected '' (SATURN's root mount) or a path such as '/api/v1', got ${JSON.stringify(options.apiPrefix)}`,
-    });
+    settings.problem(
+      'apiPrefix',
+      `expected '' (SATURN's root mount) or a path such as '/api/v1', got ${JSON.stringify(options.apiPrefix)}`,
+    );
   }
-  positive(options.maxResponseBytes, 'maxResponseBytes', problems);
-  positive(options.timeoutMs, 'timeoutMs', problems);
-  const capabilities = resolveCapabilities(options.capabilities, problems);
-  if (problems.length > 0) throw new ConfigurationError(problems);
+  settings.checkTransport(options);
+  const capabilities = resolveCapabilities(options.capabilities, settings.problems);
+  settings.throwIfInvalid();
   const retry: RetryOptions | false =
     options.retry === false ? false : { statuses: [...SATURN_RETRY_STATUSES], ...options.retry };
   return {

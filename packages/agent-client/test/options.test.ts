@@ -57,8 +57,8 @@ describe('options and environment', () => {
       'baseUrl: missing: pass `baseUrl` or set SATURN_BASE_URL (for example http://127.0.0.1:8000)',
       'SATURN_API_KEY: expected printable ASCII without spaces or line breaks (check for a stray newline or whitespace)',
       "apiPrefix: expected '' (SATURN's root mount) or a path such as '/api/v1', got \"api/v1\"",
-      'maxResponseBytes: expected a positive number, got -1',
-      'timeoutMs: expected a positive number, got NaN',
+      'timeoutMs: expected a positive number of milliseconds, got NaN',
+      'maxResponseBytes: expected a whole number of bytes > 0 (or Infinity for no limit), got -1',
       'capabilities.sessions: expected true or false',
     ]);
     expect(problems.join('\n')).not.toContain('eyJhbGci');

@@ -1,12 +1,5 @@
 // docs/protocols/ai-spine.md §1, §2 and §10 (base URL, prefix, auth, retries).
-import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
-import {
-  type Env,
-  firstEnv,
-  type RetryOptions,
-  readProcessEnv,
-  type TransportOptions,
-} from '@uplink/http';
+import { ClientSettings, type Env, type RetryOptions, type TransportOptions } from '@uplink/http';
 
 /**
  * The current production host (JS SDK 2.5.x, Python SDK 2.3.x), used when neither `baseUrl`
@@ -78,70 +71,35 @@ export interface ResolvedFlowClientOptions {
   retry: RetryOptions | false;
 }
 
-const isRecord = (value: unknown): value is Env =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** An explicit option (even an invalid one, to be reported), else the first variable set. */
-function pick(
-  explicit: unknown,
-  option: string,
-  env: Env,
-  names: readonly string[],
-): { value: unknown; setting: string } | undefined {
-  if (explicit !== undefined) return { value: explicit, setting: option };
-  const found = firstEnv(env, names);
-  return found && { value: found.value, setting: found.name };
-}
-
-function checkBaseUrl(value: string, setting: string, problems: ConfigurationProblem[]): void {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(value);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    problems.push({
-      setting,
-      message: `expected an absolute http(s) URL such as "https://spine.example.com", got ${JSON.stringify(value.slice(0, 100))}`,
-    });
-  }
-}
-
 /** Check the flow-specific options and apply defaults; throws {@link ConfigurationError} listing every problem. */
 export function resolveFlowClientOptions(options: FlowClientOptions): ResolvedFlowClientOptions {
-  // Timeouts and retry values are checked by @uplink/http's createRequestClient.
-  const problems: ConfigurationProblem[] = [];
-  if (options.env !== undefined && !isRecord(options.env)) {
-    problems.push({ setting: 'env', message: 'expected an object of environment variables' });
-  }
-  const env = isRecord(options.env) ? options.env : readProcessEnv();
-  const url = pick(options.baseUrl, 'baseUrl', env, BASE_URL_ENV_VARS);
-  // An explicit `baseUrl` of the wrong type is left to createRequestClient, which reports it.
-  if (url && typeof url.value === 'string') checkBaseUrl(url.value, url.setting, problems);
-  const baseUrl =
-    url === undefined ? DEFAULT_BASE_URL : String(url.value).trim().replace(/\/+$/, '');
-  const key = pick(options.apiKey, 'apiKey', env, API_KEY_ENV_VARS);
+  const settings = new ClientSettings(options);
+  const baseUrl = settings.baseUrl(options.baseUrl, {
+    envNames: BASE_URL_ENV_VARS,
+    fallback: DEFAULT_BASE_URL,
+    example: 'https://spine.example.com',
+  });
+  const key = settings.pick(options.apiKey, 'apiKey', API_KEY_ENV_VARS);
   const apiPrefix = (options.apiPrefix ?? DEFAULT_API_PREFIX).replace(/\/+$/, '');
   if (apiPrefix !== '' && !/^\/[A-Za-z0-9._~/-]*$/.test(apiPrefix)) {
-    problems.push({
-      setting: 'apiPrefix',
-      message: `expected '' or a path starting with "/" such as '/api/v1', received ${JSON.stringify(options.apiPrefix)}`,
-    });
+    settings.problem(
+      'apiPrefix',
+      `expected '' or a path starting with "/" such as '/api/v1', received ${JSON.stringify(options.apiPrefix)}`,
+    );
   }
   // Never echo the value in these messages: it is a credential.
   const apiKey = key === undefined ? undefined : key.value;
   if (key !== undefined && (typeof apiKey !== 'string' || apiKey.trim() === '')) {
-    problems.push({ setting: key.setting, message: 'expected a non-empty string or undefined' });
+    settings.problem(key.setting, 'expected a non-empty string or undefined');
   } else if (key !== undefined && !API_KEY_PATTERN.test(apiKey as string)) {
     // fetch would reject the header later with a message quoting part of the key.
-    problems.push({
-      setting: key.setting,
-      message:
-        'expected printable ASCII without spaces or line breaks (check for a stray newline or whitespace around the key)',
-    });
+    settings.problem(
+      key.setting,
+      'expected printable ASCII without spaces or line breaks (check for a stray newline or whitespace around the key)',
+    );
   }
-  if (problems.length > 0) throw new ConfigurationError(problems);
+  settings.checkTransport(options);
+  settings.throwIfInvalid();
   const retry: RetryOptions | false =
     options.retry === false ? false : { statuses: [...FLOW_RETRY_STATUSES], ...options.retry };
   return { baseUrl, apiKey: apiKey as string | undefined, apiPrefix, retry };

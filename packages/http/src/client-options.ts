@@ -1,5 +1,5 @@
 import { ConfigurationError, type ConfigurationProblem, redactUrl } from '@uplink/core-schemas';
-import type { HttpClientOptions, RequestOptions } from './http-types.js';
+import type { HttpClientOptions, RequestOptions, TransportOptions } from './http-types.js';
 import type { RetryOptions } from './retry-policy.js';
 
 const isPositive = (value: unknown): boolean =>
@@ -11,7 +11,16 @@ const show = (value: unknown): string =>
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function checkTimeout(problems: ConfigurationProblem[], setting: string, value: unknown): void {
+/** A value's kind for a problem message (`null`, `an array`, `number`, ...), never the value. */
+export function describeKind(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}
+
+export function checkTimeout(
+  problems: ConfigurationProblem[],
+  setting: string,
+  value: unknown,
+): void {
   if (value !== undefined && !isPositive(value)) {
     problems.push({
       setting,
@@ -81,7 +90,7 @@ function checkHeaders(problems: ConfigurationProblem[], headers: unknown): void 
   if (!isRecord(headers)) {
     problems.push({
       setting: 'headers',
-      message: 'expected an object of header names to string values',
+      message: `expected an object of header names to string values, got ${describeKind(headers)}`,
     });
     return;
   }
@@ -100,6 +109,47 @@ const isAbortSignal = (value: unknown): boolean =>
   isRecord(value) &&
   typeof value.aborted === 'boolean' &&
   typeof (value as { addEventListener?: unknown }).addEventListener === 'function';
+
+const isLogger = (value: unknown): boolean =>
+  isRecord(value) &&
+  ['debug', 'info', 'warn', 'error'].every((level) => typeof value[level] === 'function');
+
+/** The settings of a client that shape each request: timeouts, the body limit, retry, headers, fetch. */
+function checkRequestShaping(problems: ConfigurationProblem[], options: TransportOptions): void {
+  checkTimeout(problems, 'timeoutMs', options.timeoutMs);
+  checkTimeout(problems, 'totalTimeoutMs', options.totalTimeoutMs);
+  checkByteLimit(problems, 'maxResponseBytes', options.maxResponseBytes);
+  checkRetry(problems, options.retry);
+  checkHeaders(problems, options.headers);
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    problems.push({ setting: 'fetch', message: 'expected a fetch-compatible function' });
+  }
+}
+
+function checkLoggerAndSignal(problems: ConfigurationProblem[], options: TransportOptions): void {
+  if (options.logger !== undefined && !isLogger(options.logger)) {
+    problems.push({
+      setting: 'logger',
+      message: `expected an object with debug, info, warn and error methods, got ${describeKind(options.logger)}`,
+    });
+  }
+  if (options.signal !== undefined && !isAbortSignal(options.signal)) {
+    problems.push({ setting: 'signal', message: 'expected an AbortSignal' });
+  }
+}
+
+/**
+ * The problems of the settings every client takes from {@link TransportOptions} (timeouts,
+ * the body limit, retries, headers, fetch, logger, signal), appended to `problems`. Clients
+ * call it while resolving their own options, so one `ConfigurationError` lists everything.
+ */
+export function checkTransportOptions(
+  problems: ConfigurationProblem[],
+  options: TransportOptions,
+): void {
+  checkRequestShaping(problems, options);
+  checkLoggerAndSignal(problems, options);
+}
 
 /**
  * Check client options up front and report every problem at once with
@@ -130,36 +180,14 @@ export function validateClientOptions(options: HttpClientOptions): void {
       });
     }
   }
-  checkTimeout(problems, 'timeoutMs', options?.timeoutMs);
-  checkTimeout(problems, 'totalTimeoutMs', options?.totalTimeoutMs);
-  checkByteLimit(problems, 'maxResponseBytes', options?.maxResponseBytes);
-  checkRetry(problems, options?.retry);
-  checkHeaders(problems, options?.headers);
-  if (options?.fetch !== undefined && typeof options.fetch !== 'function') {
-    problems.push({ setting: 'fetch', message: 'expected a fetch-compatible function' });
-  }
+  checkRequestShaping(problems, options ?? {});
   if (options?.auth !== undefined && typeof options.auth !== 'function') {
     problems.push({
       setting: 'auth',
       message: 'expected an auth strategy such as bearer(token) or header(name, value)',
     });
   }
-  const logger = options?.logger as unknown;
-  if (
-    logger !== undefined &&
-    !(
-      isRecord(logger) &&
-      ['debug', 'info', 'warn', 'error'].every((level) => typeof logger[level] === 'function')
-    )
-  ) {
-    problems.push({
-      setting: 'logger',
-      message: 'expected an object with debug, info, warn and error methods',
-    });
-  }
-  if (options?.signal !== undefined && !isAbortSignal(options.signal)) {
-    problems.push({ setting: 'signal', message: 'expected an AbortSignal' });
-  }
+  checkLoggerAndSignal(problems, options ?? {});
   if (options?.userAgent !== undefined && typeof options.userAgent !== 'string') {
     problems.push({
       setting: 'userAgent',

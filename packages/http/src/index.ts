@@ -22,6 +22,8 @@ export {
   type CredentialSource,
   header,
 } from './auth.js';
+export { describeKind } from './client-options.js';
+export { type BaseUrlSetting, ClientSettings, type PickedSetting } from './client-settings.js';
 export { createHttpClient } from './client-sse.js';
 export { type BackoffOptions, computeBackoff } from './compute-backoff.js';
 export {

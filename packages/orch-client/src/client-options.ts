@@ -1,11 +1,4 @@
-import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
-import {
-  type Env,
-  firstEnv,
-  type RetryOptions,
-  readProcessEnv,
-  type TransportOptions,
-} from '@uplink/http';
+import { ClientSettings, type Env, type RetryOptions, type TransportOptions } from '@uplink/http';
 import type { ApiVersion } from './routes.js';
 
 /** Default base URL: a llama-orch server on loopback. */
@@ -96,85 +89,54 @@ export interface ResolvedOrchClientOptions {
   cancelTimeoutMs: number;
 }
 
-function checkDuration(
-  problems: ConfigurationProblem[],
-  setting: string,
-  value: number | undefined,
-): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    problems.push({
-      setting,
-      message: `expected a positive number of milliseconds, got ${String(value)}`,
-    });
-  }
-}
-
 /** Validate options, listing every problem at once in a {@link ConfigurationError}. */
 export function resolveOrchClientOptions(options: OrchClientOptions): ResolvedOrchClientOptions {
-  const problems: ConfigurationProblem[] = [];
-  // Kept small: this runs in the browser bundle, whose size is guarded.
-  const env: Env = options.env ?? readProcessEnv();
-  const fromEnv = options.baseUrl === undefined ? firstEnv(env, BASE_URL_ENV_VARS) : undefined;
-  // A bad value is reported under the name the user set: the option or the variable.
-  const urlSetting = fromEnv?.name ?? 'baseUrl';
-  const baseUrl = (options.baseUrl ?? fromEnv?.value ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(baseUrl);
-  } catch {
-    problems.push({ setting: urlSetting, message: 'expected an absolute http(s) URL' });
-  }
-  if (parsed && parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    problems.push({
-      setting: urlSetting,
-      message: `expected an http: or https: URL, got ${parsed.protocol}`,
-    });
-  }
+  const settings = new ClientSettings(options);
+  const baseUrl = settings.baseUrl(options.baseUrl, {
+    envNames: BASE_URL_ENV_VARS,
+    fallback: DEFAULT_BASE_URL,
+  });
   const apiVersion = options.apiVersion ?? 'v1';
   if (apiVersion !== 'v1' && apiVersion !== 'v2') {
-    problems.push({
-      setting: 'apiVersion',
-      message: `expected 'v1' or 'v2', got ${String(apiVersion)}`,
-    });
+    settings.problem('apiVersion', `expected 'v1' or 'v2', got ${String(apiVersion)}`);
   }
   if (
     options.apiKey !== undefined &&
     (typeof options.apiKey !== 'string' || options.apiKey === '')
   ) {
-    problems.push({ setting: 'apiKey', message: 'expected a non-empty string' });
+    settings.problem('apiKey', 'expected a non-empty string');
   }
   if (
     options.token !== undefined &&
     typeof options.token !== 'function' &&
     (typeof options.token !== 'string' || options.token === '')
   ) {
-    problems.push({ setting: 'token', message: 'expected a non-empty string or a function' });
+    settings.problem('token', 'expected a non-empty string or a function');
   }
   if (
     options.correlationId !== undefined &&
     (typeof options.correlationId !== 'string' ||
       !/^[\x21-\x7e]{1,256}$/.test(options.correlationId))
   ) {
-    problems.push({
-      setting: 'correlationId',
-      message: 'expected 1 to 256 visible ASCII characters (it is sent as a header)',
-    });
+    settings.problem(
+      'correlationId',
+      'expected 1 to 256 visible ASCII characters (it is sent as a header)',
+    );
   }
-  checkDuration(problems, 'timeoutMs', options.timeoutMs);
-  checkDuration(problems, 'totalTimeoutMs', options.totalTimeoutMs);
-  checkDuration(problems, 'streamIdleTimeoutMs', options.streamIdleTimeoutMs);
-  checkDuration(problems, 'cancelTimeoutMs', options.cancelTimeoutMs);
-  if (problems.length > 0) throw new ConfigurationError(problems);
+  settings.checkTransport(options);
+  settings.duration('streamIdleTimeoutMs', options.streamIdleTimeoutMs);
+  settings.duration('cancelTimeoutMs', options.cancelTimeoutMs);
+  settings.throwIfInvalid();
   // The key from the environment goes where this API generation reads a credential.
   const { apiKey, token } = options;
-  const envKey = (apiKey ?? token) ? undefined : firstEnv(env, API_KEY_ENV_VARS)?.value;
+  const envKey = (apiKey ?? token) ? undefined : settings.pick(undefined, '', API_KEY_ENV_VARS);
+  const key = envKey?.value as string | undefined;
   const v1 = apiVersion === 'v1';
   return {
     baseUrl,
     apiVersion,
-    apiKey: apiKey ?? (v1 ? envKey : undefined),
-    token: token ?? (v1 ? undefined : envKey),
+    apiKey: apiKey ?? (v1 ? key : undefined),
+    token: token ?? (v1 ? undefined : key),
     streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? 60_000,
     cancelTimeoutMs: options.cancelTimeoutMs ?? 5_000,
   };

@@ -1,10 +1,10 @@
 // docs/protocols/luml.md §1, §2 and §16 (base URL, satellite tokens, settings)
-import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
+import type { ConfigurationProblem } from '@uplink/core-schemas';
 import {
+  ClientSettings,
+  describeKind,
   type Env,
-  firstEnv,
   type RetryOptions,
-  readProcessEnv,
   type TransportOptions,
 } from '@uplink/http';
 
@@ -86,45 +86,23 @@ export interface ResolvedPlatformSettings {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const kindOf = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-
 /**
  * Type checks for callers without TypeScript: each wrong shape is a problem in the one
  * {@link ConfigurationError}, never a TypeError later. Values are described by kind only
- * (a misplaced token must not be echoed).
+ * (a misplaced token must not be echoed). URLs are checked with the base URL; the
+ * transport settings by `ClientSettings.checkTransport`.
  */
-function checkShapes(options: PlatformClientOptions, problems: ConfigurationProblem[]): void {
-  const expect = (setting: string, ok: boolean, expected: string, value: unknown): void => {
-    if (!ok) problems.push({ setting, message: `expected ${expected}, got ${kindOf(value)}` });
-  };
-  const { token, baseUrl, platformUrl, env, cache, logger, headers } = options as Record<
-    string,
-    unknown
-  >;
-  if (token !== undefined) expect('token', typeof token === 'string', 'a string', token);
-  if (baseUrl !== undefined)
-    expect('baseUrl', typeof baseUrl === 'string', 'a URL string', baseUrl);
-  if (platformUrl !== undefined)
-    expect('platformUrl', typeof platformUrl === 'string', 'a URL string', platformUrl);
-  if (env !== undefined) expect('env', isObject(env), 'an object of strings', env);
-  if (cache !== undefined)
-    expect('cache', isObject(cache), '{ inferenceAccessTtlMs?, secretTtlMs? }', cache);
-  if (logger !== undefined)
-    expect(
-      'logger',
-      isObject(logger) &&
-        ['debug', 'info', 'warn', 'error'].every((level) => typeof logger[level] === 'function'),
-      'a Logger with debug, info, warn and error functions',
-      logger,
+function checkShapes(options: PlatformClientOptions, settings: ClientSettings): void {
+  const { token, cache } = options as Record<string, unknown>;
+  if (token !== undefined && typeof token !== 'string') {
+    settings.problem('token', `expected a string, got ${describeKind(token)}`);
+  }
+  if (cache !== undefined && !isObject(cache)) {
+    settings.problem(
+      'cache',
+      `expected { inferenceAccessTtlMs?, secretTtlMs? }, got ${describeKind(cache)}`,
     );
-  if (headers !== undefined)
-    expect(
-      'headers',
-      isObject(headers) && Object.values(headers).every((value) => typeof value === 'string'),
-      'an object of header strings',
-      headers,
-    );
+  }
 }
 
 function ttl(value: unknown, setting: string, problems: ConfigurationProblem[]): number {
@@ -133,7 +111,7 @@ function ttl(value: unknown, setting: string, problems: ConfigurationProblem[]):
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     problems.push({
       setting,
-      message: `expected a number of milliseconds >= 0 or false, got ${typeof value === 'number' ? value : kindOf(value)}`,
+      message: `expected a number of milliseconds >= 0 or false, got ${typeof value === 'number' ? value : describeKind(value)}`,
     });
     return 0;
   }
@@ -141,29 +119,32 @@ function ttl(value: unknown, setting: string, problems: ConfigurationProblem[]):
 }
 
 /**
- * The platform URL and where it came from (the option or the environment variable, so a bad
- * value is reported under the name the user set): `baseUrl`, the deprecated `platformUrl`,
- * then {@link BASE_URL_ENV_VARS} in order.
+ * The platform URL: `baseUrl`, the deprecated `platformUrl` (an error when both are given and
+ * differ), then {@link BASE_URL_ENV_VARS} in order, then {@link DEFAULT_BASE_URL}; a bad value
+ * is reported under the name the user set.
  */
-function pickBaseUrl(
-  options: PlatformClientOptions,
-  env: Env,
-  problems: ConfigurationProblem[],
-): { value: string; setting: string } | undefined {
+function resolveBaseUrl(options: PlatformClientOptions, settings: ClientSettings): string {
   const { baseUrl, platformUrl } = options;
-  if (typeof baseUrl === 'string') {
-    if (typeof platformUrl === 'string' && platformUrl.trim() !== baseUrl.trim()) {
-      problems.push({
-        setting: 'platformUrl',
-        message: 'is the deprecated name of baseUrl, and the two differ; pass only baseUrl',
-      });
-    }
-    return { value: baseUrl, setting: 'baseUrl' };
+  if (
+    typeof baseUrl === 'string' &&
+    typeof platformUrl === 'string' &&
+    platformUrl.trim() !== baseUrl.trim()
+  ) {
+    settings.problem(
+      'platformUrl',
+      'is the deprecated name of baseUrl, and the two differ; pass only baseUrl',
+    );
   }
-  if (typeof platformUrl === 'string') return { value: platformUrl, setting: 'platformUrl' };
-  if (baseUrl !== undefined || platformUrl !== undefined) return undefined; // wrong type, reported
-  const fromEnv = firstEnv(env, BASE_URL_ENV_VARS);
-  return fromEnv && { value: fromEnv.value, setting: fromEnv.name };
+  const useAlias = baseUrl === undefined && platformUrl !== undefined;
+  if (baseUrl !== undefined && platformUrl !== undefined && typeof platformUrl !== 'string') {
+    settings.problem('platformUrl', `expected a URL string, got ${describeKind(platformUrl)}`);
+  }
+  const url = settings.baseUrl(useAlias ? platformUrl : baseUrl, {
+    envNames: BASE_URL_ENV_VARS,
+    fallback: DEFAULT_BASE_URL,
+    option: useAlias ? 'platformUrl' : 'baseUrl',
+  });
+  return url || DEFAULT_BASE_URL;
 }
 
 /**
@@ -174,66 +155,36 @@ export function resolvePlatformSettings(
   input: PlatformClientOptions | null | undefined,
 ): ResolvedPlatformSettings {
   const options: PlatformClientOptions = input ?? {};
-  const problems: ConfigurationProblem[] = [];
-  checkShapes(options, problems);
-  const env = isObject(options.env) ? options.env : readProcessEnv();
+  const settings = new ClientSettings(options);
+  checkShapes(options, settings);
 
   const explicitToken = typeof options.token === 'string' ? options.token : undefined;
-  const token = (explicitToken ?? firstEnv(env, TOKEN_ENV_VARS)?.value ?? '').trim();
+  const token = (
+    explicitToken ??
+    (settings.pick(undefined, 'token', TOKEN_ENV_VARS)?.value as string | undefined) ??
+    ''
+  ).trim();
   if (options.token !== undefined && typeof options.token !== 'string') {
     // Reported by checkShapes; do not also call it missing.
   } else if (!token) {
-    problems.push({
-      setting: 'token',
-      message: `missing satellite token: pass \`token\` or set ${TOKEN_ENV_VARS.join(' or ')}`,
-    });
+    settings.problem(
+      'token',
+      `missing satellite token: pass \`token\` or set ${TOKEN_ENV_VARS.join(' or ')}`,
+    );
   } else if (/\s/u.test(token)) {
-    problems.push({ setting: 'token', message: 'the token contains whitespace' });
+    settings.problem('token', 'the token contains whitespace');
   }
 
-  const url = pickBaseUrl(options, env, problems);
-  let baseUrl = DEFAULT_BASE_URL;
-  if (url !== undefined) {
-    const text = url.value.trim();
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(text);
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      problems.push({
-        setting: url.setting,
-        message: `expected an absolute http(s) URL such as ${DEFAULT_BASE_URL}, got "${text.slice(0, 100)}"`,
-      });
-    } else {
-      baseUrl = text.replace(/\/+$/u, '');
-    }
-  }
-
-  for (const [setting, value] of [
-    ['timeoutMs', options.timeoutMs],
-    ['totalTimeoutMs', options.totalTimeoutMs],
-  ] as const) {
-    if (
-      value !== undefined &&
-      (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-    ) {
-      problems.push({
-        setting,
-        message: `expected a positive number of milliseconds, got ${typeof value === 'number' ? value : kindOf(value)}`,
-      });
-    }
-  }
+  const baseUrl = resolveBaseUrl(options, settings);
+  settings.checkTransport(options);
   const cache = isObject(options.cache) ? options.cache : {};
   const inferenceAccessTtlMs = ttl(
     cache.inferenceAccessTtlMs,
     'cache.inferenceAccessTtlMs',
-    problems,
+    settings.problems,
   );
-  const secretTtlMs = ttl(cache.secretTtlMs, 'cache.secretTtlMs', problems);
-
-  if (problems.length > 0) throw new ConfigurationError(problems);
+  const secretTtlMs = ttl(cache.secretTtlMs, 'cache.secretTtlMs', settings.problems);
+  settings.throwIfInvalid();
 
   let tokenWarning: string | undefined;
   if (!token.startsWith(SATELLITE_TOKEN_PREFIX)) {

@@ -196,7 +196,7 @@ describe('resolvePlatformSettings', () => {
       [{ token: TOKEN, timeoutMs: '100' }, 'timeoutMs'],
       [{ token: TOKEN, logger: console.log }, 'logger'],
       [{ token: TOKEN, headers: 'x-trace: 1' }, 'headers'],
-      [{ token: TOKEN, headers: { 'x-n': 1 } }, 'headers'],
+      [{ token: TOKEN, headers: { 'x-n': 1 } }, 'headers.x-n'],
     ];
     for (const [options, setting] of cases) {
       const error = configError(() => resolvePlatformSettings({ env: {}, ...options } as never));

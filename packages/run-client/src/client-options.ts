@@ -1,25 +1,32 @@
 // docs/protocols/agent-sdk.md §1.1 (base path), §1.2 (credentials, org, project) and §6.
 import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
 import {
+  ClientSettings,
   type CredentialSource,
   type Env,
-  firstEnv,
   type RetryOptions,
-  readProcessEnv,
   type TransportOptions,
 } from '@uplink/http';
 import type { BasePath } from './routes.js';
 
 /** agent-sdk's default address when nothing is configured (`uvicorn`'s default port). */
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:8000';
-/** Environment variable read for the base URL. */
-export const BASE_URL_ENV = 'AGENT_SDK_BASE_URL';
-/** Environment variable read for the API key. */
-export const API_KEY_ENV = 'AGENT_SDK_API_KEY';
-/** Environment variable read for the org (`X-Org-Id`). */
-export const ORG_ID_ENV = 'AGENT_SDK_ORG_ID';
-/** Environment variable read for the project (`X-Project-Id`). */
-export const PROJECT_ID_ENV = 'AGENT_SDK_PROJECT_ID';
+/** Environment variables read for the base URL, first non-empty wins. */
+export const BASE_URL_ENV_VARS = ['AGENT_SDK_BASE_URL'] as const;
+/** Environment variables read for the API key, first non-empty wins. */
+export const API_KEY_ENV_VARS = ['AGENT_SDK_API_KEY'] as const;
+/** Environment variables read for the org (`X-Org-Id`), first non-empty wins. */
+export const ORG_ID_ENV_VARS = ['AGENT_SDK_ORG_ID'] as const;
+/** Environment variables read for the project (`X-Project-Id`), first non-empty wins. */
+export const PROJECT_ID_ENV_VARS = ['AGENT_SDK_PROJECT_ID'] as const;
+/** @deprecated Use {@link BASE_URL_ENV_VARS} (the same variable, in a list like every client's). */
+export const BASE_URL_ENV = BASE_URL_ENV_VARS[0];
+/** @deprecated Use {@link API_KEY_ENV_VARS}. */
+export const API_KEY_ENV = API_KEY_ENV_VARS[0];
+/** @deprecated Use {@link ORG_ID_ENV_VARS}. */
+export const ORG_ID_ENV = ORG_ID_ENV_VARS[0];
+/** @deprecated Use {@link PROJECT_ID_ENV_VARS}. */
+export const PROJECT_ID_ENV = PROJECT_ID_ENV_VARS[0];
 
 /** Options of `new RunClient(options)`. */
 export interface RunClientOptions extends TransportOptions {
@@ -130,9 +137,6 @@ export interface ResolvedRunClientOptions {
   maxEventBytes: number;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Header-safe text: visible ASCII and spaces, no line breaks (the value is never shown). */
 const HEADER_SAFE = /^[\x20-\x7e]+$/;
 
@@ -150,24 +154,23 @@ function credentialProblem(setting: string, value: unknown): ConfigurationProble
   return undefined;
 }
 
-function positive(
-  problems: ConfigurationProblem[],
+/** A number `>= min` (whole with `whole`), or `undefined`. */
+function atLeast(
+  settings: ClientSettings,
   setting: string,
   value: unknown,
-  whole = false,
-  min = 1,
+  min: number,
+  whole: boolean,
 ): void {
-  if (value === undefined) return;
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    value >= min &&
-    (!whole || Number.isInteger(value));
-  if (!ok) {
-    problems.push({
+  if (whole) return settings.count(setting, value, min);
+  if (
+    value !== undefined &&
+    !(typeof value === 'number' && Number.isFinite(value) && value >= min)
+  ) {
+    settings.problem(
       setting,
-      message: `expected ${whole ? 'a whole number' : 'a number'} >= ${min}, got ${typeof value === 'number' ? value : typeof value}`,
-    });
+      `expected a number >= ${min}, got ${typeof value === 'number' ? value : typeof value}`,
+    );
   }
 }
 
@@ -179,98 +182,72 @@ export function resolveRunClientOptions(
   input: RunClientOptions | undefined,
 ): ResolvedRunClientOptions {
   const options: RunClientOptions = input ?? {};
-  const problems: ConfigurationProblem[] = [];
-  const env = isRecord(options.env) ? (options.env as Env) : readProcessEnv();
-  if (options.env !== undefined && !isRecord(options.env)) {
-    problems.push({ setting: 'env', message: 'expected an object of strings' });
-  }
-
-  const rawUrl = options.baseUrl ?? firstEnv(env, [BASE_URL_ENV])?.value ?? DEFAULT_BASE_URL;
-  const urlSetting =
-    options.baseUrl === undefined && rawUrl !== DEFAULT_BASE_URL ? BASE_URL_ENV : 'baseUrl';
-  let baseUrl = DEFAULT_BASE_URL;
-  let parsed: URL | undefined;
-  try {
-    parsed = typeof rawUrl === 'string' ? new URL(rawUrl.trim()) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    problems.push({
-      setting: urlSetting,
-      message: `expected an absolute http(s) URL such as ${DEFAULT_BASE_URL}, got ${typeof rawUrl === 'string' ? `"${rawUrl.slice(0, 100)}"` : typeof rawUrl}`,
-    });
-  } else if (parsed.username || parsed.password) {
-    problems.push({ setting: urlSetting, message: 'expected a URL without user or password' });
-  } else {
-    baseUrl = String(rawUrl).trim().replace(/\/+$/, '');
-  }
+  const settings = new ClientSettings(options);
+  const baseUrl =
+    settings.baseUrl(options.baseUrl, {
+      envNames: BASE_URL_ENV_VARS,
+      fallback: DEFAULT_BASE_URL,
+    }) || DEFAULT_BASE_URL;
 
   const basePath = options.basePath ?? '/v1';
   if (basePath !== '/v1' && basePath !== '') {
-    problems.push({
-      setting: 'basePath',
-      message: `expected '/v1' or '', got ${String(basePath)}`,
-    });
+    settings.problem('basePath', `expected '/v1' or '', got ${String(basePath)}`);
   }
 
   let credential: ResolvedRunClientOptions['credential'] | undefined;
   if (options.apiKey !== undefined && options.jwt !== undefined) {
-    problems.push({ setting: 'apiKey', message: 'give apiKey or jwt, not both' });
+    settings.problem('apiKey', 'give apiKey or jwt, not both');
   } else if (options.jwt !== undefined) {
     const problem = credentialProblem('jwt', options.jwt);
-    if (problem) problems.push(problem);
+    if (problem) settings.problems.push(problem);
     else credential = { kind: 'jwt', value: options.jwt };
     if (basePath === '') {
-      problems.push({
-        setting: 'basePath',
-        message:
-          "the bare /run and /sessions routes demand X-API-Key even in JWT mode; use basePath '/v1' with jwt",
-      });
+      settings.problem(
+        'basePath',
+        "the bare /run and /sessions routes demand X-API-Key even in JWT mode; use basePath '/v1' with jwt",
+      );
     }
   } else {
-    const fromEnv = firstEnv(env, [API_KEY_ENV]);
-    const value = options.apiKey ?? fromEnv?.value;
-    const setting = options.apiKey === undefined ? API_KEY_ENV : 'apiKey';
-    if (value === undefined) {
-      problems.push({
-        setting: 'apiKey',
-        message: `missing credential: pass apiKey (or jwt) or set ${API_KEY_ENV}`,
-      });
+    const picked = settings.pick(options.apiKey, 'apiKey', API_KEY_ENV_VARS);
+    if (picked === undefined) {
+      settings.problem(
+        'apiKey',
+        `missing credential: pass apiKey (or jwt) or set ${API_KEY_ENV_VARS.join(' or ')}`,
+      );
     } else {
-      const problem = credentialProblem(setting, value);
-      if (problem) problems.push(problem);
-      else credential = { kind: 'apiKey', value };
+      const problem = credentialProblem(picked.setting, picked.value);
+      if (problem) settings.problems.push(problem);
+      else credential = { kind: 'apiKey', value: picked.value as CredentialSource };
     }
   }
 
-  const header = (setting: string, explicit: unknown, name: string): string | undefined => {
-    const value = explicit ?? firstEnv(env, [name])?.value;
-    if (value === undefined) return undefined;
+  const header = (option: string, explicit: unknown, names: readonly string[]) => {
+    const picked = settings.pick(explicit, option, names);
+    if (picked === undefined) return undefined;
+    const { value, setting } = picked;
     if (typeof value !== 'string' || !HEADER_SAFE.test(value) || value.trim() !== value) {
-      problems.push({
-        setting: explicit === undefined ? name : setting,
-        message:
-          'expected visible ASCII characters without surrounding spaces (it is sent as a header)',
-      });
+      settings.problem(
+        setting,
+        'expected visible ASCII characters without surrounding spaces (it is sent as a header)',
+      );
       return undefined;
     }
     return value;
   };
-  const orgId = header('orgId', options.orgId, ORG_ID_ENV);
-  const projectId = header('projectId', options.projectId, PROJECT_ID_ENV);
+  const orgId = header('orgId', options.orgId, ORG_ID_ENV_VARS);
+  const projectId = header('projectId', options.projectId, PROJECT_ID_ENV_VARS);
 
-  positive(problems, 'timeoutMs', options.timeoutMs);
-  positive(problems, 'totalTimeoutMs', options.totalTimeoutMs);
-  positive(problems, 'streamIdleTimeoutMs', options.streamIdleTimeoutMs);
-  if (options.statusProbeMs !== false) positive(problems, 'statusProbeMs', options.statusProbeMs);
-  positive(problems, 'maxResumeAttempts', options.maxResumeAttempts, true, 0);
-  positive(problems, 'resumeDelayMs', options.resumeDelayMs, false, 0);
-  positive(problems, 'replayPageSize', options.replayPageSize, true);
-  positive(problems, 'maxReplayPages', options.maxReplayPages, true);
-  positive(problems, 'maxEventBytes', options.maxEventBytes, true);
+  settings.checkTransport(options);
+  settings.duration('streamIdleTimeoutMs', options.streamIdleTimeoutMs);
+  if (options.statusProbeMs !== false) settings.duration('statusProbeMs', options.statusProbeMs);
+  settings.count('maxResumeAttempts', options.maxResumeAttempts, 0);
+  atLeast(settings, 'resumeDelayMs', options.resumeDelayMs, 0, false);
+  settings.count('replayPageSize', options.replayPageSize, 1);
+  settings.count('maxReplayPages', options.maxReplayPages, 1);
+  settings.count('maxEventBytes', options.maxEventBytes, 1);
 
-  if (problems.length > 0 || !credential) throw new ConfigurationError(problems);
+  settings.throwIfInvalid();
+  if (!credential) throw new ConfigurationError(settings.problems);
   return {
     baseUrl,
     basePath,

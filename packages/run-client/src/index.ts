@@ -18,10 +18,14 @@ export {
 } from './ag-ui.js';
 export {
   API_KEY_ENV,
+  API_KEY_ENV_VARS,
   BASE_URL_ENV,
+  BASE_URL_ENV_VARS,
   DEFAULT_BASE_URL,
   ORG_ID_ENV,
+  ORG_ID_ENV_VARS,
   PROJECT_ID_ENV,
+  PROJECT_ID_ENV_VARS,
   type ResolvedRunClientOptions,
   type RunClientOptions,
   resolveRunClientOptions,

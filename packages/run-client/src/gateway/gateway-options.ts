@@ -1,14 +1,7 @@
 // docs/protocols/agent-sdk.md §1.10 and §6: how the gateway client connects and stays connected.
-import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
 import type { StreamEnvelope } from '@uplink/core-schemas/agent-sdk';
-import {
-  type CredentialSource,
-  type Env,
-  firstEnv,
-  type Logger,
-  readProcessEnv,
-} from '@uplink/http';
-import { API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL } from '../client-options.js';
+import { ClientSettings, type CredentialSource, type Env, type Logger } from '@uplink/http';
+import { API_KEY_ENV_VARS, BASE_URL_ENV_VARS, DEFAULT_BASE_URL } from '../client-options.js';
 
 /** The part of the WHATWG `WebSocket` the client uses. */
 export interface WebSocketLike {
@@ -137,48 +130,41 @@ export function gatewayUrl(value: string): string | undefined {
 
 /** Validate the options and apply the fallbacks; every problem in one {@link ConfigurationError}. */
 export function resolveGatewayOptions(options: GatewayOptions = {}): ResolvedGatewayOptions {
-  const problems: ConfigurationProblem[] = [];
-  const env = options.env ?? readProcessEnv();
-  const rawUrl = options.url ?? firstEnv(env, [BASE_URL_ENV])?.value ?? DEFAULT_BASE_URL;
-  const url = typeof rawUrl === 'string' ? gatewayUrl(rawUrl) : undefined;
+  const settings = new ClientSettings(options);
+  const picked = settings.pick(options.url, 'url', BASE_URL_ENV_VARS) ?? {
+    value: DEFAULT_BASE_URL,
+    setting: 'url',
+  };
+  const url = typeof picked.value === 'string' ? gatewayUrl(picked.value) : undefined;
   if (!url) {
-    problems.push({
-      setting: options.url === undefined ? BASE_URL_ENV : 'url',
-      message: 'expected a ws(s):// URL of /ws or an http(s):// base URL, without user or password',
-    });
+    settings.problem(
+      picked.setting,
+      'expected a ws(s):// URL of /ws or an http(s):// base URL, without user or password',
+    );
   }
-  const apiKey = options.apiKey ?? firstEnv(env, [API_KEY_ENV])?.value;
+  const apiKey = settings.pick(options.apiKey, 'apiKey', API_KEY_ENV_VARS)?.value;
   if (apiKey === undefined) {
-    problems.push({
-      setting: 'apiKey',
-      message: `missing API key: pass apiKey or set ${API_KEY_ENV}`,
-    });
+    settings.problem(
+      'apiKey',
+      `missing API key: pass apiKey or set ${API_KEY_ENV_VARS.join(' or ')}`,
+    );
   } else if (typeof apiKey !== 'function' && (typeof apiKey !== 'string' || apiKey === '')) {
-    problems.push({ setting: 'apiKey', message: 'expected a non-empty string or a function' });
+    settings.problem('apiKey', 'expected a non-empty string or a function');
   }
   const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (typeof Ctor !== 'function') {
-    problems.push({
-      setting: 'WebSocket',
-      message: 'no WebSocket implementation: use Node >= 22 or a browser, or pass one',
-    });
+    settings.problem(
+      'WebSocket',
+      'no WebSocket implementation: use Node >= 22 or a browser, or pass one',
+    );
   }
-  const duration = (setting: string, value: unknown, fallback: number): number => {
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      problems.push({
-        setting,
-        message: `expected a positive number of milliseconds, got ${String(value)}`,
-      });
-    }
-    return value as number;
+  const duration = (setting: string, value: number | undefined, fallback: number): number => {
+    settings.duration(setting, value);
+    return value ?? fallback;
   };
-  const count = (setting: string, value: unknown, fallback: number): number => {
-    if (value === undefined) return fallback;
-    if (!Number.isInteger(value) || (value as number) < 0) {
-      problems.push({ setting, message: `expected a whole number >= 0, got ${String(value)}` });
-    }
-    return value as number;
+  const count = (setting: string, value: number | undefined, fallback: number): number => {
+    settings.count(setting, value, 0);
+    return value ?? fallback;
   };
   const connectTimeoutMs = duration('connectTimeoutMs', options.connectTimeoutMs, 10_000);
   const requestTimeoutMs = duration('requestTimeoutMs', options.requestTimeoutMs, 10_000);
@@ -201,12 +187,9 @@ export function resolveGatewayOptions(options: GatewayOptions = {}): ResolvedGat
     };
   }
   if (options.replay !== undefined && typeof options.replay !== 'function') {
-    problems.push({
-      setting: 'replay',
-      message: 'expected a function (runId, fromSeq, signal) => events',
-    });
+    settings.problem('replay', 'expected a function (runId, fromSeq, signal) => events');
   }
-  if (problems.length > 0) throw new ConfigurationError(problems);
+  settings.throwIfInvalid();
   return {
     replay: options.replay,
     url: url as string,
