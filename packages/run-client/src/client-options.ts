@@ -154,15 +154,8 @@ function credentialProblem(setting: string, value: unknown): ConfigurationProble
   return undefined;
 }
 
-/** A number `>= min` (whole with `whole`), or `undefined`. */
-function atLeast(
-  settings: ClientSettings,
-  setting: string,
-  value: unknown,
-  min: number,
-  whole: boolean,
-): void {
-  if (whole) return settings.count(setting, value, min);
+/** A number `>= min`, or `undefined`. */
+function atLeast(settings: ClientSettings, setting: string, value: unknown, min: number): void {
   if (
     value !== undefined &&
     !(typeof value === 'number' && Number.isFinite(value) && value >= min)
@@ -241,7 +234,7 @@ export function resolveRunClientOptions(
   settings.duration('streamIdleTimeoutMs', options.streamIdleTimeoutMs);
   if (options.statusProbeMs !== false) settings.duration('statusProbeMs', options.statusProbeMs);
   settings.count('maxResumeAttempts', options.maxResumeAttempts, 0);
-  atLeast(settings, 'resumeDelayMs', options.resumeDelayMs, 0, false);
+  atLeast(settings, 'resumeDelayMs', options.resumeDelayMs, 0);
   settings.count('replayPageSize', options.replayPageSize, 1);
   settings.count('maxReplayPages', options.maxReplayPages, 1);
   settings.count('maxEventBytes', options.maxEventBytes, 1);
