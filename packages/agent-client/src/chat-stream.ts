@@ -8,6 +8,7 @@ import {
   type ChatStreamEvent,
   ChatStreamEventSchema,
 } from '@uplink/core-schemas/saturn';
+import { randomUuid } from '@uplink/http';
 import * as v from 'valibot';
 import { requireCapability, type SaturnCapabilities } from './capabilities.js';
 import type { TokenSource } from './client-options.js';
@@ -221,7 +222,7 @@ export function streamChat(
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   if (session_id !== undefined) url.searchParams.set('session_id', session_id);
   const { token } = settings;
-  const requestId = options.requestId ?? crypto.randomUUID();
+  const requestId = options.requestId ?? randomUuid();
   return openChatStream({
     url: url.href,
     first,

@@ -8,6 +8,7 @@ import {
   type HttpClientOptions,
   type QueryParams,
   type RequestClient,
+  randomUuid,
 } from '@uplink/http';
 import type * as v from 'valibot';
 import { requireCapability, type SaturnCapabilities } from './capabilities.js';
@@ -108,7 +109,7 @@ export class SaturnCaller {
     options: CallOptions & WriteOptions = {},
   ): Promise<SaturnSuccess<v.InferOutput<S>>> {
     const { apiPrefix, capabilities } = this.#settings;
-    const requestId = options.requestId ?? crypto.randomUUID();
+    const requestId = options.requestId ?? randomUuid();
     if (typeof requestId !== 'string' || !REQUEST_ID.test(requestId)) {
       throw new InvalidArgumentError([
         {
@@ -126,7 +127,7 @@ export class SaturnCaller {
       );
       idempotencyKey = options.idempotencyKey;
     } else if (capabilities.idempotencyKeys && request.method !== 'GET' && !operation.idempotent) {
-      idempotencyKey = crypto.randomUUID();
+      idempotencyKey = randomUuid();
     }
     const path = `${apiPrefix}${request.route}`;
     try {

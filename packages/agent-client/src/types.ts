@@ -6,7 +6,7 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /**
    * Sent as `X-Request-Id`; SATURN repeats it in `meta.request_id` and in its logs.
-   * @default a new `crypto.randomUUID()` per call
+   * @default a new UUID per call
    */
   requestId?: string | undefined;
 }

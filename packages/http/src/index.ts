@@ -53,6 +53,7 @@ export {
   toNdjsonStream,
 } from './ndjson-stream.js';
 export { parseRetryAfter } from './parse-retry-after.js';
+export { randomUuid } from './random-uuid.js';
 export { MAX_ERROR_BODY_BYTES, readBodyText } from './read-body.js';
 export { type Env, firstEnv, readProcessEnv } from './read-env.js';
 export { DEFAULT_RETRY_STATUSES, type RetryOptions } from './retry-policy.js';

@@ -18,6 +18,7 @@ import {
   header,
   pickTransportOptions,
   type RequestOptions,
+  randomUuid,
 } from '@uplink/http';
 import { type AdmissionRetryOptions, withAdmissionRetry } from './admission-retry.js';
 import { parseBudgetHeaders } from './budget-headers.js';
@@ -30,7 +31,6 @@ import {
   wasNeverSent,
 } from './enqueue-errors.js';
 import { type EnqueueResult, resolveStreamUrl } from './enqueue-result.js';
-import { randomUuid } from './random-uuid.js';
 import { type ApiVersion, type OrchRoutes, routesFor } from './routes.js';
 import type { CompletionRequest, TaskRequestInput } from './task-request-input.js';
 import { openTaskStream, type TaskStream } from './task-stream.js';

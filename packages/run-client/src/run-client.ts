@@ -38,13 +38,13 @@ import {
   type Logger,
   pickTransportOptions,
   type RequestOptions,
+  randomUuid,
 } from '@uplink/http';
 import {
   type ResolvedRunClientOptions,
   type RunClientOptions,
   resolveRunClientOptions,
 } from './client-options.js';
-import { randomUuid } from './random-uuid.js';
 import {
   attachRequestId,
   checkRequest,

@@ -17,7 +17,7 @@ import {
   type StreamEnvelope,
   StreamEnvelopeSchema,
 } from '@uplink/core-schemas/agent-sdk';
-import { randomUuid } from '../random-uuid.js';
+import { randomUuid } from '@uplink/http';
 import { GatewayError } from './gateway-error.js';
 import type { ResolvedGatewayOptions, WebSocketLike } from './gateway-options.js';
 
