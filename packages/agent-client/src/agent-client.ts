@@ -84,14 +84,14 @@ export class AgentClient implements AsyncDisposable {
         ...transport,
         baseUrl: resolved.baseUrl,
         retry: resolved.retry,
+        maxResponseBytes: resolved.maxResponseBytes,
+        timeoutMs: resolved.timeoutMs,
         fetch,
         sdk: { name: 'agent-client', version: SDK_VERSION },
       },
       token: resolved.token,
       apiPrefix: resolved.apiPrefix,
       capabilities: resolved.capabilities,
-      maxResponseBytes: resolved.maxResponseBytes,
-      timeoutMs: resolved.timeoutMs,
     });
     this.#caller = caller;
   }

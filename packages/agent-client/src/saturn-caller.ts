@@ -18,7 +18,6 @@ import { InvalidArgumentError } from './errors.js';
 import { mapSaturnError } from './map-error.js';
 import type { Operation } from './operations.js';
 import { parseEnvelope } from './parse-envelope.js';
-import { readBoundedText } from './read-body.js';
 import type { CallOptions, WriteOptions } from './types.js';
 
 /** One request: the route (relative to the prefix), its query and JSON body. */
@@ -42,8 +41,6 @@ export interface CallerSettings {
   token: TokenSource | undefined;
   apiPrefix: string;
   capabilities: Required<SaturnCapabilities>;
-  maxResponseBytes: number;
-  timeoutMs: number;
 }
 
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
@@ -131,7 +128,8 @@ export class SaturnCaller {
     }
     const path = `${apiPrefix}${request.route}`;
     try {
-      const response = await this.http.raw(request.method, path, {
+      // Read like a JSON call (within timeoutMs and maxResponseBytes); the envelope is ours.
+      const response = await this.http.text(request.method, path, {
         query: request.query,
         body: request.body,
         signal: options.signal,
@@ -141,14 +139,8 @@ export class SaturnCaller {
         accept: 'application/json',
       });
       const secrets = this.#lastToken ? [this.#lastToken] : [];
-      const url = redactUrl(response.url || `${this.http.baseUrl}${path}`, secrets);
-      const text = await readBoundedText(response, {
-        method: request.method,
-        url,
-        path,
-        maxBytes: this.#settings.maxResponseBytes,
-        timeoutMs: this.#settings.timeoutMs,
-      });
+      const url = redactUrl(response.url, secrets);
+      const text = response.data;
       const header = response.headers.get('x-request-id') ?? undefined;
       const envelope = parseEnvelope(schema, text, {
         method: request.method,

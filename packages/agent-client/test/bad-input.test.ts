@@ -5,6 +5,7 @@ import {
   ConflictError,
   InternalServerError,
   RateLimitError,
+  ResponseTooLargeError,
   ResponseValidationError,
   StreamError,
   TimeoutError,
@@ -99,8 +100,9 @@ describe('2xx bodies that are not a SATURN envelope', () => {
     const error = (await rejection(client.listAgents())) as StreamError;
     expect(error).toBeInstanceOf(StreamError);
     expect(error.code).toBe('oversized');
-    expect(error.message).toBe(
-      'GET /agents: the response body is larger than 262144 bytes (maxResponseBytes)',
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect(error.message).toMatch(
+      /^GET \/agents: the server sent a body larger than the limit of 262144 bytes; reading stopped there\. Raise maxResponseBytes/,
     );
     expect(written).toBeLessThan(64 * 1024 * 1024);
   });
@@ -115,7 +117,8 @@ describe('2xx bodies that are not a SATURN envelope', () => {
     );
     const error = (await rejection(client.getHealth())) as TimeoutError;
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(error.message).toBe('GET /health: the response body did not finish within 300 ms');
+    expect(error.timeout).toBe('attempt');
+    expect(error.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/health timed out after 300 ms/);
   });
 });
 

@@ -7,6 +7,7 @@ import { validateClientOptions } from './client-options.js';
 import type {
   HttpClientOptions,
   HttpResponse,
+  HttpTextResponse,
   RequestClient,
   RequestOptions,
   SchemaOutput,
@@ -98,6 +99,23 @@ export class UplinkRequestClient implements RequestClient {
   }
   delete<S extends GenericSchema | null>(path: string, schema: S, options?: RequestOptions) {
     return this.#data('DELETE', path, schema, options);
+  }
+
+  async text(
+    method: string,
+    path: string,
+    options: RequestOptions & { accept?: string | undefined } = NO_OPTIONS,
+  ): Promise<HttpTextResponse> {
+    const sent = await this.#transport.send(method.toUpperCase(), path, options, 'json');
+    const { headers, status } = sent.response;
+    return {
+      data: sent.text,
+      status,
+      headers,
+      requestId: headers.get('x-request-id') ?? undefined,
+      correlationId: headers.get('x-correlation-id') ?? undefined,
+      url: sent.url,
+    };
   }
 
   async raw(

@@ -98,6 +98,12 @@ export interface HttpResponse<T> {
   correlationId?: string | undefined;
 }
 
+/** A 2xx body read as text, with its metadata (see `RequestClient.text`). */
+export interface HttpTextResponse extends HttpResponse<string> {
+  /** The URL requested, query included and not redacted: redact it before showing it. */
+  url: string;
+}
+
 /** The parsed output of a schema, or `undefined` for a `null` schema (body ignored). */
 export type SchemaOutput<S extends GenericSchema | null> = S extends GenericSchema
   ? InferOutput<S>
@@ -142,6 +148,17 @@ export interface RequestClient extends AsyncDisposable {
     schema: S,
     options?: RequestOptions,
   ): Promise<SchemaOutput<S>>;
+  /**
+   * Any method; the 2xx body as text, for bodies the caller parses itself. The body is read the
+   * way a JSON call's is: within the attempt's `timeoutMs` (an endless body fails with
+   * `TimeoutError('attempt')`) and `maxResponseBytes` (`ResponseTooLargeError`, the rest
+   * cancelled unread), retried like the other verbs. Non-2xx raises `ApiError`.
+   */
+  text(
+    method: string,
+    path: string,
+    options?: RequestOptions & { accept?: string | undefined },
+  ): Promise<HttpTextResponse>;
   /**
    * The raw response, retried like the others until its headers arrive; non-2xx raises
    * `ApiError`. The body is left open for streaming or binary reads; the caller's signal

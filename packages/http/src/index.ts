@@ -37,6 +37,7 @@ export type {
   HttpClient,
   HttpClientOptions,
   HttpResponse,
+  HttpTextResponse,
   QueryParams,
   RequestClient,
   RequestOptions,

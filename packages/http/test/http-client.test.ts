@@ -5,6 +5,7 @@ import {
   InternalServerError,
   NotFoundError,
   RateLimitError,
+  ResponseTooLargeError,
   ResponseValidationError,
   TimeoutError,
 } from '@uplink/core-schemas';
@@ -646,6 +647,38 @@ describe('createHttpClient: raw', () => {
     const client = createHttpClient({ baseUrl: url });
     const response = await client.raw('DELETE', '/x');
     expect(response.status).toBe(204);
+  });
+});
+
+describe('createHttpClient: text', () => {
+  it('returns the body text with its metadata, retried like the verbs', async () => {
+    const { url, seen } = await scriptedServer(
+      { status: 503, raw: 'busy' },
+      { status: 200, raw: '<not json>', headers: { 'x-request-id': 'rid' } },
+    );
+    const client = createHttpClient({ baseUrl: url, retry: { baseDelayMs: 1 } });
+    const response = await client.text('get', '/doc', { query: { q: 1 }, accept: 'text/html' });
+    expect(response).toMatchObject({ data: '<not json>', status: 200, requestId: 'rid' });
+    expect(response.url).toBe(`${url}/doc?q=1`);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]?.headers.accept).toBe('text/html');
+  });
+
+  it('bounds the body like a JSON call: maxResponseBytes and the attempt timeout', async () => {
+    const { url } = await scriptedServer((_req, res) => {
+      res.writeHead(200);
+      res.end('x'.repeat(2048));
+    });
+    const client = createHttpClient({ baseUrl: url, maxResponseBytes: 1024 });
+    await expect(client.text('GET', '/big')).rejects.toBeInstanceOf(ResponseTooLargeError);
+    const stalled = await scriptedServer((_req, res) => {
+      res.writeHead(200);
+      res.write('{"data": ');
+    });
+    const slow = createHttpClient({ baseUrl: stalled.url, timeoutMs: 100, retry: false });
+    const error = await slow.text('GET', '/slow').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).timeout).toBe('attempt');
   });
 });
 
