@@ -1,11 +1,8 @@
 // docs/protocols/saturn.md §2.2 (500 for bad credentials) and §2.6 (the detached-row defect)
-import {
-  type ApiErrorInit,
-  ConfigurationError,
-  type ConfigurationProblem,
-  InternalServerError,
-  type UplinkErrorOptions,
-} from '@uplink/core-schemas';
+import { type ApiErrorInit, InternalServerError } from '@uplink/core-schemas';
+
+/** Re-exported: one class for every client (see `@uplink/core-schemas`). */
+export { InvalidArgumentError } from '@uplink/core-schemas';
 
 /** Why SATURN may have answered 500 `INTERNAL_ERROR`. */
 export type InternalErrorCause = 'credential' | 'server-defect';
@@ -34,21 +31,5 @@ export class SaturnInternalError extends InternalServerError {
     super(message, init);
     this.possibleCauses = init.possibleCauses;
     this.mayHaveApplied = init.mayHaveApplied;
-  }
-}
-
-/**
- * An argument was rejected before any request was sent (a body that does not match the wire
- * schema, an empty id, a period that is not `YYYY-MM`). Lists every problem in `problems`.
- */
-export class InvalidArgumentError extends ConfigurationError {
-  static override readonly errorName: string = 'InvalidArgumentError';
-  constructor(problems: ConfigurationProblem[], options: UplinkErrorOptions = {}) {
-    super(problems, options);
-    const lines = problems.map((p) => `${p.setting}: ${p.message}`);
-    this.message =
-      lines.length === 1
-        ? `Invalid argument: ${lines[0]}`
-        : `Invalid arguments (${lines.length} problems):\n  - ${lines.join('\n  - ')}`;
   }
 }

@@ -1,6 +1,6 @@
 // docs/protocols/saturn.md §2.1 (plain FastAPI bodies), §2.2 (codes; 500 for bad credentials),
 // §2.3 (who may call what) and §2.6 (the detached-row defect)
-import { ApiError, type ApiErrorInit, createApiError } from '@uplink/core-schemas';
+import { ApiError, type ApiErrorInit, apiErrorInit, createApiError } from '@uplink/core-schemas';
 import {
   ErrorEnvelopeSchema,
   PlainErrorSchema,
@@ -21,24 +21,6 @@ export interface ErrorContext {
   nowMs: number;
   /** The `X-Request-Id` the client sent: the request's id when the server echoed none. */
   sentRequestId: string;
-}
-
-/** The fields of an {@link ApiError}, so a more specific error can be built from it. */
-function initFrom(error: ApiError): ApiErrorInit {
-  return {
-    status: error.status,
-    code: error.code,
-    details: error.details,
-    requestId: error.requestId,
-    correlationId: error.correlationId,
-    headers: error.headers,
-    body: error.body,
-    method: error.method,
-    url: error.url,
-    retriable: error.retriable,
-    retryAfterMs: error.retryAfterMs,
-    cause: error,
-  };
 }
 
 function pathOf(url: string | undefined): string {
@@ -142,7 +124,7 @@ function internalError(ctx: ErrorContext): {
 export function mapSaturnError(error: unknown, ctx: ErrorContext): unknown {
   if (!(error instanceof ApiError) || error instanceof SaturnInternalError) return error;
   const where = `${error.method ?? ''} ${pathOf(error.url)}`.trim();
-  const init = initFrom(error);
+  const init: ApiErrorInit = { ...apiErrorInit(error), cause: error };
   init.requestId ??= ctx.sentRequestId;
   const requestPart = ` (request id ${init.requestId})`;
   const envelope = v.safeParse(ErrorEnvelopeSchema, error.body);

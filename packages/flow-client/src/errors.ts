@@ -1,14 +1,16 @@
 // docs/protocols/ai-spine.md §3, §4.1, §4.3, §5.2 and §10 (errors the client raises).
 import {
   type ApiErrorInit,
-  ConfigurationError,
-  type ConfigurationProblem,
   InternalServerError,
   NotFoundError,
   TimeoutError,
   UplinkError,
   type UplinkErrorOptions,
 } from '@uplink/core-schemas';
+
+/** Re-exported: one class for every client (see `@uplink/core-schemas`). */
+export { InvalidArgumentError } from '@uplink/core-schemas';
+
 import type { ExecutionContext } from '@uplink/core-schemas/ai-spine';
 
 /**
@@ -100,23 +102,6 @@ export class ServerValidationError extends InternalServerError {
   constructor(message: string, init: ApiErrorInit & { field?: string | undefined }) {
     super(message, init);
     this.field = init.field;
-  }
-}
-
-/**
- * An argument was rejected before any request was sent (a non-UUID execution id, an agent
- * whose `agent_type` or capabilities are outside the backend's allow-lists). Lists every
- * problem at once in `problems`.
- */
-export class InvalidArgumentError extends ConfigurationError {
-  static override readonly errorName: string = 'InvalidArgumentError';
-  constructor(problems: ConfigurationProblem[], options: UplinkErrorOptions = {}) {
-    super(problems, options);
-    const lines = problems.map((p) => `${p.setting}: ${p.message}`);
-    this.message =
-      lines.length === 1
-        ? `Invalid argument: ${lines[0]}`
-        : `Invalid arguments (${lines.length} problems):\n  - ${lines.join('\n  - ')}`;
   }
 }
 

@@ -1,22 +1,15 @@
 // docs/protocols/ai-spine.md §3 (500-wrapped validation errors) and §4.7.
-import { type ApiError, type ApiErrorInit, InternalServerError } from '@uplink/core-schemas';
+import {
+  type ApiError,
+  type ApiErrorInit,
+  apiErrorInit,
+  InternalServerError,
+} from '@uplink/core-schemas';
 import { ServerValidationError } from './errors.js';
 
-/** The fields of an {@link ApiError}, so a more specific subclass can be built from it. */
+/** The fields of `error`, with the original as the cause, to build a more specific subclass. */
 export function initFrom(error: ApiError): ApiErrorInit {
-  return {
-    status: error.status,
-    code: error.code,
-    requestId: error.requestId,
-    correlationId: error.correlationId,
-    headers: error.headers,
-    body: error.body,
-    method: error.method,
-    url: error.url,
-    retriable: error.retriable,
-    retryAfterMs: error.retryAfterMs,
-    cause: error,
-  };
+  return { ...apiErrorInit(error), cause: error };
 }
 
 function detailText(body: unknown): string | undefined {

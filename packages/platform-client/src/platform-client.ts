@@ -1,6 +1,7 @@
 // docs/protocols/luml.md §3, §4 and §18 (worker endpoints and the quirks a client must handle)
 import {
   ApiError,
+  apiErrorInit,
   ConfigurationError,
   createApiError,
   NotFoundError,
@@ -34,6 +35,7 @@ import {
   bearer,
   createRedactingLogger,
   createRequestClient,
+  describeKind,
   type Logger,
   pickTransportOptions,
   type RequestClient,
@@ -72,24 +74,19 @@ function scrubApiError(error: unknown, secret: string): unknown {
   if (!(error instanceof ApiError)) return error;
   const seen = [error.message, JSON.stringify(error.body ?? null), JSON.stringify(error.headers)];
   if (!seen.some((text) => text.includes(secret))) return error;
+  // No cause: the original holds the secret.
   return createApiError(redactText(error.message, [secret]), {
-    status: error.status,
-    code: error.code,
-    requestId: error.requestId,
-    correlationId: error.correlationId,
+    ...apiErrorInit(error),
     headers: redactValue(error.headers, [secret]),
     body: redactValue(error.body, [secret]),
-    method: error.method,
-    url: error.url,
-    retriable: error.retriable,
-    retryAfterMs: error.retryAfterMs,
   });
 }
 
 /** An argument of the wrong type (from a JS caller), described by kind only, never echoed. */
 function notAn(setting: string, expected: string, value: unknown): ConfigurationError {
-  const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-  return new ConfigurationError([{ setting, message: `expected ${expected}, got ${kind}` }]);
+  return new ConfigurationError([
+    { setting, message: `expected ${expected}, got ${describeKind(value)}` },
+  ]);
 }
 
 /** A path segment from a caller-supplied id, escaped so it cannot change the route. */

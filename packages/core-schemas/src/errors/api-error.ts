@@ -68,6 +68,27 @@ export class ApiError extends UplinkError {
   }
 }
 
+/**
+ * The fields of an {@link ApiError} as an {@link ApiErrorInit}, to build a more specific error
+ * from it (add `cause: error` to keep the original). The cause is left out: an error that
+ * scrubs a secret from the original must not carry it along.
+ */
+export function apiErrorInit(error: ApiError): ApiErrorInit {
+  return {
+    status: error.status,
+    code: error.code,
+    details: error.details,
+    requestId: error.requestId,
+    correlationId: error.correlationId,
+    headers: error.headers,
+    body: error.body,
+    method: error.method,
+    url: error.url,
+    retriable: error.retriable,
+    retryAfterMs: error.retryAfterMs,
+  };
+}
+
 /** HTTP 400. */
 export class BadRequestError extends ApiError {
   static override readonly errorName: string = 'BadRequestError';

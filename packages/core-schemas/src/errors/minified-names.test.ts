@@ -33,7 +33,7 @@ describe('error names in a minified bundle', () => {
         const args = (
           exported === 'ResponseValidationError'
             ? [{ issues: [] }]
-            : exported === 'ConfigurationError'
+            : exported === 'ConfigurationError' || exported === 'InvalidArgumentError'
               ? ['bad']
               : exported === 'TimeoutError'
                 ? ['slow', { timeout: 'idle' }]
