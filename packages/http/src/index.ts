@@ -46,7 +46,14 @@ export type {
 } from './http-types.js';
 export { iteratorToStream } from './iterator-to-stream.js';
 export { createRedactingLogger, type Logger, silentLogger } from './logger.js';
-export { errorFromRecord, errorToRecord, NDJSON_ERROR_KEY } from './ndjson-error.js';
+export {
+  errorFromRecord,
+  errorToRecord,
+  NDJSON_ERROR_KEY,
+  type RelayedErrorDetail,
+  type ToReadableStreamOptions,
+  withoutHosts,
+} from './ndjson-error.js';
 export { type ReadNdjsonOptions, readNdjson } from './ndjson-reader.js';
 export {
   NDJSON_CONTENT_TYPE,
@@ -75,6 +82,7 @@ export type {
   SSEUnknownEvents,
   SSEUnknownMessage,
 } from './sse-types.js';
+export { drainInBackground, StreamResult } from './stream-result.js';
 export { pickTransportOptions } from './transport-options.js';
 export { buildUserAgent } from './user-agent.js';
 export { HTTP_PACKAGE_VERSION } from './version.js';

@@ -34,14 +34,59 @@ const RECORD_FIELDS = [
 
 const TIMEOUT_KINDS = new Set<string>(['attempt', 'total', 'idle', 'wait']);
 
-/** A JSON-safe description of `error` for an NDJSON error line. */
+/**
+ * How much of an error a relayed stream's last line tells its reader. Either way the line
+ * carries the name and the fields that say what to do next (code, status, retriable,
+ * retryAfterMs, timeout, request and correlation ids), never URLs, headers, bodies or causes.
+ * `'safe'`: the message without URLs, IP addresses, `host:port` pairs and the name a DNS
+ * failure quotes, so a server relaying a stream to browsers does not expose the upstream it
+ * talks to (connection and timeout errors name the scheme, host and port they tried).
+ * `'full'`: the message as it is, for relays to trusted readers (another service of yours).
+ */
+export type RelayedErrorDetail = 'safe' | 'full';
+
+/** Options of the `toReadableStream()` of every Uplink stream. */
+export interface ToReadableStreamOptions {
+  /**
+   * How much of a failure the last `{"uplink_error": {...}}` line tells: `'safe'` (no URL,
+   * host or address in it) or `'full'` (the error's own message, upstream host included).
+   * @default 'safe'
+   */
+  errors?: RelayedErrorDetail | undefined;
+}
+
+// A URL ends before trailing punctuation ("GET http://h/x: failed", "(see http://h/x).").
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]*[^\s"'<>`.,;:!?)\]]/gi;
+const IPV6_IN_TEXT = /\[[0-9a-f]*:[0-9a-f:.]*\](?::\d{1,5})?/gi;
+const IPV4_IN_TEXT = /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b/g;
+const HOST_PORT_IN_TEXT =
+  /\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*:\d{1,5}\b/gi;
+const RESOLVER_HOST = /\b(ENOTFOUND|EAI_AGAIN|EAI_NONAME)\s+[^\s)]+/g;
+
+/** `text` without URLs, IP addresses, `host:port` pairs or the name a DNS failure quotes. */
+export function withoutHosts(text: string): string {
+  return text
+    .replace(URL_IN_TEXT, '[url]')
+    .replace(IPV6_IN_TEXT, '[host]')
+    .replace(IPV4_IN_TEXT, '[host]')
+    .replace(HOST_PORT_IN_TEXT, '[host]')
+    .replace(RESOLVER_HOST, '$1 [host]');
+}
+
+/**
+ * A JSON-safe description of `error` for an NDJSON error line: its name and message, plus the
+ * fields that say what to do next (and `extraFields` of the stream's own errors). `detail`
+ * says whether the message may name the upstream (see {@link RelayedErrorDetail}).
+ */
 export function errorToRecord(
   error: unknown,
   extraFields: readonly string[] = [],
+  detail: RelayedErrorDetail = 'safe',
 ): Record<string, unknown> {
+  const message = error instanceof Error ? error.message : String(error);
   const record: Record<string, unknown> = {
     name: error instanceof Error ? error.name : 'Error',
-    message: error instanceof Error ? error.message : String(error),
+    message: detail === 'full' ? message : withoutHosts(message),
   };
   if (isUplinkError(error)) {
     const fields = error as unknown as Record<string, unknown>;

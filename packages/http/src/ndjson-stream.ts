@@ -1,6 +1,6 @@
 // Streams as bytes (docs/client.md, "Streams as bytes"): NDJSON, one JSON value per line, and
 // when the source fails one last error line.
-import { errorToRecord, NDJSON_ERROR_KEY } from './ndjson-error.js';
+import { errorToRecord, NDJSON_ERROR_KEY, type RelayedErrorDetail } from './ndjson-error.js';
 
 /** The media type of the bytes `toReadableStream()` produces. */
 export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
@@ -17,12 +17,19 @@ export interface ToNdjsonStreamOptions<T> {
   end?: (() => unknown) | undefined;
   /** Extra fields of the source's errors to keep in the error line. @default none */
   errorFields?: readonly string[] | undefined;
+  /**
+   * How much of a failure the error line tells (see `RelayedErrorDetail`): `'safe'` names no
+   * URL, host or address; `'full'` keeps the error's own message.
+   * @default 'safe'
+   */
+  errors?: RelayedErrorDetail | undefined;
 }
 
 /**
  * Bytes for a web `Response` from an async iterator: one `JSON.stringify(item)` line per item,
  * pulled one at a time (nothing is read ahead of the consumer). When the source throws, one
- * `{"uplink_error": {...}}` line describes the error and the stream closes. Cancelling the
+ * `{"uplink_error": {...}}` line describes the error (without naming the upstream unless
+ * `errors: 'full'`) and the stream closes. Cancelling the
  * stream calls the iterator's `return()`, which for Uplink streams stops the request.
  */
 export function toNdjsonStream<T>(
@@ -30,7 +37,7 @@ export function toNdjsonStream<T>(
   options: ToNdjsonStreamOptions<T> = {},
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const { encode, end, errorFields } = options;
+  const { encode, end, errorFields, errors } = options;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -45,7 +52,7 @@ export function toNdjsonStream<T>(
           }
           line = JSON.stringify(encode ? encode(next.value) : next.value);
         } catch (error) {
-          const record = { [NDJSON_ERROR_KEY]: errorToRecord(error, errorFields) };
+          const record = { [NDJSON_ERROR_KEY]: errorToRecord(error, errorFields, errors) };
           controller.enqueue(encoder.encode(`${JSON.stringify(record)}\n`));
           controller.close();
           // An item that could not be encoded leaves the source open: stop it.

@@ -2,6 +2,7 @@
 import { ResponseValidationError, StreamError } from '@uplink/core-schemas';
 import * as v from 'valibot';
 import { iteratorToStream } from './iterator-to-stream.js';
+import type { ToReadableStreamOptions } from './ndjson-error.js';
 import { readNdjson } from './ndjson-reader.js';
 import { toNdjsonStream } from './ndjson-stream.js';
 import { dropsUnknownEvents } from './sse-message.js';
@@ -129,8 +130,8 @@ class SSEFromNdjson<E extends SSEEventSchemas, U extends SSEUnknownEvents>
     this.#controller.abort(reason);
   }
 
-  toReadableStream(): ReadableStream<Uint8Array> {
-    return toNdjsonStream(this);
+  toReadableStream(options: ToReadableStreamOptions = {}): ReadableStream<Uint8Array> {
+    return toNdjsonStream(this, { errors: options.errors });
   }
 
   toObjectStream(): ReadableStream<SSEMessage<E, U>> {

@@ -11,6 +11,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 import { errorFromResponse } from './error-from-response.js';
 import { iteratorToStream } from './iterator-to-stream.js';
 import { silentLogger } from './logger.js';
+import type { ToReadableStreamOptions } from './ndjson-error.js';
 import { toNdjsonStream } from './ndjson-stream.js';
 import { pathOf } from './request-url.js';
 import { sleep } from './sleep.js';
@@ -143,8 +144,8 @@ class SSEStreamImpl<E extends SSEEventSchemas, U extends SSEUnknownEvents>
     this.#controller.abort(reason ?? new AbortError('The SSE stream was aborted'));
   }
 
-  toReadableStream(): ReadableStream<Uint8Array> {
-    return toNdjsonStream(this);
+  toReadableStream(options: ToReadableStreamOptions = {}): ReadableStream<Uint8Array> {
+    return toNdjsonStream(this, { errors: options.errors });
   }
 
   toObjectStream(): ReadableStream<SSEMessage<E, U>> {

@@ -1,5 +1,6 @@
 import type { GenericSchema, InferOutput } from 'valibot';
 import type { Logger } from './logger.js';
+import type { ToReadableStreamOptions } from './ndjson-error.js';
 
 /** Event name to valibot schema for its JSON `data`. */
 export type SSEEventSchemas = Record<string, GenericSchema>;
@@ -120,14 +121,15 @@ export interface SSEMessageStream<
   /**
    * The messages as bytes for a web `Response`: NDJSON, one `{"event","data","id"}` object
    * per line, and when the stream fails one last `{"uplink_error": {...}}` line that
-   * {@link sseStreamFromReadableStream} turns back into the same kind of error. Cancelling
-   * the readable stops the stream. Consumes the stream, like iterating it.
+   * {@link sseStreamFromReadableStream} turns back into the same kind of error. That line
+   * names no URL, host or address unless `errors: 'full'` (for trusted readers only).
+   * Cancelling the readable stops the stream. Consumes the stream, like iterating it.
    *
    * ```ts
    * return new Response(stream.toReadableStream(), { headers: { 'content-type': NDJSON_CONTENT_TYPE } });
    * ```
    */
-  toReadableStream(): ReadableStream<Uint8Array>;
+  toReadableStream(options?: ToReadableStreamOptions): ReadableStream<Uint8Array>;
   /** The messages as a `ReadableStream` of objects; cancelling it stops the stream. Consumes it. */
   toObjectStream(): ReadableStream<SSEMessage<E, U>>;
   /** Stop: close the connection and release its timers; a pending or later read throws `AbortError`. */
