@@ -1,15 +1,9 @@
 // Reading a completion that a server handed on as bytes (docs/client.md, "Streams as bytes").
 import { AbortError, StreamError, UplinkError } from '@uplink/core-schemas';
 import type { SseMetrics } from '@uplink/core-schemas/llama-orch';
-import { iteratorToStream, readNdjson, toNdjsonStream } from '@uplink/http';
-import {
-  type CompletionEndLine,
-  completionEndLine,
-  completionTextStream,
-  ndjsonResponse,
-  textStreamResponse,
-  textsOf,
-} from './completion-bytes.js';
+import { drainInBackground, readNdjson, StreamResult } from '@uplink/http';
+import type { CompletionEndLine } from './completion-bytes.js';
+import { CompletionChunks } from './completion-chunks.js';
 import { parseCompletionLine } from './completion-line.js';
 import { abortError, type CompletionChunk, type CompletionResult } from './completion-result.js';
 import type { TaskTokenEvent } from './task-events.js';
@@ -58,28 +52,20 @@ export function completionStreamFromReadableStream(
  * `StreamError('truncated')` when they end before the end line, and with
  * `StreamError('malformed')` when the end line counts other tokens than arrived.
  */
-export class RelayedCompletionStream implements AsyncIterable<CompletionChunk> {
+export class RelayedCompletionStream extends CompletionChunks {
   readonly #lines: AsyncIterableIterator<unknown>;
   readonly #controller = new AbortController();
-  readonly #result: Promise<RelayedCompletionResult>;
+  readonly #result = new StreamResult<RelayedCompletionResult>();
   readonly #tokens: TaskTokenEvent[] = [];
-  #resolve!: (result: RelayedCompletionResult) => void;
-  #reject!: (error: unknown) => void;
   #unlink: (() => void) | undefined;
   #claimed = false;
-  #settled = false;
   #done = false;
   #metrics: SseMetrics | undefined;
   #taskId: string | undefined;
   #correlationId: string | undefined;
 
   constructor(stream: ReadableStream<Uint8Array>, options: CompletionFromReadableStreamOptions) {
-    this.#result = new Promise((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    // The result is optional: an unobserved failure must not be an unhandled rejection.
-    this.#result.catch(() => {});
+    super();
     const outer = options.signal;
     if (outer?.aborted) this.#controller.abort(outer.reason);
     else if (outer) {
@@ -103,61 +89,13 @@ export class RelayedCompletionStream implements AsyncIterable<CompletionChunk> {
     return this.#correlationId;
   }
 
-  /** Iterate the chunks, exactly as the relaying server's stream gave them. Claims the stream. */
-  [Symbol.asyncIterator](): AsyncIterator<CompletionChunk> {
-    return this.#claim();
-  }
-
-  /** The token texts, in order, as they arrive. Claims the stream. */
-  get textStream(): AsyncIterable<string> {
-    return textsOf(this.#claim());
-  }
-
-  /** The same bytes again (chunks, end line or error line), to relay further. Claims the stream. */
-  toReadableStream(): ReadableStream<Uint8Array> {
-    return toNdjsonStream(this.#claim(), {
-      end: async () => completionEndLine(await this.#result),
-    });
-  }
-
-  /** The chunks as a `ReadableStream` of objects. Claims the stream. */
-  toObjectStream(): ReadableStream<CompletionChunk> {
-    return iteratorToStream(this.#claim());
-  }
-
-  /** The token texts as UTF-8 bytes; a failure errors the stream. Claims the stream. */
-  toTextStream(): ReadableStream<Uint8Array> {
-    return completionTextStream(this.#claim());
-  }
-
-  /** A `text/plain; charset=utf-8` `Response` of {@link toTextStream}. */
-  toTextStreamResponse(init?: ResponseInit): Response {
-    return textStreamResponse(this.toTextStream(), init);
-  }
-
-  /** An `application/x-ndjson` `Response` of {@link toReadableStream}. */
-  toResponse(init?: ResponseInit): Response {
-    return ndjsonResponse(this.toReadableStream(), init);
-  }
-
   /**
    * The joined result, once the end line arrived. Lazy: when nothing consumes the stream yet,
    * this consumes it. Rejects with the stream's error, or `AbortError` when it was stopped.
    */
   finalResult(): Promise<RelayedCompletionResult> {
-    if (!this.#claimed) {
-      const iterator = this.#claim();
-      void (async () => {
-        try {
-          while (!(await iterator.next()).done) {
-            // Draining: each line is recorded as it passes.
-          }
-        } catch {
-          // Already settled with this error.
-        }
-      })();
-    }
-    return this.#result;
+    if (!this.#claimed) drainInBackground(this.claimChunks());
+    return this.#result.promise;
   }
 
   /**
@@ -168,11 +106,15 @@ export class RelayedCompletionStream implements AsyncIterable<CompletionChunk> {
     if (!this.#controller.signal.aborted) {
       this.#controller.abort(reason ?? new AbortError('The relayed completion was stopped'));
     }
-    this.#settle(() => this.#reject(abortError(this.#controller.signal.reason)));
+    this.#settle(false, abortError(this.#controller.signal.reason));
     if (!this.#claimed) void this.#lines.return?.();
   }
 
-  #claim(): AsyncIterator<CompletionChunk> {
+  protected override settledResult(): Promise<RelayedCompletionResult> {
+    return this.#result.promise;
+  }
+
+  protected override claimChunks(): AsyncIterator<CompletionChunk> {
     if (this.#claimed) {
       throw new UplinkError(
         'This completion is already being consumed; iterate it, its textStream or a readable stream once',
@@ -184,9 +126,7 @@ export class RelayedCompletionStream implements AsyncIterable<CompletionChunk> {
       return: async () => {
         this.#done = true;
         await this.#lines.return?.();
-        this.#settle(() =>
-          this.#reject(new AbortError('The relayed completion was closed before it finished')),
-        );
+        this.#settle(false, new AbortError('The relayed completion was closed before it finished'));
         return DONE;
       },
     };
@@ -227,33 +167,32 @@ export class RelayedCompletionStream implements AsyncIterable<CompletionChunk> {
       await this.#lines.return?.();
       const ordered = [...this.#tokens].sort((a, b) => a.index - b.index);
       const texts = ordered.map((t) => t.text);
-      this.#settle(() =>
-        this.#resolve({
-          text: texts.join(''),
-          tokens: texts,
-          tokensOut: texts.length,
-          reportedTokensOut: line.reportedTokensOut,
-          decodeMs: line.decodeMs,
-          metrics: this.#metrics,
-          correlationId: line.correlationId,
-          taskId: line.taskId,
-          sessionId: line.sessionId,
-          canceled: line.canceled,
-        }),
-      );
+      this.#settle(true, {
+        text: texts.join(''),
+        tokens: texts,
+        tokensOut: texts.length,
+        reportedTokensOut: line.reportedTokensOut,
+        decodeMs: line.decodeMs,
+        metrics: this.#metrics,
+        correlationId: line.correlationId,
+        taskId: line.taskId,
+        sessionId: line.sessionId,
+        canceled: line.canceled,
+      });
       return DONE;
     } catch (error) {
       this.#done = true;
       await this.#lines.return?.();
-      this.#settle(() => this.#reject(error));
+      this.#settle(false, error);
       throw error;
     }
   }
 
-  #settle(action: () => void): void {
-    if (this.#settled) return;
-    this.#settled = true;
-    this.#unlink?.();
-    action();
+  /** Settle the result once, letting go of the caller's signal. */
+  #settle(ok: boolean, value: unknown): void {
+    const settled = ok
+      ? this.#result.resolve(value as RelayedCompletionResult)
+      : this.#result.reject(value);
+    if (settled) this.#unlink?.();
   }
 }

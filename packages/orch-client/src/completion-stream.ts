@@ -1,25 +1,11 @@
 // docs/protocols/llama-orch.md §14 (completion = enqueue, stream, join) and §7 (explicit cancel).
-import { AbortError, ApiError, TimeoutError, UplinkError } from '@uplink/core-schemas';
-import type { SseMetrics } from '@uplink/core-schemas/llama-orch';
-import { iteratorToStream, toNdjsonStream } from '@uplink/http';
-import {
-  completionEndLine,
-  completionTextStream,
-  ndjsonResponse,
-  textStreamResponse,
-  textsOf,
-} from './completion-bytes.js';
-import {
-  abortError,
-  buildResult,
-  type CompletionChunk,
-  type CompletionResult,
-  streamErrorFrom,
-} from './completion-result.js';
+import { ApiError, TimeoutError, UplinkError } from '@uplink/core-schemas';
+import { drainInBackground, StreamResult } from '@uplink/http';
+import { CompletionChunks } from './completion-chunks.js';
+import { abortError, type CompletionChunk, type CompletionResult } from './completion-result.js';
+import { runCompletion } from './completion-run.js';
 import type { EnqueueResult } from './enqueue-result.js';
-import type { TaskEndEvent, TaskEvent, TaskTokenEvent } from './task-events.js';
 import type { TaskStream } from './task-stream.js';
-import { TokenOrderer } from './token-orderer.js';
 
 export type { CompletionEndLine } from './completion-bytes.js';
 export type {
@@ -59,7 +45,7 @@ export interface CompletionStreamInit {
  * the loop, `abort()`, cancelling a readable or the caller's signal closes the HTTP stream and
  * sends `POST …/cancel`, because closing the connection does not cancel a llama-orch task.
  */
-export class CompletionStream implements AsyncIterable<CompletionChunk> {
+export class CompletionStream extends CompletionChunks {
   /** The task id (known before the enqueue: the client generates it). */
   readonly taskId: string;
   /** The correlation id sent on every request of this completion. */
@@ -67,10 +53,7 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
 
   readonly #init: CompletionStreamInit;
   readonly #controller = new AbortController();
-  readonly #result: Promise<CompletionResult>;
-  #resolve!: (result: CompletionResult) => void;
-  #reject!: (error: unknown) => void;
-  #settled = false;
+  readonly #result = new StreamResult<CompletionResult>();
   #iterator: AsyncIterator<CompletionChunk> | undefined;
   #enqueueStarted = false;
   #admissionFailed = false;
@@ -81,16 +64,11 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
   #keepText: boolean;
 
   constructor(init: CompletionStreamInit) {
+    super();
     this.#init = init;
     this.taskId = init.taskId;
     this.correlationId = init.correlationId;
     this.#keepText = init.keepText === true;
-    this.#result = new Promise<CompletionResult>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    // The result is lazy and optional: an unobserved failure must not be an unhandled rejection.
-    this.#result.catch(() => {});
     for (const signal of init.signals) {
       if (!signal) continue;
       if (signal.aborted) {
@@ -103,56 +81,6 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
     }
   }
 
-  /** Iterate the chunks. Only one consumer may iterate (chunks, `textStream` or a readable stream). */
-  [Symbol.asyncIterator](): AsyncIterator<CompletionChunk> {
-    return this.#claim();
-  }
-
-  /** The token texts, in order, as they arrive. Claims the stream like iterating it does. */
-  get textStream(): AsyncIterable<string> {
-    return textsOf(this.#claim());
-  }
-
-  /**
-   * The completion as bytes for a web `Response`, for a browser to read with
-   * `completionStreamFromReadableStream`: NDJSON, one chunk per line as iterating gives
-   * it, then one `{"type":"end", ...}` line ({@link CompletionEndLine}); when the completion
-   * fails, a last `{"uplink_error": {...}}` line instead. Cancelling it aborts the completion
-   * (and cancels the task). Claims the stream.
-   *
-   * ```ts
-   * return new Response(stream.toReadableStream(), { headers: { 'content-type': 'application/x-ndjson' } });
-   * ```
-   */
-  toReadableStream(): ReadableStream<Uint8Array> {
-    return toNdjsonStream(this.#claim(), {
-      end: async () => completionEndLine(await this.#result),
-    });
-  }
-
-  /** The chunks as a `ReadableStream` of objects; cancelling it aborts the completion. Claims the stream. */
-  toObjectStream(): ReadableStream<CompletionChunk> {
-    return iteratorToStream(this.#claim());
-  }
-
-  /**
-   * The token texts as UTF-8 bytes (plain text, no framing). A failure errors the stream, so a
-   * `Response` built on it ends with a network error rather than a clean end. Claims the stream.
-   */
-  toTextStream(): ReadableStream<Uint8Array> {
-    return completionTextStream(this.#claim());
-  }
-
-  /** A `Response` of {@link toTextStream}, `text/plain; charset=utf-8`, for `fetch`-style handlers. */
-  toTextStreamResponse(init?: ResponseInit): Response {
-    return textStreamResponse(this.toTextStream(), init);
-  }
-
-  /** A `Response` of {@link toReadableStream}, `application/x-ndjson`, for `fetch`-style handlers. */
-  toResponse(init?: ResponseInit): Response {
-    return ndjsonResponse(this.toReadableStream(), init);
-  }
-
   /**
    * The joined result. Lazy: when nothing consumes the stream yet, this consumes it. Rejects
    * with the stream's error, or `AbortError` when the completion was aborted or left early.
@@ -161,18 +89,9 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
     if (!this.#iterator) {
       // Nothing else reads the chunks: the text is what the caller is asking for.
       this.#keepText = true;
-      const iterator = this.#claim();
-      void (async () => {
-        try {
-          while (!(await iterator.next()).done) {
-            // Draining: the run records everything the result needs.
-          }
-        } catch {
-          // The run already rejected the result with this error.
-        }
-      })();
+      drainInBackground(this.claimChunks());
     }
-    return this.#result;
+    return this.#result.promise;
   }
 
   /**
@@ -183,13 +102,13 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
     if (!this.#controller.signal.aborted) this.#controller.abort(reason);
     if (!this.#iterator) {
       // Never consumed: nothing was sent, so there is nothing to cancel; let go of the signals.
-      for (const unlink of this.#unlink.splice(0)) unlink();
-      this.#settle(() => this.#reject(abortError(this.#controller.signal.reason)));
+      this.#release();
+      this.#afterSettle(this.#result.reject(abortError(this.#controller.signal.reason)));
     }
     return this.#cancelIfNeeded();
   }
 
-  #claim(): AsyncIterator<CompletionChunk> {
+  protected override claimChunks(): AsyncIterator<CompletionChunk> {
     if (this.#iterator) {
       throw new UplinkError(
         'This CompletionStream is already being consumed; iterate it, its textStream or its readable stream once',
@@ -199,174 +118,56 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
     return this.#iterator;
   }
 
+  protected override settledResult(): Promise<CompletionResult> {
+    return this.#result.promise;
+  }
+
+  #run(): AsyncIterator<CompletionChunk> {
+    const controller = this.#controller;
+    return runCompletion({
+      taskId: this.taskId,
+      correlationId: this.correlationId,
+      signal: controller.signal,
+      keepText: this.#keepText,
+      abortSignal: () => {
+        if (!controller.signal.aborted) controller.abort();
+      },
+      enqueue: async (signal) => {
+        this.#startDeadline();
+        this.#enqueueStarted = true;
+        try {
+          return await this.#init.enqueue(signal);
+        } catch (error) {
+          // Only an HTTP error status proves the task was not admitted. After a timeout, a
+          // lost connection or an unreadable 202 it may have been, so it is canceled too.
+          this.#admissionFailed = !signal.aborted && error instanceof ApiError;
+          throw error;
+        }
+      },
+      openStream: (signal) => this.#init.openStream(signal),
+      secrets: () => this.#init.secrets?.(),
+      markTerminal: () => {
+        this.#terminal = true;
+      },
+      isTerminal: () => this.#terminal,
+      cancelIfNeeded: () => this.#cancelIfNeeded(),
+      release: () => this.#release(),
+      result: {
+        resolve: (value) => this.#afterSettle(this.#result.resolve(value)),
+        reject: (error) => this.#afterSettle(this.#result.reject(error)),
+      },
+      abortFailure: (reason, cause) => this.#abortFailure(reason, cause),
+    });
+  }
+
+  #release(): void {
+    for (const unlink of this.#unlink.splice(0)) unlink();
+  }
+
   #cancelIfNeeded(): Promise<void> {
     if (!this.#enqueueStarted || this.#admissionFailed || this.#terminal) return Promise.resolve();
     this.#cancel ??= this.#init.cancel();
     return this.#cancel;
-  }
-
-  /**
-   * The one run of this completion, as a hand-written iterator rather than an async generator,
-   * for two behaviours a generator cannot give: `return()` while a step waits on a silent
-   * server aborts that step (a generator queues the return behind it, forever), and `return()`
-   * before the first `next()` still settles the result (a generator skips its `finally`).
-   * Phases: `idle` (nothing sent), `open` (enqueued, streaming), `drained` (the stream ended;
-   * `pending` holds the last tokens), `done` (settled).
-   */
-  #run(): AsyncIterator<CompletionChunk> {
-    const signal = this.#controller.signal;
-    const orderer = new TokenOrderer();
-    // Only what the result needs: the count, and the tokens themselves only when kept.
-    const tokens: TaskTokenEvent[] | undefined = this.#keepText ? [] : undefined;
-    let tokensOut = 0;
-    const pending: CompletionChunk[] = [];
-    let metrics: SseMetrics | undefined;
-    let end: TaskEndEvent | undefined;
-    let enqueue: EnqueueResult | undefined;
-    let events: AsyncIterator<TaskEvent> | undefined;
-    let phase: 'idle' | 'open' | 'drained' | 'done' = 'idle';
-    let busy: Promise<unknown> | undefined;
-    /** An abort that finished the run while no step was waiting: the next read throws it. */
-    let undelivered: unknown;
-    let finishing: Promise<void> | undefined;
-    const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
-
-    // Left early (break, abort, a failure): the server keeps generating unless told. The
-    // cancel completes before the result settles, so a caller sees a finished cleanup.
-    const finish = async (failure: unknown): Promise<void> => {
-      phase = 'done';
-      pending.length = 0;
-      for (const unlink of this.#unlink.splice(0)) unlink();
-      await events?.return?.()?.catch(() => {});
-      if (!this.#terminal) {
-        if (!signal.aborted) this.#controller.abort();
-        await this.#cancelIfNeeded();
-      }
-      const error = failure ?? new AbortError('The completion was closed before it finished');
-      this.#settle(() => this.#reject(error));
-    };
-    const deliver = (): IteratorResult<CompletionChunk> => {
-      const value = pending.shift();
-      if (value) return { done: false, value };
-      if (phase === 'drained') {
-        phase = 'done';
-        for (const unlink of this.#unlink.splice(0)) unlink();
-        this.#settle(() =>
-          this.#resolve(buildResult(this, tokens, tokensOut, metrics, end, enqueue!)),
-        );
-      }
-      return DONE;
-    };
-    const accept = (event: TaskEvent): void => {
-      if (event.type === 'started') {
-        pending.push({ ...event, taskId: this.taskId, correlationId: this.correlationId });
-      } else if (event.type === 'token') {
-        for (const token of orderer.push(event)) {
-          tokensOut++;
-          tokens?.push(token);
-          pending.push(token);
-        }
-      } else if (event.type === 'metrics') {
-        metrics = event.metrics;
-        pending.push(event);
-      } else if (event.type === 'end') {
-        this.#terminal = true;
-        end = event;
-      } else {
-        this.#terminal = true;
-        throw streamErrorFrom(event, this.taskId, this.correlationId, this.#init.secrets?.());
-      }
-    };
-    const step = async (): Promise<IteratorResult<CompletionChunk>> => {
-      try {
-        if (phase === 'idle') {
-          phase = 'open';
-          if (signal.aborted) throw abortError(signal.reason);
-          this.#startDeadline();
-          this.#enqueueStarted = true;
-          try {
-            enqueue = await this.#init.enqueue(signal);
-          } catch (error) {
-            // Only an HTTP error status proves the task was not admitted. After a timeout, a
-            // lost connection or an unreadable 202 it may have been, so it is canceled too.
-            this.#admissionFailed = !signal.aborted && error instanceof ApiError;
-            throw error;
-          }
-          events = this.#init.openStream(signal)[Symbol.asyncIterator]();
-        }
-        while (pending.length === 0 && phase === 'open') {
-          const next = await events!.next();
-          if (next.done) {
-            for (const token of orderer.flush()) {
-              tokensOut++;
-              tokens?.push(token);
-              pending.push(token);
-            }
-            phase = 'drained';
-          } else {
-            accept(next.value);
-          }
-        }
-      } catch (error) {
-        const failure = signal.aborted ? this.#abortFailure(signal.reason, error) : error;
-        await finish(failure);
-        throw failure;
-      }
-      return deliver();
-    };
-    // An abort while nothing reads (a readable released, a consumer busy elsewhere) releases
-    // everything now: the HTTP stream, the signals, the deadline, the task (cancelled). A step
-    // in flight fails on its own and finishes the run itself.
-    signal.addEventListener(
-      'abort',
-      () => {
-        if (busy || phase === 'done') return;
-        undelivered = this.#abortFailure(signal.reason, undefined);
-        finishing = finish(undelivered);
-      },
-      { once: true },
-    );
-    const iterator: AsyncIterator<CompletionChunk> = {
-      next: () => {
-        // After abort() nothing more is delivered, even chunks that already arrived (a server
-        // that sends the whole stream at once leaves them all buffered here).
-        if (signal.aborted && phase !== 'done' && !busy) {
-          const failure = this.#abortFailure(signal.reason, undefined);
-          return finish(failure).then(() => Promise.reject(failure));
-        }
-        if (pending.length > 0 || phase === 'drained') return Promise.resolve(deliver());
-        if (phase === 'done') {
-          if (undelivered === undefined) return Promise.resolve(DONE);
-          const failure = undelivered;
-          undelivered = undefined;
-          // Like a failed step, throw once the cleanup (the cancel request included) is done.
-          return (finishing ?? Promise.resolve()).then(() => Promise.reject(failure));
-        }
-        // One step at a time; a caller that does not wait for a chunk waits behind it here.
-        if (busy) return busy.then(iterator.next, iterator.next);
-        const run = step();
-        busy = run;
-        const clear = () => {
-          if (busy === run) busy = undefined;
-        };
-        run.then(clear, clear);
-        return run;
-      },
-      return: async () => {
-        // A step waiting on the network would never finish on a silent server: abort it.
-        if (busy) {
-          if (!signal.aborted) this.#controller.abort();
-          await busy.catch(() => {});
-        }
-        if (phase !== 'done') await finish(undefined);
-        return DONE;
-      },
-      throw: async (error?: unknown) => {
-        await iterator.return!();
-        throw error;
-      },
-    };
-    return iterator;
   }
 
   /**
@@ -392,11 +193,10 @@ export class CompletionStream implements AsyncIterable<CompletionChunk> {
     return reason instanceof TimeoutError ? reason : abortError(reason, cause);
   }
 
-  #settle(action: () => void): void {
+  /** After a settle attempt: the deadline goes either way; `onSettled` once, on the settle. */
+  #afterSettle(settled: boolean): boolean {
     clearTimeout(this.#deadline);
-    if (this.#settled) return;
-    this.#settled = true;
-    action();
-    this.#init.onSettled?.();
+    if (settled) this.#init.onSettled?.();
+    return settled;
   }
 }
