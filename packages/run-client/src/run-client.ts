@@ -1,5 +1,5 @@
 // docs/protocols/agent-sdk.md §1.2-§1.9 and §6: the run, session, channel and device surface.
-import { PermissionDeniedError, parseWire, redactText } from '@uplink/core-schemas';
+import { parseWire } from '@uplink/core-schemas';
 import {
   type AgentMessage,
   ChannelMessageRequestSchema,
@@ -31,7 +31,6 @@ import {
   anySignal,
   bearer,
   type CombinedSignal,
-  type CredentialSource,
   createHttpClient,
   type HttpClient,
   header,
@@ -45,6 +44,7 @@ import {
   type RunClientOptions,
   resolveRunClientOptions,
 } from './client-options.js';
+import { CredentialMemory } from './credential-memory.js';
 import {
   attachRequestId,
   checkRequest,
@@ -56,6 +56,7 @@ import { type RunRoutes, runRoutes } from './routes.js';
 import { type RunCancelHook, RunStream } from './run-stream.js';
 import { SeqTracker } from './seq-tracker.js';
 import { openEnvelopeSource } from './sse-source.js';
+import { StreamedRunOrgs } from './streamed-run-orgs.js';
 import { SDK_VERSION } from './version.js';
 import { pollRun, type WaitForRunOptions } from './wait-for-run.js';
 
@@ -121,8 +122,6 @@ export interface ReplayOptions extends CallOptions {
 }
 
 /** Runs this client streamed, remembered for the org rewrite (bounded). */
-const MAX_STREAMED_RUNS = 1000;
-
 /**
  * A client for agent-sdk's run and session API, for Node and browsers: synchronous runs with
  * idempotent retries, gap-free event streams that resume by replay, run and session reads,
@@ -138,18 +137,19 @@ export class RunClient implements AsyncDisposable {
   readonly #closer = new AbortController();
   readonly #clientSignal: CombinedSignal;
   readonly #active = new Set<RunStream>();
-  /** Run id -> the org it was created under, and whether its record moved to `default`. */
-  readonly #streamed = new Map<string, { org: string | undefined; rewritten: boolean }>();
+  /** The orgs of the runs this client streamed (agent-sdk rewrites them to `default`). */
+  readonly #orgs: StreamedRunOrgs;
   /** The credential values this client sent (a function's recent values included), for redaction. */
-  readonly #secrets = new Set<string>();
+  readonly #credentials = new CredentialMemory();
 
   constructor(options: RunClientOptions = {}) {
     this.#options = resolveRunClientOptions(options);
     this.baseUrl = this.#options.baseUrl;
     this.#routes = runRoutes(this.#options.basePath);
+    this.#orgs = new StreamedRunOrgs(this.#options.orgId, () => this.logger);
     this.#clientSignal = anySignal([options.signal, this.#closer.signal]);
     const { kind } = this.#options.credential;
-    const value = this.#rememberCredential(this.#options.credential.value);
+    const value = this.#credentials.track(this.#options.credential.value);
     this.#http = createHttpClient({
       ...pickTransportOptions(options),
       baseUrl: this.#options.baseUrl,
@@ -249,7 +249,7 @@ export class RunClient implements AsyncDisposable {
   async getRun(runId: string, options: CallOptions = {}): Promise<WithRequestId<RunMetadata>> {
     const requestId = options.requestId ?? randomUuid();
     try {
-      return await this.#readRun(runId, async (org) => {
+      return await this.#orgs.read(runId, async (org) => {
         const response = await this.#http.request(
           'GET',
           this.#routes.getRun(runId),
@@ -286,7 +286,7 @@ export class RunClient implements AsyncDisposable {
   ): Promise<WithRequestId<ReplayEventsResponse>> {
     const requestId = options.requestId ?? randomUuid();
     try {
-      return await this.#readRun(runId, async (org) => {
+      return await this.#orgs.read(runId, async (org) => {
         const response = await this.#http.request(
           'GET',
           this.#routes.replay(runId),
@@ -387,24 +387,6 @@ export class RunClient implements AsyncDisposable {
 
   // ---- internals -----------------------------------------------------------------------
 
-  /** Remember every credential value sent, so server text echoing one can be scrubbed. */
-  #rememberCredential(source: CredentialSource): CredentialSource {
-    if (typeof source === 'string') {
-      this.#secrets.add(source);
-      return source;
-    }
-    return async () => {
-      const value = await source();
-      if (this.#secrets.size >= 32)
-        this.#secrets.delete(this.#secrets.values().next().value as string);
-      this.#secrets.add(value);
-      return value;
-    };
-  }
-
-  /** Scrub every credential this client sent from `text`. */
-  #redact = (text: string): string => redactText(text, this.#secrets);
-
   #headers(requestId: string, org: string | undefined): Record<string, string> {
     const headers: Record<string, string> = { 'x-request-id': requestId };
     if (org !== undefined) headers['x-org-id'] = org;
@@ -456,48 +438,9 @@ export class RunClient implements AsyncDisposable {
     }
   }
 
-  /** The org header for reads of `runId`: the configured org, else the org the run was created under. */
-  #readOrg(runId: string): string | undefined {
-    const streamed = this.#streamed.get(runId);
-    if (streamed?.rewritten) return 'default';
-    return this.#options.orgId ?? streamed?.org;
-  }
-
-  /**
-   * A read of `runId` with the org rewrite handled: a 403 on a run this client streamed under
-   * another org is repeated once as org `default` (and later reads go there directly).
-   */
-  async #readRun<T>(runId: string, read: (org: string | undefined) => Promise<T>): Promise<T> {
-    const org = this.#readOrg(runId);
-    try {
-      return await read(org);
-    } catch (error) {
-      const streamed = this.#streamed.get(runId);
-      if (
-        !(error instanceof PermissionDeniedError) ||
-        !streamed ||
-        org === 'default' ||
-        org === undefined
-      ) {
-        throw error;
-      }
-      streamed.rewritten = true;
-      this.logger.debug('run read repeated as org default', { runId, org });
-      return read('default');
-    }
-  }
-
-  #remember(runId: string, org: string | undefined): void {
-    if (this.#streamed.has(runId)) return;
-    if (this.#streamed.size >= MAX_STREAMED_RUNS) {
-      this.#streamed.delete(this.#streamed.keys().next().value as string);
-    }
-    this.#streamed.set(runId, { org, rewritten: false });
-  }
-
   /**
    * `GET /run/{id}/events` with the org rewrite handled before the first event: the 403 comes
-   * with the response, so the first read goes through `#readRun`. Hand-written rather than an
+   * with the response, so the first read goes through `StreamedRunOrgs.read`. Hand-written rather than an
    * async generator: every event passes through here, and a generator's hops cost throughput.
    */
   #eventsSource(
@@ -520,13 +463,15 @@ export class RunClient implements AsyncDisposable {
     return {
       next: () => {
         if (source && !first) return source.next();
-        first ??= this.#readRun(runId, async (org) => {
-          await source?.return?.();
-          source = open(org);
-          return source.next();
-        }).finally(() => {
-          first = undefined;
-        });
+        first ??= this.#orgs
+          .read(runId, async (org) => {
+            await source?.return?.();
+            source = open(org);
+            return source.next();
+          })
+          .finally(() => {
+            first = undefined;
+          });
         return first;
       },
       return: async () => {
@@ -572,11 +517,14 @@ export class RunClient implements AsyncDisposable {
           signal,
           requestId,
           logger: this.logger,
-          redact: this.#redact,
+          redact: this.#credentials.redact,
           onEvent: (envelope) => {
             if (runId === undefined) {
               const org = envelope.metadata?.org_id;
-              this.#remember(envelope.run_id, typeof org === 'string' ? org : this.#options.orgId);
+              this.#orgs.remember(
+                envelope.run_id,
+                typeof org === 'string' ? org : this.#options.orgId,
+              );
             }
           },
         }),

@@ -318,7 +318,8 @@ describe('RunStream', () => {
       .catch((e: unknown) => e);
     expect(long).toMatchObject({
       code: 'oversized',
-      message: 'A run stream line exceeded 16 bytes',
+      message:
+        'A run stream line exceeded the limit of 16 bytes without a line break (maxLineBytes)',
     });
     const noNewline = RunStream.fromReadableStream(bytes(lines(...RUN3).trimEnd()));
     expect((await noNewline.finalResult()).status).toBe('completed');

@@ -5,8 +5,15 @@ import {
   isTerminalEnvelope,
   type StreamEnvelope,
 } from '@uplink/core-schemas/agent-sdk';
-import { DEFAULT_MAX_LINE_BYTES, encodeEnvelope, encodeError, readRunNdjson } from './ndjson.js';
+import {
+  drainInBackground,
+  StreamResult,
+  type ToReadableStreamOptions,
+  toNdjsonStream,
+} from '@uplink/http';
 import { abortError } from './resume-driver.js';
+import { DEFAULT_MAX_LINE_BYTES, RUN_ERROR_FIELDS, readRunEnvelopes } from './run-ndjson.js';
+import { runPass } from './run-pass.js';
 import {
   type RunMessage,
   type RunStreamResult,
@@ -51,8 +58,6 @@ export interface FromReadableStreamOptions {
   maxLineBytes?: number | undefined;
 }
 
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
 /**
  * One run's events: an async iterable of typed envelopes, in `seq` order, without duplicates,
  * up to and including the terminal lifecycle event. Consume it once (iterate it, `textStream`
@@ -66,12 +71,9 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 export class RunStream implements AsyncIterable<StreamEnvelope>, AsyncDisposable {
   readonly #init: RunStreamInit;
   readonly #controller = new AbortController();
-  readonly #result: Promise<RunStreamResult>;
+  readonly #result = new StreamResult<RunStreamResult>();
   readonly #unlink: (() => void)[] = [];
   readonly #messages: RunMessage[] = [];
-  #resolve!: (result: RunStreamResult) => void;
-  #reject!: (error: unknown) => void;
-  #settled = false;
   #claimed = false;
   #runId: string | undefined;
   #sessionId: string | undefined;
@@ -84,12 +86,6 @@ export class RunStream implements AsyncIterable<StreamEnvelope>, AsyncDisposable
   constructor(init: RunStreamInit) {
     this.#init = init;
     this.#runId = init.runId;
-    this.#result = new Promise<RunStreamResult>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    // The result is optional: an unobserved failure must not be an unhandled rejection.
-    this.#result.catch(() => {});
     for (const signal of init.signals ?? []) {
       if (!signal) continue;
       if (signal.aborted) {
@@ -147,31 +143,12 @@ export class RunStream implements AsyncIterable<StreamEnvelope>, AsyncDisposable
   /**
    * The run as bytes for `new Response(stream.toReadableStream())`: NDJSON, one envelope per
    * line, and when the stream fails one last `{"uplink_error": {name, message, code?, status?,
-   * lastSeq?, runId?, requestId?}}` line. {@link RunStream.fromReadableStream} reads it back
-   * (errors included). Cancelling the readable stops the stream. Claims the stream.
+   * lastSeq?, runId?, requestId?, ...}}` line, whose message names no URL, host or address
+   * unless `errors: 'full'` (for trusted readers). {@link RunStream.fromReadableStream} reads it
+   * back (errors included). Cancelling the readable stops the stream. Claims the stream.
    */
-  toReadableStream(): ReadableStream<Uint8Array> {
-    const iterator = this.#claim();
-    let failed = false;
-    return new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          if (failed) return controller.close();
-          try {
-            const next = await iterator.next();
-            if (next.done) controller.close();
-            else controller.enqueue(encodeEnvelope(next.value));
-          } catch (error) {
-            failed = true;
-            controller.enqueue(encodeError(error));
-          }
-        },
-        async cancel() {
-          await iterator.return?.();
-        },
-      },
-      { highWaterMark: 0 },
-    );
+  toReadableStream(options: ToReadableStreamOptions = {}): ReadableStream<Uint8Array> {
+    return toNdjsonStream(this.#claim(), { errorFields: RUN_ERROR_FIELDS, errors: options.errors });
   }
 
   /**
@@ -179,19 +156,8 @@ export class RunStream implements AsyncIterable<StreamEnvelope>, AsyncDisposable
    * yet, this consumes it. Rejects with the stream's error, or `AbortError` when it was stopped.
    */
   finalResult(): Promise<RunStreamResult> {
-    if (!this.#claimed) {
-      const iterator = this.#claim();
-      void (async () => {
-        try {
-          while (!(await iterator.next()).done) {
-            // Draining: #observe records what the result needs.
-          }
-        } catch {
-          // Already settled with this error.
-        }
-      })();
-    }
-    return this.#result;
+    if (!this.#claimed) drainInBackground(this.#claim());
+    return this.#result.promise;
   }
 
   /**
@@ -224,7 +190,7 @@ export class RunStream implements AsyncIterable<StreamEnvelope>, AsyncDisposable
     const run: RunStream = new RunStream({
       signals: [options.signal],
       events: async function* (signal) {
-        const lines = readRunNdjson(stream, { maxLineBytes, signal }, () => lastSeq);
+        const lines = readRunEnvelopes(stream, { maxLineBytes, signal }, () => lastSeq);
         for await (const envelope of lines) {
           if (envelope.seq !== undefined && envelope.seq <= lastSeq) continue;
           if (envelope.seq !== undefined) lastSeq = envelope.seq;
@@ -251,7 +217,7 @@ export class RunStream implements AsyncIterable<StreamEnvelope>, AsyncDisposable
     this.#ended = true;
     const error = envelope.payload.error;
     this.#settle(() =>
-      this.#resolve({
+      this.#result.resolve({
         runId: envelope.run_id,
         sessionId: this.#sessionId ?? envelope.session_id,
         status: terminalStatus(envelope),
@@ -265,12 +231,11 @@ export class RunStream implements AsyncIterable<StreamEnvelope>, AsyncDisposable
   }
 
   #fail(error: unknown): void {
-    this.#settle(() => this.#reject(error));
+    this.#settle(() => this.#result.reject(error));
   }
 
   #settle(action: () => void): void {
-    if (this.#settled) return;
-    this.#settled = true;
+    if (this.#result.settled) return;
     for (const unlink of this.#unlink.splice(0)) unlink();
     action();
     this.#init.onSettled?.();
@@ -285,11 +250,7 @@ export class RunStream implements AsyncIterable<StreamEnvelope>, AsyncDisposable
     return this.#cancel;
   }
 
-  /**
-   * The one pass over the events, as a hand-written iterator rather than an async generator:
-   * `return()` while a step waits on a silent server must abort that step (a generator would
-   * queue the return behind it, forever).
-   */
+  /** The one pass over the events (see run-pass.ts); claimed once. */
   #claim(): AsyncIterator<StreamEnvelope> {
     if (this.#claimed) {
       throw new UplinkError(
@@ -297,91 +258,22 @@ export class RunStream implements AsyncIterable<StreamEnvelope>, AsyncDisposable
       );
     }
     this.#claimed = true;
-    const signal = this.#controller.signal;
-    let source: AsyncIterator<StreamEnvelope, unknown> | undefined;
-    let busy: Promise<IteratorResult<StreamEnvelope>> | undefined;
-    let finished = false;
-    /** Set by `return()`: later `next()` calls end quietly instead of reporting the abort. */
-    let returned = false;
-    let closing: Promise<void> | undefined;
-    const close = (): Promise<void> => {
-      finished = true;
-      closing ??= (async () => {
-        try {
-          await source?.return?.();
-        } catch {
-          // Cleanup failures must not hide the outcome.
-        }
-      })();
-      return closing;
-    };
-    // abort() while nobody waits on a step: release the connection and timers now.
-    this.#stopPass = () => {
-      if (busy || finished) return;
-      void close();
-      this.#fail(abortError(signal.reason));
-    };
-    const step = async (): Promise<IteratorResult<StreamEnvelope>> => {
-      try {
-        if (signal.aborted) throw abortError(signal.reason);
-        source ??= this.#init.events(signal);
-        const next = await source.next();
-        if (next.done) {
-          await close();
-          if (!this.#ended) {
-            this.#fail(
-              new RunStreamError('The run stream ended before a terminal event', {
-                code: 'truncated',
-                lastSeq: this.#lastSeq,
-                runId: this.#runId,
-                requestId: this.#init.requestId,
-              }),
-            );
-          }
-          return DONE;
-        }
-        this.#observe(next.value);
-        return { done: false, value: next.value };
-      } catch (error) {
-        const failure = signal.aborted ? abortError(signal.reason, error) : error;
-        await close();
-        this.#fail(failure);
-        throw failure;
-      }
-    };
-    const iterator: AsyncIterator<StreamEnvelope> = {
-      next: () => {
-        if (finished) {
-          return !returned && signal.aborted && !this.#ended
-            ? Promise.reject(abortError(signal.reason))
-            : Promise.resolve(DONE);
-        }
-        if (busy) return busy.then(iterator.next, iterator.next);
-        const run = step();
-        busy = run;
-        const clear = (): void => {
-          if (busy === run) busy = undefined;
-        };
-        run.then(clear, clear);
-        return run;
-      },
-      return: async () => {
-        returned = true;
-        if (!finished) {
-          if (!this.#ended) {
-            await this.abort(new AbortError('The run stream was closed before the run ended'));
-          }
-          await busy?.catch(() => {});
-          await close();
-          this.#fail(abortError(signal.reason));
-        }
-        return DONE;
-      },
-      throw: async (error?: unknown) => {
-        await iterator.return?.();
-        throw error;
-      },
-    };
-    return iterator;
+    const pass = runPass({
+      signal: this.#controller.signal,
+      open: (signal) => this.#init.events(signal),
+      observe: (envelope) => this.#observe(envelope),
+      ended: () => this.#ended,
+      truncated: () =>
+        new RunStreamError('The run stream ended before a terminal event', {
+          code: 'truncated',
+          lastSeq: this.#lastSeq,
+          runId: this.#runId,
+          requestId: this.#init.requestId,
+        }),
+      fail: (error) => this.#fail(error),
+      abort: (reason) => this.abort(reason),
+    });
+    this.#stopPass = pass.stop;
+    return pass.iterator;
   }
 }

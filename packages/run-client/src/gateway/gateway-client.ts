@@ -1,10 +1,9 @@
 // docs/protocols/agent-sdk.md §1.10 and §6: the WebSocket gateway, with reconnection and
 // gap-free subscriptions.
-import { AbortError, ConnectionError, parseWire, type UplinkError } from '@uplink/core-schemas';
+import { AbortError, ConnectionError, parseWire } from '@uplink/core-schemas';
 import {
   type GatewayRunAck,
   GatewayRunAckSchema,
-  type StreamEnvelope,
   TaskTextSchema,
 } from '@uplink/core-schemas/agent-sdk';
 import {
@@ -18,7 +17,6 @@ import {
 import * as v from 'valibot';
 import { checkRequest } from '../request-meta.js';
 import { RunStream } from '../run-stream.js';
-import { RunStreamError } from '../run-stream-error.js';
 import { GatewayError } from './gateway-error.js';
 import {
   type GatewayOptions,
@@ -26,7 +24,7 @@ import {
   resolveGatewayOptions,
 } from './gateway-options.js';
 import { GatewaySocket } from './gateway-socket.js';
-import { GatewaySubscription, type ResubscribeReason } from './gateway-subscription.js';
+import { GatewaySubscriptions } from './gateway-subscriptions.js';
 
 /** A `run` request over the gateway. */
 export interface GatewayRunRequest {
@@ -71,7 +69,7 @@ export class GatewayClient implements AsyncDisposable {
   readonly #onError: (error: Error) => void;
   readonly #closer = new AbortController();
   readonly #signal: CombinedSignal;
-  readonly #subscriptions = new Map<string, GatewaySubscription>();
+  readonly #subscriptions: GatewaySubscriptions;
   #socket: GatewaySocket | undefined;
   #connecting: Promise<GatewaySocket> | undefined;
   #closed = false;
@@ -84,6 +82,13 @@ export class GatewayClient implements AsyncDisposable {
       raw.onError ?? ((error) => this.#logger.warn('gateway problem', { error: error.message }));
     this.#signal = anySignal([raw.signal, this.#closer.signal]);
     this.#signal.signal.addEventListener('abort', () => void this.close(), { once: true });
+    this.#subscriptions = new GatewaySubscriptions({
+      options,
+      logger: this.#logger,
+      ready: () => this.#ready(),
+      socket: () => this.#socket,
+      closed: () => this.#closed,
+    });
   }
 
   /** Connect and authenticate; see {@link connectGateway}. */
@@ -136,7 +141,7 @@ export class GatewayClient implements AsyncDisposable {
     return new RunStream({
       runId,
       signals: [options.signal],
-      events: (signal) => this.#follow(runId, options.fromSeq ?? 0, signal),
+      events: (signal) => this.#subscriptions.follow(runId, options.fromSeq ?? 0, signal),
     });
   }
 
@@ -148,15 +153,14 @@ export class GatewayClient implements AsyncDisposable {
       signals: [options.signal],
       events: async function* (signal) {
         const ack = await client.run(body, { ...options, signal });
-        yield* client.#follow(ack.run_id, 0, signal);
+        yield* client.#subscriptions.follow(ack.run_id, 0, signal);
       },
     });
   }
 
   /** `unsubscribe` (acked even for runs never subscribed). */
   async unsubscribe(runId: string, options: GatewayCallOptions = {}): Promise<void> {
-    this.#subscriptions.get(runId)?.dispose();
-    this.#subscriptions.delete(runId);
+    this.#subscriptions.drop(runId);
     const socket = await this.#ready();
     await socket.request('unsubscribe', { run_id: runId }, options);
   }
@@ -167,10 +171,7 @@ export class GatewayClient implements AsyncDisposable {
     this.#closed = true;
     this.#closer.abort();
     this.#signal.dispose();
-    for (const subscription of this.#subscriptions.values()) {
-      subscription.fail(new AbortError('The gateway client was closed'));
-    }
-    this.#subscriptions.clear();
+    this.#subscriptions.failAll(new AbortError('The gateway client was closed'));
     this.#socket?.close();
     this.#socket = undefined;
     await this.#connecting?.catch(() => {});
@@ -179,88 +180,6 @@ export class GatewayClient implements AsyncDisposable {
   /** Same as {@link close}, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
-  }
-
-  /** Subscribe and hand out the run's events until the terminal one. */
-  async *#follow(
-    runId: string,
-    fromSeq: number,
-    signal: AbortSignal,
-  ): AsyncGenerator<StreamEnvelope, void> {
-    this.#subscriptions
-      .get(runId)
-      ?.fail(new AbortError('A newer subscription to this run replaced it'));
-    const replay = this.#options.replay;
-    const subscription = new GatewaySubscription(
-      runId,
-      fromSeq,
-      this.#options.subscriptionIdleTimeoutMs,
-      {
-        resubscribe: (sub, reason) => this.#resubscribe(sub, reason),
-        replay: replay ? (id, from) => replay(id, from, signal) : undefined,
-      },
-    );
-    this.#subscriptions.set(runId, subscription);
-    let complete = false;
-    try {
-      const socket = await this.#ready();
-      await socket.request('subscribe', { run_id: runId, from_seq: fromSeq }, { signal });
-      subscription.armIdle();
-      for (;;) {
-        const envelope = await subscription.next(signal);
-        if (envelope === undefined) {
-          complete = true;
-          return;
-        }
-        yield envelope;
-      }
-    } finally {
-      subscription.dispose();
-      if (this.#subscriptions.get(runId) === subscription) this.#subscriptions.delete(runId);
-      if (!complete && this.#socket?.open) this.#socket.notify('unsubscribe', { run_id: runId });
-    }
-  }
-
-  #resubscribe(subscription: GatewaySubscription, reason: ResubscribeReason): void {
-    if (subscription.finished || this.#closed) return;
-    subscription.resubscribes++;
-    if (subscription.resubscribes > this.#options.maxResubscribes) {
-      subscription.fail(
-        new RunStreamError(
-          `The gateway subscription to run ${subscription.runId} was resubscribed ${this.#options.maxResubscribes} time(s) without a new event (last: ${reason}); last seq delivered: ${subscription.tracker.lastSeq}`,
-          {
-            code: reason === 'gap' ? 'gap' : 'truncated',
-            lastSeq: subscription.tracker.lastSeq,
-            runId: subscription.runId,
-            retriable: true,
-          },
-        ),
-      );
-      return;
-    }
-    const fromSeq = subscription.tracker.nextSeq;
-    this.#logger.debug('gateway resubscribe', { runId: subscription.runId, fromSeq, reason });
-    subscription.armIdle();
-    const socket = this.#socket;
-    if (!socket?.open) return; // The reconnect resubscribes everything.
-    socket
-      .request('subscribe', { run_id: subscription.runId, from_seq: fromSeq })
-      .catch((error: unknown) => {
-        if (error instanceof GatewayError && error.code === 'RUN_NOT_FOUND') {
-          subscription.fail(
-            new RunStreamError(
-              `Run ${subscription.runId} is no longer held by the gateway, so its subscription cannot be resumed; last seq delivered: ${subscription.tracker.lastSeq}`,
-              {
-                code: 'truncated',
-                lastSeq: subscription.tracker.lastSeq,
-                runId: subscription.runId,
-                cause: error,
-              },
-            ),
-          );
-        }
-        // Timeouts and drops are handled by the idle timer and the reconnect.
-      });
   }
 
   async #ready(): Promise<GatewaySocket> {
@@ -278,28 +197,15 @@ export class GatewayClient implements AsyncDisposable {
           this.#options,
           apiKey,
           {
-            onEvent: (envelope) => this.#subscriptions.get(envelope.run_id)?.push(envelope),
+            onEvent: (envelope) => this.#subscriptions.route(envelope),
             onBadEvent: (runId, error) => {
-              const subscription = runId === undefined ? undefined : this.#subscriptions.get(runId);
-              if (subscription) {
-                subscription.fail(
-                  new RunStreamError(error.message, {
-                    code: 'malformed',
-                    lastSeq: subscription.tracker.lastSeq,
-                    runId,
-                    cause: error,
-                  }),
-                );
-              } else this.#onError(error);
+              if (!this.#subscriptions.failBadEvent(runId, error)) this.#onError(error);
             },
             onUnclaimedError: (error) => {
               this.#onError(error);
               // A subscription's stream task failed (§1.10: `SERVER_ERROR` with no request id);
               // which one is not said, so each open subscription is resumed (duplicates are dropped).
-              if (error.code === 'SERVER_ERROR') {
-                for (const subscription of this.#subscriptions.values())
-                  this.#resubscribe(subscription, 'server-error');
-              }
+              if (error.code === 'SERVER_ERROR') this.#subscriptions.resubscribeAll('server-error');
             },
             onBadFrame: (error) => this.#onError(error),
             onClose: (error) => this.#lost(error),
@@ -345,8 +251,7 @@ export class GatewayClient implements AsyncDisposable {
             attempt: attempt + 1,
             subscriptions: this.#subscriptions.size,
           });
-          for (const subscription of this.#subscriptions.values())
-            this.#resubscribe(subscription, 'reconnect');
+          this.#subscriptions.resubscribeAll('reconnect');
           return;
         } catch (failure) {
           last = failure;
@@ -366,9 +271,7 @@ export class GatewayClient implements AsyncDisposable {
   }
 
   #failAll(error: unknown): void {
-    for (const subscription of this.#subscriptions.values())
-      subscription.fail(error as UplinkError);
-    this.#subscriptions.clear();
+    this.#subscriptions.failAll(error);
     void this.close();
   }
 }

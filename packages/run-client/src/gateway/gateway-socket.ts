@@ -1,24 +1,23 @@
-// docs/protocols/agent-sdk.md §1.10 and §1.12: one authenticated gateway connection. The first
-// reply decides the handshake (a later ack is never trusted), requests are matched by
-// `request_id`, the client pings (the server never does) and watches for silence.
+// docs/protocols/agent-sdk.md §1.10 and §1.12: one authenticated gateway connection. Requests
+// are matched by `request_id`, the client pings (the server never does) and watches for silence.
 import {
   AbortError,
   ConnectionError,
   parseWire,
   redactText,
   redactUrl,
-  StreamError,
   TimeoutError,
 } from '@uplink/core-schemas';
 import {
   GatewayErrorPayloadSchema,
   type GatewayServerFrame,
-  GatewayServerFrameSchema,
   type StreamEnvelope,
   StreamEnvelopeSchema,
 } from '@uplink/core-schemas/agent-sdk';
 import { randomUuid } from '@uplink/http';
 import { GatewayError } from './gateway-error.js';
+import { parseFrame, safeClose } from './gateway-frame.js';
+import { authenticate } from './gateway-handshake.js';
 import type { ResolvedGatewayOptions, WebSocketLike } from './gateway-options.js';
 
 /** What a connection reports to its owner. */
@@ -72,8 +71,8 @@ export class GatewaySocket {
     this.#apiKey = apiKey;
   }
   /**
-   * Open a socket and authenticate. The first frame the server sends decides: an `ack` to our
-   * `auth` authenticates; anything else (an error, garbage) closes the socket and rejects.
+   * Open a socket and authenticate (see gateway-handshake.ts): the first frame the server sends
+   * decides, and anything but an `ack` to our `auth` closes the socket and rejects.
    */
   static async open(
     options: ResolvedGatewayOptions,
@@ -81,130 +80,7 @@ export class GatewaySocket {
     handlers: GatewaySocketHandlers,
     signal: AbortSignal,
   ): Promise<GatewaySocket> {
-    const url = redactUrl(options.url);
-    const host = new URL(options.url).host;
-    let ws: WebSocketLike;
-    try {
-      ws = new options.WebSocket(options.url, options.protocols);
-    } catch (error) {
-      throw new ConnectionError(
-        `Could not open a WebSocket to ${host}: ${(error as Error).message}`,
-        { url, cause: error },
-      );
-    }
-    ws.binaryType = 'arraybuffer';
-    const requestId = randomUuid();
-    const redact = (text: string): string => redactText(text, [apiKey]);
-    let settle: { resolve(): void; reject(error: unknown): void } | undefined;
-    const done = new Promise<void>((resolve, reject) => {
-      settle = { resolve, reject };
-    });
-    const timer = setTimeout(
-      () =>
-        settle?.reject(
-          new TimeoutError(
-            `The gateway at ${host} did not open and authenticate within ${options.connectTimeoutMs} ms`,
-            {
-              timeout: 'attempt',
-              timeoutMs: options.connectTimeoutMs,
-              url,
-            },
-          ),
-        ),
-      options.connectTimeoutMs,
-    );
-    const onOpen = (): void => {
-      const frame = {
-        type: 'auth',
-        request_id: requestId,
-        timestamp: new Date().toISOString(),
-        payload: {
-          api_key: apiKey,
-          ...(options.clientId === undefined ? {} : { client_id: options.clientId }),
-        },
-      };
-      ws.send(JSON.stringify(frame));
-    };
-    const onFirst = (event: { data: unknown }): void => {
-      try {
-        const frame = parseFrame(event.data, options.maxFrameBytes, redact);
-        if (
-          frame.type === 'ack' &&
-          frame.request_id === requestId &&
-          frame.payload.status === 'ok'
-        ) {
-          settle?.resolve();
-          return;
-        }
-        if (frame.type === 'error') {
-          const payload = parseWire(
-            GatewayErrorPayloadSchema,
-            frame.payload,
-            'gateway error frame',
-          );
-          settle?.reject(
-            new GatewayError(
-              `The gateway refused authentication: ${payload.code} ${redact(payload.message)}`,
-              {
-                code: payload.code,
-                requestId: frame.request_id ?? undefined,
-                frameType: 'auth',
-              },
-            ),
-          );
-          return;
-        }
-        settle?.reject(
-          new GatewayError(
-            `The gateway answered the auth frame with "${frame.type}" instead of an ack`,
-            {
-              code: 'AUTH_FAILED',
-              frameType: 'auth',
-            },
-          ),
-        );
-      } catch (error) {
-        settle?.reject(error);
-      }
-    };
-    const onError = (): void =>
-      settle?.reject(
-        new ConnectionError(
-          `The WebSocket to ${host} failed before it was authenticated (a server without WebSocket support answers the upgrade with 404)`,
-          { url },
-        ),
-      );
-    const onClose = (event: { code?: number }): void =>
-      settle?.reject(
-        new ConnectionError(
-          `The WebSocket to ${host} closed before it was authenticated (code ${event.code ?? 'unknown'})`,
-          { url },
-        ),
-      );
-    const onAbort = (): void =>
-      settle?.reject(
-        new AbortError('Connecting to the gateway was aborted', { url, cause: signal.reason }),
-      );
-    ws.addEventListener('open', onOpen);
-    ws.addEventListener('message', onFirst);
-    ws.addEventListener('error', onError);
-    ws.addEventListener('close', onClose);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      await done;
-    } catch (error) {
-      // Never trust a later ack: a failed handshake ends this socket for good.
-      safeClose(ws, 1000, 'auth failed');
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      ws.removeEventListener('open', onOpen);
-      ws.removeEventListener('message', onFirst);
-      ws.removeEventListener('error', onError);
-      ws.removeEventListener('close', onClose);
-    }
+    const ws = await authenticate(options, apiKey, signal);
     const socket = new GatewaySocket(options, handlers, ws, apiKey);
     socket.#start();
     return socket;
@@ -411,41 +287,5 @@ export class GatewaySocket {
     this.#ws.removeEventListener('close', this.#onClose);
     this.#ws.removeEventListener('error', this.#onError);
     for (const requestId of [...this.#pending.keys()]) this.#settle(requestId)?.reject(error);
-  }
-}
-
-/** Read one server frame: text, bounded, JSON, the frame schema. */
-export function parseFrame(
-  data: unknown,
-  maxFrameBytes: number,
-  redact: (text: string) => string = (text) => text,
-): GatewayServerFrame {
-  if (typeof data !== 'string') {
-    throw new StreamError('The gateway sent a binary frame; only JSON text frames are defined', {
-      code: 'malformed',
-    });
-  }
-  if (data.length > maxFrameBytes) {
-    throw new StreamError(`A gateway frame exceeded ${maxFrameBytes} bytes`, { code: 'oversized' });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    throw new StreamError(
-      `The gateway sent a frame that is not JSON: "${redact(data.slice(0, 80))}"`,
-      {
-        code: 'malformed',
-      },
-    );
-  }
-  return parseWire(GatewayServerFrameSchema, json, 'gateway frame');
-}
-
-function safeClose(ws: WebSocketLike, code: number, reason: string): void {
-  try {
-    ws.close(code, reason);
-  } catch {
-    // Already closed or closing.
   }
 }

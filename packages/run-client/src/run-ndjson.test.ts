@@ -1,15 +1,10 @@
 import { AbortError, type ApiError, NotFoundError, TimeoutError } from '@uplink/core-schemas';
+import { errorToRecord } from '@uplink/http';
 import { describe, expect, it } from 'vitest';
-import { decodeError, encodeError, NDJSON_ERROR_KEY } from './ndjson.js';
+import { decodeRunError as decodeError, RUN_ERROR_FIELDS } from './run-ndjson.js';
 import { RunStreamError } from './run-stream-error.js';
 
-const record = (error: unknown) =>
-  (
-    JSON.parse(new TextDecoder().decode(encodeError(error))) as Record<
-      string,
-      Record<string, unknown>
-    >
-  )[NDJSON_ERROR_KEY];
+const record = (error: unknown) => errorToRecord(error, RUN_ERROR_FIELDS);
 
 describe('NDJSON error records', () => {
   it('keep the fields that say what to do next, nothing else', () => {
