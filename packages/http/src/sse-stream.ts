@@ -1,21 +1,16 @@
 // docs/protocols/llama-orch.md §6.7 (parser requirements).
 // Streams are async iterables that stop cleanly on abort and report truncation as an error.
-import {
-  AbortError,
-  ConnectionError,
-  isUplinkError,
-  StreamError,
-  TimeoutError,
-} from '@uplink/core-schemas';
-import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import { AbortError, StreamError, TimeoutError } from '@uplink/core-schemas';
+import type { EventSourceMessage } from 'eventsource-parser';
 import { errorFromResponse } from './error-from-response.js';
 import { iteratorToStream } from './iterator-to-stream.js';
 import { silentLogger } from './logger.js';
 import type { ToReadableStreamOptions } from './ndjson-error.js';
 import { toNdjsonStream } from './ndjson-stream.js';
-import { pathOf } from './request-url.js';
 import { sleep } from './sleep.js';
-import { TolerantFraming } from './sse-framing.js';
+import { SSEBody } from './sse-body.js';
+import { CLOSED, IDLE, mapSSEFailure, TOTAL } from './sse-failure.js';
+import { IdleWatch, unref } from './sse-idle-watch.js';
 import { createMessageDecoder, type MessageDecoder } from './sse-message.js';
 import { validateSSEOptions } from './sse-options.js';
 import { checkEventStream } from './sse-response-check.js';
@@ -28,10 +23,6 @@ import type {
   SSEUnknownEvents,
 } from './sse-types.js';
 
-/** Abort reasons set by the stream itself. */
-const IDLE = Symbol('uplink.sseIdle');
-const TOTAL = Symbol('uplink.sseTotal');
-const CLOSED = Symbol('uplink.sseClosed');
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
@@ -43,14 +34,6 @@ export interface SSEStreamLink {
   signal: AbortSignal;
   /** The error a stream ended that way throws. */
   error: () => unknown;
-}
-
-/** The body being read, with its own decoder and parser state. */
-interface Body {
-  reader: ReadableStreamDefaultReader<Uint8Array>;
-  decoder: TextDecoder;
-  framing: TolerantFraming;
-  parser: EventSourceParser;
 }
 
 /**
@@ -71,14 +54,13 @@ class SSEStreamImpl<E extends SSEEventSchemas, U extends SSEUnknownEvents>
   readonly #maxEventBytes: number;
   readonly #decode: MessageDecoder<E, U>;
   #first: Promise<Response> | undefined;
-  #body: Body | undefined;
+  #body: SSEBody | undefined;
   /** Parsed events not yet handed out; `#head` is the next one. */
   #buffer: SSEMessage<E, U>[] = [];
   #head = 0;
   /** The last event name seen and whether it is terminal (names repeat; lookups are not free). */
   #lastName: string | undefined;
   #lastIsTerminal = false;
-  #oversized = false;
   /** A bad event (malformed JSON, schema mismatch): thrown once the events before it are out. */
   #failure: unknown = undefined;
   #ended = false;
@@ -86,12 +68,8 @@ class SSEStreamImpl<E extends SSEEventSchemas, U extends SSEUnknownEvents>
   #reconnects = 0;
   /** Bodies opened so far; the first comes from `#connectFirst` (shared with `response`). */
   #connections = 0;
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #idle: IdleWatch;
   #totalTimer: ReturnType<typeof setTimeout> | undefined;
-  /** `performance.now()` of the last read: a monotonic clock, so a wall-clock step is no idle. */
-  #lastActivity = 0;
-  /** True only while waiting for bytes: time the consumer spends between events is not idle. */
-  #reading = false;
   #lastEventId: string | undefined;
   #unlinks: (() => void)[] = [];
   /**
@@ -115,6 +93,11 @@ class SSEStreamImpl<E extends SSEEventSchemas, U extends SSEUnknownEvents>
     this.#totalTimeoutMs = options.totalTimeoutMs;
     this.#maxEventBytes = options.maxEventBytes ?? 1024 * 1024;
     this.#decode = createMessageDecoder(options);
+    this.#idle = new IdleWatch(
+      this.#idleTimeoutMs,
+      () => this.#controller.abort(IDLE),
+      () => this.#controller.signal.aborted,
+    );
     // Cancel the body on abort ourselves: a body from a custom `open` may not follow the signal.
     this.#controller.signal.addEventListener('abort', this.#onAbort, { once: true });
   }
@@ -229,26 +212,18 @@ class SSEStreamImpl<E extends SSEEventSchemas, U extends SSEUnknownEvents>
       const first = this.#connections++ === 0;
       const response = await (first ? this.#connectFirst() : this.#connect(this.#lastEventId));
       if (!response.body) return this.#endOfBody(undefined);
-      this.#body = {
-        reader: response.body.getReader(),
-        decoder: new TextDecoder(),
-        framing: new TolerantFraming(),
-        parser: createParser({
-          onEvent: (event) => this.#onEvent(event),
-          onError: (error) => {
-            if (error.type === 'max-buffer-size-exceeded') this.#oversized = true;
-          },
-          maxBufferSize: this.#maxEventBytes,
-        }),
-      };
+      this.#body = new SSEBody(
+        response.body,
+        this.#maxEventBytes,
+        (event) => this.#onEvent(event),
+        { url: this.#options.url, lastEventId: () => this.#lastEventId },
+      );
       if (this.#controller.signal.aborted) this.#onAbort();
     }
     const body = this.#body;
     const signal = this.#controller.signal;
     let chunk: ReadableStreamReadResult<Uint8Array>;
-    this.#lastActivity = performance.now();
-    this.#reading = true;
-    if (this.#idleTimer === undefined) this.#armIdle();
+    this.#idle.readStarted();
     try {
       chunk = await body.reader.read();
     } catch (error) {
@@ -257,34 +232,10 @@ class SSEStreamImpl<E extends SSEEventSchemas, U extends SSEUnknownEvents>
       if (mapped instanceof AbortError || mapped instanceof TimeoutError) throw mapped;
       return this.#endOfBody(error);
     } finally {
-      this.#reading = false;
+      this.#idle.readEnded();
     }
     if (signal.aborted) throw signal.reason;
-    this.#lastActivity = performance.now();
-    const text = chunk.done
-      ? body.decoder.decode()
-      : body.decoder.decode(chunk.value, { stream: true });
-    if (text) {
-      const framed = body.framing.transform(text);
-      // A line the parser discards (no field name, a comment) never reaches maxEventBytes,
-      // so an endless one would stream forever: cap every line. One compare per chunk; only
-      // a chunk longer than the limit is searched for a long line inside it.
-      const max = this.#maxEventBytes;
-      if (body.framing.lineLength > max || (text.length > max && longestLine(text) > max)) {
-        throw new StreamError(
-          `An SSE line exceeded the limit of ${max} bytes without a line break (maxEventBytes)`,
-          { code: 'oversized', lastEventId: this.#lastEventId, url: this.#options.url },
-        );
-      }
-      body.parser.feed(framed);
-    }
-    if (this.#oversized) {
-      throw new StreamError(`An SSE event exceeded the limit of ${this.#maxEventBytes} bytes`, {
-        code: 'oversized',
-        lastEventId: this.#lastEventId,
-        url: this.#options.url,
-      });
-    }
+    body.feed(chunk);
     // After a terminal event the rest of the body is ignored.
     if (this.#ended) return;
     if (chunk.done) return this.#endOfBody(undefined);
@@ -318,7 +269,7 @@ class SSEStreamImpl<E extends SSEEventSchemas, U extends SSEUnknownEvents>
   /** The body ended or dropped: a normal end, a reconnect, or `StreamError('truncated')`. */
   async #endOfBody(cause: unknown): Promise<void> {
     this.#body = undefined;
-    this.#clearIdle();
+    this.#idle.clear();
     const reconnect = this.#options.reconnect || undefined;
     if (this.#terminal.size === 0 && cause === undefined) {
       this.#ended = true;
@@ -351,34 +302,9 @@ class SSEStreamImpl<E extends SSEEventSchemas, U extends SSEUnknownEvents>
     }
   }
 
-  /**
-   * One timer per stream, re-armed lazily (cheap even at a million events), and only while a
-   * read waits for bytes: when it fires with no read pending (the consumer is busy, or has let
-   * go of the stream) it is not re-armed until the next read, so a stream nobody reads holds
-   * no timer.
-   */
-  #armIdle(): void {
-    if (!(this.#idleTimeoutMs > 0) || this.#controller.signal.aborted) return;
-    this.#idleTimer = unref(setTimeout(this.#onIdle, this.#idleTimeoutMs));
-  }
-
-  readonly #onIdle = (): void => {
-    this.#idleTimer = undefined;
-    if (!this.#reading || this.#controller.signal.aborted) return;
-    const elapsed = performance.now() - this.#lastActivity;
-    if (elapsed >= this.#idleTimeoutMs) this.#controller.abort(IDLE);
-    else this.#idleTimer = unref(setTimeout(this.#onIdle, this.#idleTimeoutMs - elapsed));
-  };
-
-  #clearIdle(): void {
-    if (this.#idleTimer === undefined) return;
-    clearTimeout(this.#idleTimer);
-    this.#idleTimer = undefined;
-  }
-
   /** Clear the timers and remove the listeners on outside signals. Idempotent. */
   #release(): void {
-    this.#clearIdle();
+    this.#idle.clear();
     clearTimeout(this.#totalTimer);
     this.#totalTimer = undefined;
     for (const unlink of this.#unlinks) unlink();
@@ -399,70 +325,12 @@ class SSEStreamImpl<E extends SSEEventSchemas, U extends SSEUnknownEvents>
     this.#body = undefined;
   }
 
-  /** ` from <scheme://host:port/path>` when the URL is known, so the message names the server. */
-  #from(): string {
-    const url = this.#options.url;
-    return url ? ` from ${pathOf(url, true)}` : '';
-  }
-
   #mapFailure(error: unknown): unknown {
-    const signal = this.#controller.signal;
-    if (signal.aborted) {
-      const reason = signal.reason;
-      if (reason === CLOSED) return CLOSED;
-      if (reason === TOTAL) {
-        return new TimeoutError(
-          `The SSE stream${this.#from()} did not finish within its total timeout of ${this.#totalTimeoutMs} ms`,
-          { timeout: 'total', timeoutMs: this.#totalTimeoutMs, url: this.#options.url },
-        );
-      }
-      if (reason === IDLE) {
-        return new TimeoutError(
-          `The SSE stream${this.#from()} received no bytes for ${this.#idleTimeoutMs} ms`,
-          {
-            timeout: 'idle',
-            timeoutMs: this.#idleTimeoutMs,
-            url: this.#options.url,
-          },
-        );
-      }
-      if (isUplinkError(error)) return error;
-      if (isUplinkError(reason)) return reason;
-      return new AbortError('The SSE stream was aborted', {
-        url: this.#options.url,
-        cause: reason,
-      });
-    }
-    if (isUplinkError(error)) return error;
-    return new ConnectionError(
-      `The SSE stream${this.#from()} failed: ${error instanceof Error ? error.message : String(error)}`,
-      { url: this.#options.url, cause: error },
-    );
-  }
-}
-
-/**
- * Let a timer not keep a Node process alive on its own (a no-op in browsers, where timers
- * are numbers): while a read waits, the connection keeps the process alive anyway, and a
- * stream that was let go without being closed must not hold it open until the timer fires.
- */
-function unref<T>(timer: T): T {
-  (timer as { unref?: () => void }).unref?.();
-  return timer;
-}
-
-/** The longest line in `text`, in characters (line breaks: LF, CR, CRLF). */
-function longestLine(text: string): number {
-  let longest = 0;
-  let start = 0;
-  for (;;) {
-    const lf = text.indexOf('\n', start);
-    const cr = text.indexOf('\r', start);
-    const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
-    const length = (end === -1 ? text.length : end) - start;
-    if (length > longest) longest = length;
-    if (end === -1) return longest;
-    start = end + 1;
+    return mapSSEFailure(error, this.#controller.signal, {
+      url: this.#options.url,
+      idleTimeoutMs: this.#idleTimeoutMs,
+      totalTimeoutMs: this.#totalTimeoutMs,
+    });
   }
 }
 
