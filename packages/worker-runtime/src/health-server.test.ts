@@ -14,6 +14,7 @@ describe('startHealthServer', () => {
     metrics.recordTask('deploy', 'done', 2000);
     metrics.recordTask('dep"loy', 'failed', 1);
     metrics.recordPoll(true, 5000);
+    metrics.recordDelivery(7000);
     metrics.recordPoll(false);
     metrics.addInFlight(2);
     await using server = await startHealthServer({
@@ -48,6 +49,7 @@ describe('startHealthServer', () => {
     expect(text).toContain('uplink_worker_tasks_in_flight 2');
     expect(text).toContain('uplink_worker_outbox_pending 3');
     expect(text).toContain('uplink_worker_last_poll_success_timestamp_seconds 5');
+    expect(text).toContain('uplink_worker_last_delivery_timestamp_seconds 7');
     expect(text).toContain('uplink_worker_state{state="running"} 1');
     expect(metrics.taskCount('deploy', 'done')).toBe(2);
     expect(metrics.pollErrors).toBe(1);

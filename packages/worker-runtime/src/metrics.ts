@@ -29,6 +29,7 @@ export class WorkerMetrics {
   #polls = 0;
   #inFlight = 0;
   #lastPollSuccessMs: number | undefined;
+  #lastDeliveryMs: number | undefined;
   /** Source of the gauges computed at render time (outbox size, worker state); set by the worker. */
   gauges: () => { outboxPending: number; state: string } = () => ({
     outboxPending: 0,
@@ -59,6 +60,11 @@ export class WorkerMetrics {
     else this.#pollErrors++;
   }
 
+  /** Note that the platform accepted a status update (contact, for `/readyz`). */
+  recordDelivery(atMs = Date.now()): void {
+    this.#lastDeliveryMs = atMs;
+  }
+
   /** Adjust the in-flight gauge. */
   addInFlight(delta: number): void {
     this.#inFlight += delta;
@@ -77,6 +83,11 @@ export class WorkerMetrics {
   /** When the last poll succeeded (epoch ms). */
   get lastPollSuccessMs(): number | undefined {
     return this.#lastPollSuccessMs;
+  }
+
+  /** When the platform last accepted a status update (epoch ms). */
+  get lastDeliveryMs(): number | undefined {
+    return this.#lastDeliveryMs;
   }
 
   /** Count of finished tasks for a type and outcome. */
@@ -127,6 +138,13 @@ export class WorkerMetrics {
     lines.push('# TYPE uplink_worker_last_poll_success_timestamp_seconds gauge');
     lines.push(
       `uplink_worker_last_poll_success_timestamp_seconds ${(this.#lastPollSuccessMs ?? 0) / 1000}`,
+    );
+    lines.push(
+      '# HELP uplink_worker_last_delivery_timestamp_seconds When the platform last accepted a status update.',
+    );
+    lines.push('# TYPE uplink_worker_last_delivery_timestamp_seconds gauge');
+    lines.push(
+      `uplink_worker_last_delivery_timestamp_seconds ${(this.#lastDeliveryMs ?? 0) / 1000}`,
     );
     lines.push('# HELP uplink_worker_state The worker state (1 for the current one).');
     lines.push('# TYPE uplink_worker_state gauge');

@@ -91,7 +91,9 @@ export interface WorkerSettings {
    */
   taskTimeoutMs: number | null;
   /**
-   * `/readyz` fails when the last successful poll is older than this.
+   * `/readyz` fails when the last contact with the platform (a successful poll, or a status
+   * update it accepted) is older than this, unless the worker is busy with tasks it already
+   * took and has nothing left to deliver (it holds its polls then).
    * @default max(3 × pollIntervalMs, 30000)
    */
   readyMaxAgeMs: number;

@@ -17,6 +17,7 @@ export async function openClientAndOutbox(
   settings: WorkerSettings,
   options: WorkerOptions,
   logger: Logger,
+  onDelivered?: () => void,
 ): Promise<{
   client: SatellitePlatform;
   ownsClient: boolean;
@@ -28,7 +29,7 @@ export async function openClientAndOutbox(
     (options.outboxStore instanceof FileOutboxStore ? options.outboxStore.directory : undefined);
   const lock = lockDir ? await acquireStateLock(lockDir, logger) : undefined;
   try {
-    return { ...(await openOutbox(settings, options, logger)), lock };
+    return { ...(await openOutbox(settings, options, logger, onDelivered)), lock };
   } catch (error) {
     await lock?.release();
     throw error;
@@ -39,6 +40,7 @@ async function openOutbox(
   settings: WorkerSettings,
   options: WorkerOptions,
   logger: Logger,
+  onDelivered: (() => void) | undefined,
 ): Promise<{ client: SatellitePlatform; ownsClient: boolean; outbox: Outbox }> {
   const client =
     options.client ??
@@ -48,7 +50,14 @@ async function openOutbox(
     (settings.stateDir
       ? new FileOutboxStore(settings.stateDir, { logger, fsync: settings.outboxFsync })
       : new MemoryOutboxStore());
-  const outbox = new Outbox({ client, store, logger, backoff: options.outboxBackoff });
+  const outbox = new Outbox({
+    client,
+    store,
+    logger,
+    backoff: options.outboxBackoff,
+    // An accepted update is contact with the platform, for /readyz.
+    onDelivered: onDelivered && (() => onDelivered()),
+  });
   await outbox.open();
   return { client, ownsClient: options.client === undefined, outbox };
 }

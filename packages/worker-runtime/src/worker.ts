@@ -1,17 +1,9 @@
 // docs/protocols/luml.md §8 (pairing), §9 (startup order), §20 and §23 (runtime duties)
-import { ConfigurationError, type ConfigurationProblem } from '@uplink/core-schemas';
 import type { SatelliteTask } from '@uplink/core-schemas/luml';
-import {
-  createRedactingLogger,
-  firstEnv,
-  type Logger,
-  readProcessEnv,
-  silentLogger,
-} from '@uplink/http';
-import { type SatellitePlatform, TOKEN_ENV_VARS } from '@uplink/platform-client';
+import type { Logger } from '@uplink/http';
+import type { SatellitePlatform } from '@uplink/platform-client';
 import { recoverInterruptedTasks } from './crash-recovery.js';
 import { hostOf, seconds } from './describe.js';
-import { drainWithin } from './drain.js';
 import { PairingError, WorkerFatalError } from './errors.js';
 import type { Handler } from './handler.js';
 import { HandlerRegistry } from './handler-registry.js';
@@ -20,16 +12,17 @@ import { type HealthServer, type Readiness, startHealthServer } from './health-s
 import { WorkerMetrics } from './metrics.js';
 import type { Outbox } from './outbox.js';
 import { pairWithRetry } from './pairing.js';
-import { checkMaxQueuedTasks, PollingLoop } from './polling-loop.js';
+import { PollingLoop } from './polling-loop.js';
 import { computeReadiness } from './readiness.js';
 import { rejectTaskRow } from './reject-task-row.js';
-import { loadSettings, type SettingsOverrides, type WorkerSettings } from './settings.js';
+import type { WorkerSettings } from './settings.js';
 import { installSignalHandlers } from './signals.js';
 import { openClientAndOutbox, runStartupHooks } from './startup.js';
 import type { StateLock } from './state-lock.js';
 import { runTask } from './task-runner.js';
-import { defaultWorkerLogger } from './worker-logger.js';
+import { resolveWorkerConfig } from './worker-config.js';
 import { reportedByRunner, type StopResult, type WorkerOptions } from './worker-options.js';
+import { awaitAbortedHandlers, closeResources, drainTasks } from './worker-shutdown.js';
 import { type WorkerState, type WorkerStateChange, WorkerStateMachine } from './worker-state.js';
 
 /** Status updates not yet accepted by the platform beyond which no new task starts. */
@@ -77,34 +70,10 @@ export class Worker implements AsyncDisposable {
    */
   constructor(options: WorkerOptions = {}) {
     this.#options = options;
-    const env = options.env ?? readProcessEnv();
-    const overrides: SettingsOverrides = { ...options.settings };
-    if (options.concurrency !== undefined) overrides.concurrency = options.concurrency;
-    const problems: ConfigurationProblem[] = [];
-    let settings: WorkerSettings | undefined;
-    try {
-      settings = loadSettings(env, overrides);
-    } catch (error) {
-      if (!(error instanceof ConfigurationError)) throw error;
-      problems.push(...error.problems);
-    }
-    try {
-      checkMaxQueuedTasks(options.maxQueuedTasks);
-    } catch (error) {
-      if (!(error instanceof ConfigurationError)) throw error;
-      problems.push(...error.problems);
-    }
-    const fallback = options.logger === undefined ? defaultWorkerLogger(env) : undefined;
-    if (fallback?.problem) problems.push(fallback.problem);
-    if (problems.length > 0 || !settings) throw new ConfigurationError(problems);
-    this.settings = settings;
-    this.#tokenSource =
-      overrides.token !== undefined
-        ? 'settings.token'
-        : (firstEnv(env, TOKEN_ENV_VARS)?.name ?? TOKEN_ENV_VARS[0]);
-    this.#logger = createRedactingLogger(options.logger ?? fallback?.logger ?? silentLogger, () => [
-      this.settings.token,
-    ]);
+    const config = resolveWorkerConfig(options);
+    this.settings = config.settings;
+    this.#logger = config.logger;
+    this.#tokenSource = config.tokenSource;
     for (const handler of options.handlers ?? []) this.#registry.register(handler);
     let resolve!: () => void;
     let reject!: (error: unknown) => void;
@@ -167,10 +136,21 @@ export class Worker implements AsyncDisposable {
 
   /** Whether `/readyz` answers 200, and if not, why. */
   readiness(): Readiness {
+    const loop = this.#loop;
     return computeReadiness({
       state: this.state,
       paired: this.#paired,
       lastPollSuccessMs: this.metrics.lastPollSuccessMs,
+      lastDeliveryMs: this.metrics.lastDeliveryMs,
+      // The loop holds its polls while tasks it took wait for a slot (or, keeping no queue,
+      // while every slot is taken); a poll that failed is not holding.
+      busy:
+        loop !== undefined &&
+        loop.consecutiveErrors === 0 &&
+        (loop.queued.length > 0 ||
+          (this.#options.maxQueuedTasks === 0 &&
+            loop.inFlight.length >= this.settings.concurrency)),
+      outboxPending: this.outboxPending,
       maxAgeMs: this.settings.readyMaxAgeMs,
     });
   }
@@ -189,7 +169,9 @@ export class Worker implements AsyncDisposable {
       const capabilities = this.#registry.capabilities();
       // 1. Lock the state directory, open the client and the outbox (which resumes updates left
       //    by a previous run).
-      const opened = await openClientAndOutbox(this.settings, this.#options, this.#logger);
+      const opened = await openClientAndOutbox(this.settings, this.#options, this.#logger, () =>
+        this.metrics.recordDelivery(),
+      );
       const { client, outbox } = opened;
       this.#lock = opened.lock;
       this.#client = client;
@@ -354,28 +336,13 @@ export class Worker implements AsyncDisposable {
     this.#startup.abort();
     await this.#loop?.stop();
     this.#machine.transition('draining');
-    const drained =
-      !this.#loop || this.inFlight.length === 0
-        ? true
-        : await drainWithin(
-            () => (this.#loop as PollingLoop).drain(),
-            graceMs,
-            this.#shutdown.signal,
-          );
-    let abortedTasks = 0;
-    if (!drained) {
-      abortedTasks = this.inFlight.length;
-      if (!this.#shutdown.signal.aborted) {
-        this.#logger.warn(
-          `grace period of ${seconds(graceMs)} over; aborting ${abortedTasks} task(s)`,
-          { abortedTasks, graceMs },
-        );
-      }
-      this.#shutdown.abort();
-      await this.#loop?.drain();
-    } else if (this.#shutdown.signal.aborted) {
-      abortedTasks = before;
-    }
+    const { drained, abortedTasks } = await drainTasks(
+      this.#loop,
+      graceMs,
+      before,
+      this.#shutdown,
+      this.#logger,
+    );
     await this.#awaitAbortedHandlers();
     const undelivered = await this.#closeResources();
     this.#machine.transition('stopped');
@@ -390,48 +357,25 @@ export class Worker implements AsyncDisposable {
     return { clean: drained && abortedTasks === 0, abortedTasks, undelivered };
   }
 
-  /**
-   * Handlers whose signal was aborted get `abortGraceMs` to return (to stop their child
-   * processes, say) before the stop completes, and with it, under `runWorker` or the signal
-   * handlers, the process.
-   */
-  async #awaitAbortedHandlers(): Promise<void> {
-    const count = this.#handlersRunning.size;
-    if (count === 0) return;
-    const graceMs = this.settings.abortGraceMs;
-    this.#logger.info(
-      `waiting up to ${seconds(graceMs)} for ${count} aborted handler(s) to return`,
-      { handlers: count, abortGraceMs: graceMs },
-    );
-    if (!(await this.#handlersRunning.settleWithin(graceMs))) {
-      this.#logger.warn(
-        `${this.#handlersRunning.size} handler(s) did not return within ${seconds(graceMs)} of their abort; stopping anyway`,
-        { handlers: this.#handlersRunning.size, abortGraceMs: graceMs },
-      );
-    }
+  #awaitAbortedHandlers(): Promise<void> {
+    return awaitAbortedHandlers(this.#handlersRunning, this.settings.abortGraceMs, this.#logger);
   }
 
-  async #closeResources(): Promise<number> {
-    let undelivered = 0;
-    if (this.#outbox) {
-      const flushMs = this.#shutdown.signal.aborted
-        ? Math.min(this.#options.outboxFlushMs ?? 10_000, 2000)
-        : (this.#options.outboxFlushMs ?? 10_000);
-      await this.#outbox.flush({ timeoutMs: flushMs });
-      undelivered = this.#outbox.pending;
-      if (undelivered > 0) {
-        this.#logger[this.settings.stateDir ? 'warn' : 'error']('outbox not empty at shutdown', {
-          undelivered,
-          kept: Boolean(this.settings.stateDir || this.#options.outboxStore),
-        });
-      }
-      await this.#outbox.close();
-    }
-    // Released only once the outbox file is closed: the next worker may then open it.
-    await this.#lock?.release();
-    await this.#health?.close();
-    if (this.#ownsClient) await this.#client?.close();
-    return undelivered;
+  #closeResources(): Promise<number> {
+    const flushMs = this.#options.outboxFlushMs ?? 10_000;
+    return closeResources(
+      {
+        outbox: this.#outbox,
+        lock: this.#lock,
+        health: this.#health,
+        client: this.#client,
+        ownsClient: this.#ownsClient,
+      },
+      // A forced stop gives the outbox less time.
+      this.#shutdown.signal.aborted ? Math.min(flushMs, 2000) : flushMs,
+      { stateDir: Boolean(this.settings.stateDir), store: Boolean(this.#options.outboxStore) },
+      this.#logger,
+    );
   }
 
   async #fail(error: unknown): Promise<void> {
