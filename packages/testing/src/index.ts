@@ -8,6 +8,7 @@ export * from './ai-spine/index.js';
 export * from './fault-injection.js';
 export * from './llama-orch/index.js';
 export * from './luml/index.js';
+export * from './run-to-exit.js';
 export * from './saturn/index.js';
 export * from './seeded-random.js';
 export * from './start-server.js';
