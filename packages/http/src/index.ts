@@ -26,6 +26,7 @@ export { describeKind } from './client-options.js';
 export { type BaseUrlSetting, ClientSettings, type PickedSetting } from './client-settings.js';
 export { createHttpClient } from './client-sse.js';
 export { type BackoffOptions, computeBackoff } from './compute-backoff.js';
+export { CredentialMemory } from './credential-memory.js';
 export {
   describeErrorBody,
   type ErrorContext,

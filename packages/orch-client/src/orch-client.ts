@@ -13,6 +13,7 @@ import {
   type AuthStrategy,
   anySignal,
   bearer,
+  CredentialMemory,
   createHttpClient,
   type HttpClient,
   header,
@@ -120,7 +121,7 @@ export class OrchClient implements AsyncDisposable {
   readonly #clientSignal: { signal: AbortSignal; dispose(): void };
   readonly #active = new Set<CompletionStream>();
   /** Credentials this client sends (a token function's recent values included), for redaction. */
-  readonly #secrets = new Set<string>();
+  readonly #credentials = new CredentialMemory();
 
   constructor(options: OrchClientOptions = {}) {
     const resolved = resolveOrchClientOptions(options);
@@ -134,10 +135,10 @@ export class OrchClient implements AsyncDisposable {
     const { apiKey, token } = resolved;
     const auth = combineAuth([
       apiKey === undefined ? undefined : header('X-API-Key', apiKey),
-      token === undefined ? undefined : bearer(this.#rememberToken(token)),
+      token === undefined ? undefined : bearer(this.#credentials.track(token)),
     ]);
+    this.#credentials.add(apiKey);
     const secrets = [apiKey, typeof token === 'string' ? token : undefined];
-    for (const secret of secrets) if (secret) this.#secrets.add(secret);
     this.#http = createHttpClient({
       ...pickTransportOptions(options),
       baseUrl: resolved.baseUrl,
@@ -301,7 +302,7 @@ export class OrchClient implements AsyncDisposable {
         this.streamTask(taskId, { signal, correlationId, verbose: options.verbose }),
       cancel: () => this.#cancelQuietly(taskId, correlationId),
       onSettled: () => this.#active.delete(stream),
-      secrets: () => this.#secrets,
+      secrets: () => this.#credentials.values(),
       deadlineMs: taskRequest.deadline_ms,
       keepText: options.keepText === true,
     });
@@ -331,19 +332,6 @@ export class OrchClient implements AsyncDisposable {
   /** Same as {@link close}, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
-  }
-
-  /** Wrap a token function so each value it returns is remembered for redaction (bounded). */
-  #rememberToken(
-    token: string | (() => string | Promise<string>),
-  ): string | (() => Promise<string>) {
-    if (typeof token === 'string') return token;
-    return async () => {
-      const value = await token();
-      if (this.#secrets.size >= 32) this.#secrets.delete(this.#secrets.values().next().value!);
-      this.#secrets.add(value);
-      return value;
-    };
   }
 
   #correlationFor(options: CallOptions): string {

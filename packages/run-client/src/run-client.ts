@@ -31,6 +31,7 @@ import {
   anySignal,
   bearer,
   type CombinedSignal,
+  CredentialMemory,
   createHttpClient,
   type HttpClient,
   header,
@@ -44,7 +45,6 @@ import {
   type RunClientOptions,
   resolveRunClientOptions,
 } from './client-options.js';
-import { CredentialMemory } from './credential-memory.js';
 import {
   attachRequestId,
   checkRequest,
