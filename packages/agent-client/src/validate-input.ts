@@ -1,26 +1,16 @@
 // docs/protocols/saturn.md §2.4 (request bodies, ids in paths, the YYYY-MM period)
-import type { ConfigurationProblem } from '@uplink/core-schemas';
+import { parseArgument } from '@uplink/core-schemas';
 import { isPeriod } from '@uplink/core-schemas/saturn';
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import { InvalidArgumentError } from './errors.js';
 
-/** Check a request body against its strict wire schema; every problem at once. */
+/** Check a request body against its strict wire schema; every problem at once, no values shown. */
 export function checkBody<S extends v.GenericSchema>(
   schema: S,
   body: unknown,
   name: string,
 ): v.InferOutput<S> {
-  const result = v.safeParse(schema, body);
-  if (result.success) return result.output;
-  const problems: ConfigurationProblem[] = result.issues.map((issue) => {
-    const path = v.getDotPath(issue);
-    return {
-      setting: path ? `${name}.${path}` : name,
-      // The message only: a value may be a secret (a tool's config, a prompt).
-      message: issue.message.replace(/, received .*$/, ''),
-    };
-  });
-  throw new InvalidArgumentError(problems);
+  return parseArgument(schema, body, name);
 }
 
 /** A path id: a non-empty string (SATURN's ids are UUIDs, but any string is looked up). */

@@ -5,6 +5,7 @@ import {
   ConfigurationError,
   createApiError,
   NotFoundError,
+  parseArgument,
   redactText,
   redactUrl,
   redactValue,
@@ -92,15 +93,6 @@ function notAn(setting: string, expected: string, value: unknown): Configuration
 /** A path segment from a caller-supplied id, escaped so it cannot change the route. */
 const seg = (id: string): string => encodeURIComponent(id);
 
-function invalid(setting: string, issues: readonly v.BaseIssue<unknown>[]): ConfigurationError {
-  return new ConfigurationError(
-    issues.map((issue) => {
-      const path = v.getDotPath(issue);
-      return { setting: path ? `${setting}.${path}` : setting, message: issue.message };
-    }),
-  );
-}
-
 /**
  * Typed client for the LUML satellite API (`/satellites/v1`), built on `@uplink/http`.
  * Runtime-neutral. Guards the wire quirks: the PATCH that nulls omitted fields, `artifact`
@@ -169,12 +161,8 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
       capabilities: options.capabilities,
       ...(options.slug === undefined ? {} : { slug: options.slug }),
     };
-    const checked = v.safeParse(PairRequestSchema, body);
-    if (!checked.success) {
-      throw invalid('pair', checked.issues);
-    }
     return this.#call('POST', '/pair', SatelliteSchema, {
-      body: checked.output,
+      body: parseArgument(PairRequestSchema, body, 'pair'),
       idempotent: true,
       signal: options.signal,
     });
@@ -271,14 +259,13 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
     const defined = Object.fromEntries(
       Object.entries(update).filter(([, value]) => value !== undefined),
     );
-    const checked = v.safeParse(DeploymentUpdateSchema, defined);
-    if (!checked.success) throw invalid('update', checked.issues);
-    let body: Record<string, unknown> = checked.output;
+    const checked = parseArgument(DeploymentUpdateSchema, defined, 'update');
+    let body: Record<string, unknown> = checked;
     if (options?.merge !== false) {
       const current = await this.getDeployment(id, options);
-      body = { status: checked.output.status };
+      body = { status: checked.status };
       for (const field of PATCHED_FIELDS) {
-        body[field] = field in checked.output ? checked.output[field] : current[field];
+        body[field] = field in checked ? checked[field] : current[field];
       }
     }
     return this.#call('PATCH', `/deployments/${seg(id)}`, DeploymentSchema, {

@@ -1,7 +1,7 @@
 // docs/protocols/agent-sdk.md §1.2 and §1.3: every call sends an `X-Request-Id` and reports it
 // on its result and its error, because some answers (the key middleware's 401) echo none.
-import { ConfigurationError, isUplinkError } from '@uplink/core-schemas';
-import * as v from 'valibot';
+import { type ConfigurationError, isUplinkError, parseArgument } from '@uplink/core-schemas';
+import type * as v from 'valibot';
 
 /** A result that carries the request id of the call that produced it (not enumerable). */
 export type WithRequestId<T> = T & {
@@ -40,22 +40,13 @@ export function withRequestId(error: unknown, requestId: string): unknown {
 
 /**
  * Check a request body against its strict schema before anything is sent; every problem is
- * listed in one {@link ConfigurationError} naming the field (values are not shown).
+ * listed in one `InvalidArgumentError` (a {@link ConfigurationError}) naming the field; values
+ * are not shown.
  */
 export function checkRequest<S extends v.GenericSchema>(
   schema: S,
   body: unknown,
   subject: string,
 ): v.InferOutput<S> {
-  const result = v.safeParse(schema, body);
-  if (result.success) return result.output;
-  throw new ConfigurationError(
-    result.issues.map((issue) => {
-      const path = v.getDotPath(issue);
-      return {
-        setting: path ? `${subject}.${path}` : subject,
-        message: issue.message,
-      };
-    }),
-  );
+  return parseArgument(schema, body, subject);
 }
