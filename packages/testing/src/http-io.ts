@@ -2,6 +2,18 @@
 // adds only its server's error shapes on top.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/**
+ * One pydantic 2 validation problem, as the FastAPI servers (AI Spine, SATURN, agent-sdk) send
+ * it in a 422 `detail` array.
+ */
+export interface PydanticIssue {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+  input: unknown;
+  ctx?: Record<string, unknown>;
+}
+
 /** A request body that could not be read (too large). `status` is what the server answers. */
 export class BodyReadError extends Error {
   constructor(

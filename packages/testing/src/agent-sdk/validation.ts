@@ -1,16 +1,10 @@
 // docs/protocols/agent-sdk.md §1.3, §1.5 and §1.12: request validation the way pydantic 2 and
 // FastAPI report it (`{"detail": [{type, loc, msg, input, ctx?}]}`), field by field.
-import { isObject } from '../http-io.js';
-import { pythonJsonError } from './json-error.js';
+import { isObject, type PydanticIssue } from '../http-io.js';
 
-/** One pydantic 2 validation problem, as FastAPI sends it. */
-export interface PydanticIssue {
-  type: string;
-  loc: (string | number)[];
-  msg: string;
-  input: unknown;
-  ctx?: Record<string, unknown>;
-}
+export type { PydanticIssue } from '../http-io.js';
+
+import { pythonJsonError } from './json-error.js';
 
 /** Python's `len()` of a string: code points. */
 const pyLen = (text: string): number => {

@@ -1,20 +1,19 @@
 // docs/protocols/ai-spine.md §3 (errors: `{"detail": ...}` bodies and FastAPI 422 shapes)
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyReadError, normalizeUuid, readBody, sendJson } from '../http-io.js';
+import {
+  BodyReadError,
+  normalizeUuid,
+  type PydanticIssue,
+  readBody,
+  sendJson,
+} from '../http-io.js';
+
+export type { PydanticIssue } from '../http-io.js';
 
 export { isObject, sendJson } from '../http-io.js';
 
 /** Largest request body the fake reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-/** One FastAPI/pydantic validation problem, as sent in a 422 `detail` array. */
-export interface PydanticIssue {
-  type: string;
-  loc: (string | number)[];
-  msg: string;
-  input: unknown;
-  ctx?: Record<string, unknown>;
-}
 
 /** Answer `{"detail": "<text>"}`, FastAPI's HTTPException shape. */
 export function sendDetail(

@@ -1,18 +1,11 @@
 // docs/protocols/saturn.md §2.1 (envelopes, plain FastAPI bodies, X-Request-Id) and §2.2 (codes)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SATURN_ERROR_CODES, type SaturnErrorCode } from '@uplink/core-schemas/saturn';
-import { BodyReadError, readBody, sendJson } from '../http-io.js';
+import { BodyReadError, type PydanticIssue, readBody, sendJson } from '../http-io.js';
+
+export type { PydanticIssue } from '../http-io.js';
 
 export { isObject } from '../http-io.js';
-
-/** One pydantic 2 validation problem, as FastAPI sends it in a plain 422. */
-export interface PydanticIssue {
-  type: string;
-  loc: (string | number)[];
-  msg: string;
-  input: unknown;
-  ctx?: Record<string, unknown>;
-}
 
 /** A SATURN error raised by a route (`SaturnError` upstream): enveloped, with the header. */
 export class SaturnFailure extends Error {
