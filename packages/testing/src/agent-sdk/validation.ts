@@ -2,9 +2,9 @@
 // FastAPI report it (`{"detail": [{type, loc, msg, input, ctx?}]}`), field by field.
 import { isObject, type PydanticIssue } from '../http-io.js';
 
-export type { PydanticIssue } from '../http-io.js';
-
 import { pythonJsonError } from './json-error.js';
+
+export type { PydanticIssue } from '../http-io.js';
 
 /** Python's `len()` of a string: code points. */
 const pyLen = (text: string): number => {
