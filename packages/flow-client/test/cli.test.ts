@@ -1,10 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
 import { heldAgent, startSpine } from './helpers.js';
 
@@ -82,6 +82,7 @@ describe('ai-spine CLI (in process, against FakeAiSpine)', () => {
     expect(started.stdout).toMatch(/^Started execution [0-9a-f-]{36} \(pending\)\n$/);
 
     const dir = mkdtempSync(join(tmpdir(), 'ai-spine-cli-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'input.json'), '{"n": 21}');
     const waited = await cli(
       [
@@ -169,6 +170,8 @@ describe('ai-spine CLI (in process, against FakeAiSpine)', () => {
 
     const run = await cli(['run', 'stuck_flow', '--input', '{}', '--json'], env);
     const id = JSON.parse(run.stdout).execution_id;
+    // Running (its agent called) before the wait starts, so the progress line says `running`.
+    await stuck.entered;
     const timedOut = await cli(
       ['executions', 'wait', id, '--timeout', '50', '--interval', '10'],
       env,
@@ -179,7 +182,6 @@ describe('ai-spine CLI (in process, against FakeAiSpine)', () => {
     expect(timedOut.stderr).toContain(`${id} running`);
     expect(timedOut.stderr).toContain('did not finish within 50 ms');
 
-    await stuck.entered;
     const cancel = await cli(['executions', 'cancel', id], env);
     expect(cancel.code).toBe(0);
     expect(cancel.stdout).toContain('Execution cancelled successfully');

@@ -170,6 +170,8 @@ describe('executions against FakeAiSpine with loopback agents', () => {
     const spine = await startSpine({ stuck: stuck.handler });
     const client = new FlowClient({ baseUrl: spine.url });
     const { execution_id } = await client.executeFlow('stuck_flow', {});
+    // The run is `running` once its agent was called; before that it may still be `pending`.
+    await stuck.entered;
     try {
       const error = await client
         .waitForExecution(execution_id, { timeoutMs: 150, intervalMs: 20 })
@@ -241,14 +243,17 @@ describe('executions against FakeAiSpine with loopback agents', () => {
 
   it('says so when a cancel refused for a pending run finds it running afterwards', async () => {
     const held = heldAgent({});
-    const spine = await startSpine({ held: held.handler }, { executionStartDelayMs: 20 });
-    // The cancel reaches the server while the run is pending (404); its answer is handed back
-    // only once the run has started, so the client's follow-up GET sees `running`.
+    // The run stays `pending` until the test starts it: the cancel reaches the server while it
+    // is pending (404), and its answer is handed back only once the run has started, so the
+    // client's follow-up GET sees `running`.
+    const spine = await startSpine({ held: held.handler }, { executionStartDelayMs: 60_000 });
     const client = new FlowClient({
       baseUrl: spine.url,
       fetch: async (input, init) => {
         const response = await fetch(input, init);
-        if (String(input instanceof Request ? input.url : input).endsWith('/cancel')) {
+        const url = String(input instanceof Request ? input.url : input);
+        if (url.endsWith('/cancel')) {
+          spine.startPending(url.split('/').at(-2) ?? '');
           await held.entered;
         }
         return response;

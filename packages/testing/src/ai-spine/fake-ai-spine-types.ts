@@ -129,6 +129,12 @@ export interface FakeAiSpine extends AsyncDisposable {
   /** Add a user key. */
   addUser(user: FakeSpineUserInput): FakeSpineUser;
   /**
+   * Start a `pending` execution's background task now instead of after
+   * `executionStartDelayMs`, so a test can hold a run in `pending` (with a long delay) and let
+   * it start at the moment it chooses. False when the execution is not waiting to start.
+   */
+  startPending(executionId: string): boolean;
+  /**
    * Resolves with the execution once its background task has ended (immediately if it has
    * or never started). Rejects for an unknown id.
    */

@@ -55,6 +55,8 @@ export async function startFakeAiSpine(options: FakeAiSpineOptions = {}): Promis
   };
   const closing = new AbortController();
   const runs = new Map<string, Promise<void>>();
+  /** Executions still waiting out `executionStartDelayMs`, and what starts them now. */
+  const waiting = new Map<string, () => void>();
   const calls: Record<string, number> = {};
   const requests: RecordedSpineRequest[] = [];
   const faults = createFaultInjector(options.faults);
@@ -117,10 +119,14 @@ export async function startFakeAiSpine(options: FakeAiSpineOptions = {}): Promis
         clearTimeout(timer);
         resolve();
       };
-      const timer = setTimeout(() => {
+      const start = (): void => {
+        clearTimeout(timer);
+        waiting.delete(execution.execution_id);
         closing.signal.removeEventListener('abort', onClose);
         resolve();
-      }, fake.executionStartDelayMs);
+      };
+      const timer = setTimeout(start, fake.executionStartDelayMs);
+      waiting.set(execution.execution_id, start);
       closing.signal.addEventListener('abort', onClose, { once: true });
     }).then(() =>
       runExecution(execution, flow, {
@@ -188,6 +194,11 @@ export async function startFakeAiSpine(options: FakeAiSpineOptions = {}): Promis
     addFlow,
     registerAgent,
     addUser,
+    startPending(executionId: string): boolean {
+      const start = waiting.get(executionId.toLowerCase());
+      start?.();
+      return start !== undefined;
+    },
     async whenSettled(executionId: string): Promise<FakeExecution> {
       const execution = state.executions.get(executionId.toLowerCase());
       if (!execution) throw new Error(`Unknown execution '${executionId}'`);

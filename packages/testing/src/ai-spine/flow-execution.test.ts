@@ -388,6 +388,31 @@ describe('cancel semantics (docs/protocols/ai-spine.md §5.2)', () => {
     expect((await getExecution(fake, id)).status).toBe('cancelled');
   });
 
+  test('startPending starts a held execution at once, and only one that waits', async () => {
+    const fake = await spine({ executionStartDelayMs: 60_000, bundledFlows: false });
+    const gate = deferred();
+    const step = await agent({ agentId: 'step', handler: async () => (await gate.promise, {}) });
+    fake.registerAgent(step.info());
+    fake.addFlow({
+      flow_id: 'one',
+      name: 'one',
+      description: 'one step',
+      nodes: [{ id: 'step', agent_id: 'step', type: 'processor' }],
+      entry_point: 'step',
+      exit_points: ['step'],
+    });
+    const started = await execute(fake, 'one', {});
+    expect((await getExecution(fake, started.execution_id)).status).toBe('pending');
+    expect(fake.startPending(started.execution_id.toUpperCase())).toBe(true);
+    await expect
+      .poll(async () => (await getExecution(fake, started.execution_id)).status)
+      .toBe('running');
+    expect(fake.startPending(started.execution_id)).toBe(false);
+    expect(fake.startPending('7b0c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d')).toBe(false);
+    gate.resolve();
+    expect((await fake.whenSettled(started.execution_id)).status).toBe('completed');
+  });
+
   test('a pending execution (task not started) cannot be cancelled', async () => {
     const fake = await spine({ executionStartDelayMs: 60_000 });
     const started = await execute(fake, 'credit_analysis', {});
