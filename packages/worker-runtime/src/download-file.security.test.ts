@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, symlinkSync } from 'node:fs';
 import { lstat, readdir, readFile, writeFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { InternalServerError, PermissionDeniedError } from '@uplink/core-schemas';
 import { startServer } from '@uplink/testing/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rangeFileServer } from '../test/range-file-server.js';
 import { downloadFile } from './download-file.js';
 import { DownloadError } from './errors.js';
 import { type TempDirectory, tempDirectory } from './temp-directory.js';
@@ -23,35 +23,8 @@ afterEach(async () => {
 const everything = (error: unknown): string =>
   `${inspect(error, { showHidden: true, depth: null })}\n${JSON.stringify(error)}`;
 
-/** Serves BYTES at any path; `cutAfter` holds the first response after that many bytes until `cut()`. */
-async function fileServer(cutAfter?: number) {
-  const held = new Set<ServerResponse>();
-  let cutsLeft = cutAfter === undefined ? 0 : 1;
-  const requests: IncomingMessage['headers'][] = [];
-  const server = await startServer((req: IncomingMessage, res: ServerResponse) => {
-    requests.push(req.headers);
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-    const start = range?.[1] && req.headers['if-range'] === '"v1"' ? Number(range[1]) : 0;
-    const headers: Record<string, string> = {
-      etag: '"v1"',
-      'content-length': String(BYTES.length - start),
-    };
-    if (start > 0) headers['content-range'] = `bytes ${start}-${BYTES.length - 1}/${BYTES.length}`;
-    res.writeHead(start > 0 ? 206 : 200, headers);
-    if (cutsLeft > 0 && cutAfter !== undefined) {
-      cutsLeft--;
-      res.write(BYTES.subarray(start, start + cutAfter));
-      held.add(res);
-      return;
-    }
-    res.end(BYTES.subarray(start));
-  });
-  const cut = (): void => {
-    for (const res of held) res.destroy();
-    held.clear();
-  };
-  return { server, requests, cut };
-}
+/** Serves BYTES (see rangeFileServer). */
+const fileServer = (cutAfter?: number) => rangeFileServer(BYTES, cutAfter);
 
 describe('downloadFile: hostile error bodies', () => {
   const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE';

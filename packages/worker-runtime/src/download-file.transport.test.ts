@@ -2,11 +2,11 @@
 // fetch is set up to route requests), and what it sends.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ConfigurationError } from '@uplink/core-schemas';
 import { startServer } from '@uplink/testing/vitest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { rangeFileServer } from '../test/range-file-server.js';
 import { downloadFile } from './download-file.js';
 import { type TempDirectory, tempDirectory } from './temp-directory.js';
 
@@ -20,38 +20,8 @@ afterEach(async () => {
   dir = undefined;
 });
 
-/**
- * Serves BYTES with Range support; the first response stops after `cutAfter` bytes and is cut
- * when the test calls `cut()` (from onProgress, once the client really has those bytes).
- */
-async function fileServer(cutAfter?: number) {
-  const requests: IncomingMessage['headers'][] = [];
-  const held = new Set<ServerResponse>();
-  let cutsLeft = cutAfter === undefined ? 0 : 1;
-  const server = await startServer((req: IncomingMessage, res: ServerResponse) => {
-    requests.push(req.headers);
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-    const start = range?.[1] && req.headers['if-range'] === '"v1"' ? Number(range[1]) : 0;
-    const headers: Record<string, string> = {
-      etag: '"v1"',
-      'content-length': String(BYTES.length - start),
-    };
-    if (start > 0) headers['content-range'] = `bytes ${start}-${BYTES.length - 1}/${BYTES.length}`;
-    res.writeHead(start > 0 ? 206 : 200, headers);
-    if (cutsLeft > 0 && cutAfter !== undefined) {
-      cutsLeft--;
-      res.write(BYTES.subarray(start, start + cutAfter));
-      held.add(res);
-      return;
-    }
-    res.end(BYTES.subarray(start));
-  });
-  const cut = (): void => {
-    for (const res of held) res.destroy();
-    held.clear();
-  };
-  return { server, requests, cut };
-}
+/** Serves BYTES (see rangeFileServer). */
+const fileServer = (cutAfter?: number) => rangeFileServer(BYTES, cutAfter);
 
 describe('downloadFile transports', () => {
   it('by default asks for the bytes as stored, on a connection of their own', async () => {

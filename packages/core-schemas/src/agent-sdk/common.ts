@@ -1,5 +1,6 @@
 // docs/protocols/agent-sdk.md §1.3 (errors), §1.6 (run status) and §1.12 (observed shapes).
 import * as v from 'valibot';
+import { FastApiDetailSchema, FastApiValidationIssueSchema } from '../fastapi-errors.js';
 
 /** A JSON object as sent on the wire (`payload`, `metadata`, `lineage`): an object, not an array. */
 export const JsonObjectSchema = v.pipe(
@@ -63,14 +64,7 @@ export const RunStatusSchema = v.pipe(
  * One pydantic 2 validation problem inside a 422 `detail` list (§1.3, §1.12):
  * `{type, loc, msg, input?, ctx?, url?}`. `loc` mixes names and indexes (`["body", 7]` for bad JSON).
  */
-export const ValidationIssueSchema = v.looseObject({
-  type: v.string(),
-  loc: v.array(v.union([v.string(), v.number()])),
-  msg: v.string(),
-  input: v.optional(v.unknown()),
-  ctx: v.optional(v.unknown()),
-  url: v.optional(v.string()),
-});
+export const ValidationIssueSchema = FastApiValidationIssueSchema;
 
 /** One pydantic validation problem. */
 export type ValidationIssue = v.InferOutput<typeof ValidationIssueSchema>;
@@ -81,7 +75,7 @@ export type ValidationIssue = v.InferOutput<typeof ValidationIssueSchema>;
  * There are no machine-readable codes.
  */
 export const ErrorBodySchema = v.looseObject({
-  detail: v.union([v.string(), v.array(ValidationIssueSchema)]),
+  detail: FastApiDetailSchema,
   hint: v.optional(v.string()),
 });
 

@@ -1,5 +1,6 @@
 // docs/protocols/ai-spine.md §3 (errors), §4.2 (timestamps) and §10 (ids)
 import * as v from 'valibot';
+import { FastApiDetailSchema, FastApiValidationIssueSchema } from '../fastapi-errors.js';
 
 /** A JSON object as sent on the wire (`input_data`, `output_data`, `config`, `metadata`). */
 export const JsonObjectSchema = v.pipe(
@@ -62,13 +63,7 @@ export const SpineIdSchema = v.pipe(
 );
 
 /** One FastAPI/pydantic validation problem inside a 422 `detail` array (§3). */
-export const ValidationIssueSchema = v.looseObject({
-  type: v.string(),
-  loc: v.array(v.union([v.string(), v.number()])),
-  msg: v.string(),
-  input: v.optional(v.unknown()),
-  ctx: v.optional(v.unknown()),
-});
+export const ValidationIssueSchema = FastApiValidationIssueSchema;
 
 /** One FastAPI/pydantic validation problem. */
 export type ValidationIssue = v.InferOutput<typeof ValidationIssueSchema>;
@@ -78,7 +73,7 @@ export type ValidationIssue = v.InferOutput<typeof ValidationIssueSchema>;
  * There is no other envelope.
  */
 export const ErrorDetailSchema = v.looseObject({
-  detail: v.union([v.string(), v.array(ValidationIssueSchema)]),
+  detail: FastApiDetailSchema,
 });
 
 /** An AI Spine error body. */

@@ -1,5 +1,6 @@
 // docs/protocols/luml.md §1 (conventions: UUID ids, ISO 8601 timestamps, error bodies)
 import * as v from 'valibot';
+import { FastApiDetailSchema, FastApiValidationIssueSchema } from '../fastapi-errors.js';
 
 /** A UUID path or body id (v7 in practice). A malformed id is a 422 on the platform. */
 export const UuidSchema = v.pipe(v.string(), v.uuid('Expected a UUID'));
@@ -19,17 +20,13 @@ export const JsonObjectSchema = v.record(v.string(), v.unknown());
 export type JsonObject = v.InferOutput<typeof JsonObjectSchema>;
 
 /** One FastAPI request-validation problem (`loc`, `msg`, `type` always present). */
-export const ValidationDetailItemSchema = v.looseObject({
-  type: v.string(),
-  loc: v.array(v.union([v.string(), v.number()])),
-  msg: v.string(),
-});
+export const ValidationDetailItemSchema = FastApiValidationIssueSchema;
 /** One FastAPI request-validation problem. */
 export type ValidationDetailItem = v.InferOutput<typeof ValidationDetailItemSchema>;
 
 /** Every LUML application error body: `{"detail": "<message>"}` or the 422 list form. */
 export const ErrorDetailSchema = v.looseObject({
-  detail: v.union([v.string(), v.array(ValidationDetailItemSchema)]),
+  detail: FastApiDetailSchema,
 });
 /** Every LUML application error body. */
 export type ErrorDetail = v.InferOutput<typeof ErrorDetailSchema>;

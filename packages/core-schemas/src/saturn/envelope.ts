@@ -1,5 +1,6 @@
 // docs/protocols/saturn.md §2.1 (envelopes, plain FastAPI bodies) and §2.2 (error codes)
 import * as v from 'valibot';
+import { FastApiDetailSchema, FastApiValidationIssueSchema } from '../fastapi-errors.js';
 import { JsonObjectSchema } from './common.js';
 
 /**
@@ -77,13 +78,7 @@ export const ErrorEnvelopeSchema = v.looseObject({
 export type ErrorEnvelope = v.InferOutput<typeof ErrorEnvelopeSchema>;
 
 /** One pydantic 2 validation problem inside a plain 422 `detail` list. */
-export const ValidationIssueSchema = v.looseObject({
-  type: v.string(),
-  loc: v.array(v.union([v.string(), v.number()])),
-  msg: v.string(),
-  input: v.optional(v.unknown()),
-  ctx: v.optional(v.unknown()),
-});
+export const ValidationIssueSchema = FastApiValidationIssueSchema;
 
 /** One validation problem of a plain 422. */
 export type ValidationIssue = v.InferOutput<typeof ValidationIssueSchema>;
@@ -93,7 +88,7 @@ export type ValidationIssue = v.InferOutput<typeof ValidationIssueSchema>;
  * (404), `{"detail": "Method Not Allowed"}` (405) and `{"detail": [issue, ...]}` (422).
  */
 export const PlainErrorSchema = v.looseObject({
-  detail: v.union([v.string(), v.array(ValidationIssueSchema)]),
+  detail: FastApiDetailSchema,
 });
 
 /** A plain FastAPI error body. */
