@@ -38,25 +38,9 @@ export async function readLimitedText(
       return response.text();
     }
   }
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let received = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      received += value.byteLength;
-      if (received > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(undefined);
-      }
-      text += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  return text + decoder.decode();
+  const { text, truncated } = await readTextUpTo(body, maxBytes);
+  if (truncated) throw tooLarge(undefined);
+  return text;
 }
 
 /**
@@ -69,7 +53,22 @@ export async function readBodyText(
 ): Promise<string> {
   if (!response.body || response.bodyUsed) return '';
   if (maxBytes === Number.POSITIVE_INFINITY) return response.text();
-  const reader = response.body.getReader();
+  // Stop as soon as the limit is reached: the rest of an error body is not wanted, and a server
+  // that stalls right after it must not hold the error back.
+  return (await readTextUpTo(response.body, maxBytes, true)).text;
+}
+
+/**
+ * The first `maxBytes` bytes of a body as text, and whether there were more; at the first byte
+ * past the limit (or, with `stopAtLimit`, once the limit is reached) the rest is cancelled
+ * unread, so memory never holds more than the limit plus one chunk, whatever the body's length.
+ */
+async function readTextUpTo(
+  body: ReadableStream<Uint8Array>,
+  maxBytes: number,
+  stopAtLimit = false,
+): Promise<{ text: string; truncated: boolean }> {
+  const reader = body.getReader();
   const decoder = new TextDecoder();
   let text = '';
   let received = 0;
@@ -78,11 +77,14 @@ export async function readBodyText(
       const { done, value } = await reader.read();
       if (done) break;
       const room = maxBytes - received;
+      if (value.byteLength > room) {
+        text += decoder.decode(value.subarray(0, room), { stream: true });
+        await reader.cancel().catch(() => {});
+        return { text: text + decoder.decode(), truncated: true };
+      }
       received += value.byteLength;
-      text += decoder.decode(value.byteLength > room ? value.subarray(0, room) : value, {
-        stream: true,
-      });
-      if (received >= maxBytes) {
+      text += decoder.decode(value, { stream: true });
+      if (stopAtLimit && received === maxBytes) {
         await reader.cancel().catch(() => {});
         break;
       }
@@ -90,5 +92,5 @@ export async function readBodyText(
   } finally {
     reader.releaseLock();
   }
-  return text + decoder.decode();
+  return { text: text + decoder.decode(), truncated: false };
 }
