@@ -1,6 +1,7 @@
 // Every platform Uplink speaks to is a FastAPI (pydantic 2) server, so they share the two error
 // bodies FastAPI writes itself: `{"detail": "<text>"}` and the 422 request-validation list.
-// Each platform module re-exports these under its own names (docs/protocols/*.md §3 or §1.3).
+// Each platform module re-exports these under its own names (docs/protocols/luml.md,
+// ai-spine.md and saturn.md describe the bodies, as does docs/protocols/agent-sdk.md §1.3).
 import * as v from 'valibot';
 
 /**

@@ -391,7 +391,13 @@ describe('cancel semantics (docs/protocols/ai-spine.md §5.2)', () => {
   test('startPending starts a held execution at once, and only one that waits', async () => {
     const fake = await spine({ executionStartDelayMs: 60_000, bundledFlows: false });
     const gate = deferred();
-    const step = await agent({ agentId: 'step', handler: async () => (await gate.promise, {}) });
+    const step = await agent({
+      agentId: 'step',
+      handler: async () => {
+        await gate.promise;
+        return {};
+      },
+    });
     fake.registerAgent(step.info());
     fake.addFlow({
       flow_id: 'one',
