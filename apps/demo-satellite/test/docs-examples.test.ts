@@ -119,8 +119,8 @@ describe('docs/examples/minimal-worker.ts', () => {
     expect(await example.exited).toBe(0);
     const host = new URL(platform.url).host;
     expect(example.lines()).toEqual([
-      expect.stringMatching(/^INFO {2}health server listening on http:\/\/127\.0\.0\.1:\d+$/),
       `INFO  paired as ${satellite.id} (docs-example) with ${host}`,
+      expect.stringMatching(/^INFO {2}health server listening on http:\/\/127\.0\.0\.1:\d+$/),
       `INFO  polling ${platform.url}/satellites/v1/tasks every 0.02 s`,
       `INFO  task ${task.id} (deploy) started`,
       expect.stringMatching(new RegExp(`^INFO  task ${task.id} \\(deploy\\) done in \\d+ ms$`)),

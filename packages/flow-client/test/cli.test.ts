@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
+import { DEFAULT_BASE_URL } from '../src/client-options.js';
 import { heldAgent, startSpine } from './helpers.js';
 
 function capture(isTTY = false) {
@@ -39,6 +40,9 @@ describe('ai-spine CLI (in process, against FakeAiSpine)', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes:');
     expect(help.stdout).toContain('AI_SPINE_API_KEY');
+    // The default host is a public server run by someone else: --help says so, and names it.
+    expect(help.stdout).toContain(`unset, the CLI talks to ${DEFAULT_BASE_URL}`);
+    expect(help.stdout).toMatch(/default: \$AI_SPINE_BASE_URL, else the public\s+production host/);
     expect((await cli(['--version'])).stdout).toMatch(/^ai-spine \d+\.\d+\.\d+\n$/);
     const none = await cli([]);
     expect(none.code).toBe(2);

@@ -207,3 +207,38 @@ describe('credentials no HTTP header may carry', () => {
     expect(requests).toBe(0);
   });
 });
+
+describe('keys a server chooses stay data', () => {
+  it('an error body with __proto__ and constructor keys reaches err.body as own data, prototypes untouched', async () => {
+    const { url } = await scriptedServer((_req, res) => {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(
+        '{"__proto__":{"polluted":true,"ok":true},"constructor":{"prototype":{"polluted":true}},"detail":"denied"}',
+      );
+    });
+    const client = createHttpClient({ baseUrl: url, retry: false });
+    const error = (await client.get('/x', null).catch((e: unknown) => e)) as {
+      status: number;
+      body: Record<string, unknown>;
+      toJSON(): unknown;
+    };
+    expect(error.status).toBe(403);
+    const body = error.body;
+    expect(Object.getPrototypeOf(body)).toBe(Object.prototype);
+    expect((body as { ok?: unknown }).ok).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(body, '__proto__')?.value).toEqual({
+      polluted: true,
+      ok: true,
+    });
+    expect(Object.getOwnPropertyDescriptor(body, 'constructor')?.value).toEqual({
+      prototype: { polluted: true },
+    });
+    expect(body.detail).toBe('denied');
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+    const json = JSON.parse(JSON.stringify(error.toJSON())) as { body: Record<string, unknown> };
+    expect(Object.getOwnPropertyDescriptor(json.body, '__proto__')?.value).toEqual({
+      polluted: true,
+      ok: true,
+    });
+  });
+});

@@ -152,6 +152,27 @@ describe('CompletionStream.toReadableStream(): bytes a Response accepts', () => 
     await expect(relayed.finalResult()).rejects.toBe(back.error);
   });
 
+  it('a relayed failure does not tell the reader where the orchestrator lives, unless errors: full', async () => {
+    // A closed port: the enqueue fails with a ConnectionError whose message names host and port.
+    const closed = await startServer((_req, res) => res.end());
+    const { host } = new URL(closed.url);
+    await closed.close();
+    const client = new OrchClient({ baseUrl: closed.url, apiKey: 'valid', retry: false });
+    clients.push(client);
+    const lastLine = async (body: ReadableStream<Uint8Array>) =>
+      JSON.parse((await new Response(body).text()).trimEnd().split('\n').at(-1)!) as {
+        uplink_error: { name: string; message: string };
+      };
+    const safe = await lastLine(client.streamCompletion(request(1, 2)).toReadableStream());
+    expect(safe.uplink_error.name).toBe('ConnectionError');
+    expect(safe.uplink_error.message).not.toContain(host);
+    expect(safe.uplink_error.message).not.toContain('127.0.0.1');
+    const full = await lastLine(
+      client.streamCompletion(request(1, 2)).toReadableStream({ errors: 'full' }),
+    );
+    expect(full.uplink_error.message).toContain(host);
+  });
+
   it('the reader refuses cut, miscounted and hostile bytes with typed errors', async () => {
     const { client } = await setup();
     const stream = client.streamCompletion(request(5, 3));

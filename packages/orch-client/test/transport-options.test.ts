@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { ConfigurationError, RateLimitError, TimeoutError } from '@uplink/core-schemas';
 import type { Logger } from '@uplink/http';
 import { startFakeLlamaOrch } from '@uplink/testing';
@@ -259,7 +260,7 @@ describe('fetch, logger and secrets', () => {
     await client.close();
   });
 
-  it('never writes the API key or token into logs, errors or toJSON()', async () => {
+  it('never writes the API key or token into logs, errors, toJSON() or util.inspect', async () => {
     const apiKey = 'sk-orch-key-0123456789';
     const token = 'tok-orch-secret-9876543210';
     server = await startScriptedServer((req) => {
@@ -301,6 +302,7 @@ describe('fetch, logger and secrets', () => {
         (e as Error).message,
         JSON.stringify(e),
         String((e as Error).cause),
+        inspect(e, { showHidden: true, depth: null }),
       ]),
     ]);
     expect(everything).not.toContain(apiKey);

@@ -90,6 +90,13 @@ function notAn(setting: string, expected: string, value: unknown): Configuration
   ]);
 }
 
+/** The per-call options a method passes on to the transport. */
+function callOptions(options: CallOptions | undefined): Pick<RequestOptions, 'signal' | 'retry'> {
+  return options?.retry === false
+    ? { signal: options.signal, retry: false }
+    : { signal: options?.signal };
+}
+
 /** A path segment from a caller-supplied id, escaped so it cannot change the route. */
 const seg = (id: string): string => encodeURIComponent(id);
 
@@ -164,7 +171,7 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
     return this.#call('POST', '/pair', SatelliteSchema, {
       body: parseArgument(PairRequestSchema, body, 'pair'),
       idempotent: true,
-      signal: options.signal,
+      ...callOptions(options),
     });
   }
 
@@ -188,7 +195,7 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
     }
     const rows = await this.#call('GET', '/tasks', TaskRowsSchema, {
       query: { status: query?.status },
-      signal: query?.signal,
+      ...callOptions(query),
     });
     const tasks = splitTaskRows(rows);
     if (tasks.rejected.length > 0) {
@@ -226,19 +233,19 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
       throw notAn('result', 'an object, null or nothing', result);
     return this.#call('POST', `/tasks/${seg(taskId)}/status`, SatelliteTaskSchema, {
       body: result === undefined ? { status } : { status, result },
-      signal: options?.signal,
+      ...callOptions(options),
     });
   }
 
   /** `GET /deployments`: every deployment of this satellite, any status. */
   async listDeployments(options: CallOptions = {}): Promise<Deployment[]> {
-    return this.#call('GET', '/deployments', DeploymentListSchema, { signal: options?.signal });
+    return this.#call('GET', '/deployments', DeploymentListSchema, callOptions(options));
   }
 
   /** `GET /deployments/{id}`. `inference_url` stays relative; see `resolveInferenceUrl`. */
   async getDeployment(id: string, options: CallOptions = {}): Promise<Deployment> {
     return this.#call('GET', `/deployments/${seg(id)}`, DeploymentSchema, {
-      signal: options?.signal,
+      ...callOptions(options),
     });
   }
 
@@ -272,7 +279,7 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
       body,
       // A full-body PATCH sets state; repeating it converges to the same row.
       idempotent: true,
-      signal: options?.signal,
+      ...callOptions(options),
     });
   }
 
@@ -293,7 +300,7 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
     return this.#call('PATCH', `/deployments/${seg(id)}/status`, DeploymentSchema, {
       body: { status },
       idempotent: true,
-      signal: options?.signal,
+      ...callOptions(options),
     });
   }
 
@@ -302,13 +309,13 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
    * `deletion_pending`; otherwise it is a `ConflictError` carrying the server's message.
    */
   async deleteDeployment(id: string, options: CallOptions = {}): Promise<void> {
-    await this.#call('DELETE', `/deployments/${seg(id)}`, null, { signal: options?.signal });
+    await this.#call('DELETE', `/deployments/${seg(id)}`, null, callOptions(options));
   }
 
   /** `GET /artifacts/{id}`: `{artifact, url}` (the key is `artifact`, not `model`). */
   async getArtifact(id: string, options: CallOptions = {}): Promise<ArtifactWithUrl> {
     return this.#call('GET', `/artifacts/${seg(id)}`, ArtifactWithUrlSchema, {
-      signal: options?.signal,
+      ...callOptions(options),
     });
   }
 
@@ -318,14 +325,14 @@ export class PlatformClient implements SatellitePlatform, AsyncDisposable {
       'GET',
       `/artifacts/${seg(id)}/download-url`,
       DownloadUrlSchema,
-      { signal: options?.signal },
+      callOptions(options),
     );
     return url;
   }
 
   /** `GET /secrets`: the orbit's secrets with decrypted values. Not cached. */
   async listSecrets(options: CallOptions = {}): Promise<OrbitSecret[]> {
-    return this.#call('GET', '/secrets', SecretListSchema, { signal: options?.signal });
+    return this.#call('GET', '/secrets', SecretListSchema, callOptions(options));
   }
 
   /**

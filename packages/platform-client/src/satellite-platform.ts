@@ -16,6 +16,12 @@ import type { RejectedTaskRow } from './task-list.js';
 export interface CallOptions {
   /** Abort the call (and any retry wait). */
   signal?: AbortSignal | undefined;
+  /**
+   * `false` sends the call once, without the client's retries: for a caller that retries on
+   * its own schedule (the Worker does, and logs each attempt with the wait before the next).
+   * @default the client's retry policy
+   */
+  retry?: false | undefined;
 }
 
 /** Arguments of {@link SatellitePlatform.pair}. */

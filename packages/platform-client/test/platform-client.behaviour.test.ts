@@ -102,6 +102,31 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('sends a call once with retry: false, for callers that retry on their own schedule', async () => {
+    const server = await startRecordingServer(() => ({ status: 503, body: { detail: 'busy' } }));
+    await using client = new PlatformClient({
+      token: TOKEN,
+      baseUrl: server.url,
+      env: {},
+      ...fastRetry,
+    });
+    await expect(client.listTasks({ status: 'pending', retry: false })).rejects.toBeInstanceOf(
+      InternalServerError,
+    );
+    expect(server.requests).toHaveLength(1);
+    await expect(
+      client.pair({
+        baseUrl: 'http://127.0.0.1:1',
+        capabilities: { monitoring: { version: 1 } },
+        retry: false,
+      }),
+    ).rejects.toBeInstanceOf(InternalServerError);
+    expect(server.requests).toHaveLength(2);
+    // Without it, the client's policy applies: one call, three requests.
+    await expect(client.listDeployments()).rejects.toBeInstanceOf(InternalServerError);
+    expect(server.requests).toHaveLength(5);
+  });
+
   it('retries the full-body PATCH, which converges', async () => {
     const f = fixture('patch-deployment-full');
     const server = await startRecordingServer((_r, i) =>

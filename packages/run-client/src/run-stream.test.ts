@@ -281,6 +281,34 @@ describe('RunStream', () => {
     });
   });
 
+  it('a relayed failure names no upstream host unless errors: full', async () => {
+    const failure = () =>
+      new RunStreamError(
+        'lost the stream from http://10.2.3.4:8000/run/stream (via agents.internal:8443)',
+        {
+          code: 'gap',
+          lastSeq: 1,
+          runId: RUN,
+        },
+      );
+    const lastLine = async (body: ReadableStream<Uint8Array>) =>
+      JSON.parse((await new Response(body).text()).trimEnd().split('\n').at(-1)!) as {
+        uplink_error: { name: string; code: string; message: string };
+      };
+    const safe = await lastLine(
+      streamOf([env(0, 'start')], { failWith: failure() }).stream.toReadableStream(),
+    );
+    expect(safe.uplink_error).toMatchObject({ name: 'RunStreamError', code: 'gap' });
+    expect(safe.uplink_error.message).not.toContain('10.2.3.4');
+    expect(safe.uplink_error.message).not.toContain('agents.internal');
+    const full = await lastLine(
+      streamOf([env(0, 'start')], { failWith: failure() }).stream.toReadableStream({
+        errors: 'full',
+      }),
+    );
+    expect(full.uplink_error.message).toContain('http://10.2.3.4:8000/run/stream');
+  });
+
   it('cancelling the readable stops the stream; the reader can release its lock first', async () => {
     const { stream, state } = streamOf(RUN3, { hangAfter: 2 });
     const readable = stream.toReadableStream();

@@ -50,6 +50,9 @@ export async function pairWithRetry(init: {
           capabilities,
           slug: settings.slug,
           signal: s,
+          // This loop retries and logs each failure with the wait before the next attempt; the
+          // client's own retries would hide attempts and stretch that wait.
+          retry: false,
         }),
       {
         maxAttempts: Number.POSITIVE_INFINITY,

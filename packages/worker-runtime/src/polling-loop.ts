@@ -276,7 +276,9 @@ export class PollingLoop {
       if (signal.aborted) break;
       let tasks: Awaited<ReturnType<SatellitePlatform['listTasks']>>;
       try {
-        tasks = await this.#options.client.listTasks({ status: 'pending', signal });
+        // The loop backs off and logs each failed poll itself (see below), so the client sends
+        // each poll once.
+        tasks = await this.#options.client.listTasks({ status: 'pending', signal, retry: false });
       } catch (error) {
         if (signal.aborted) break;
         this.#options.metrics?.recordPoll(false);

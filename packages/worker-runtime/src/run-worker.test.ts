@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { ConfigurationError, ConnectionError } from '@uplink/core-schemas';
 import { PlatformClient } from '@uplink/platform-client';
 import { startFakeLumlPlatform } from '@uplink/testing';
+import { startServer } from '@uplink/testing/vitest';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { PairingError, StateDirectoryLockedError, WorkerFatalError } from './errors.js';
 import { defineHandler } from './handler.js';
@@ -129,6 +130,35 @@ describe('runWorker (in process)', () => {
         `^platform unreachable \\(127\\.0\\.0\\.1:${port}: ECONNREFUSED\\), retrying in [\\d.]+ s$`,
       ),
     );
+  });
+
+  it('logs every failed pairing attempt: one request per warning, none hidden in client retries', async () => {
+    let requests = 0;
+    const server = await startServer((_req, res) => {
+      requests++;
+      res.writeHead(503, { 'content-type': 'application/json' }).end('{"detail":"busy"}');
+    });
+    const warnings: string[] = [];
+    const { codes } = await run({
+      env: {},
+      logger: { debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {} },
+      pairBackoff: { baseDelayMs: 5, maxDelayMs: 20 },
+      // The client's default policy retries a pair twice; the Worker must turn that off.
+      client: new PlatformClient({ token: 'dfssat_x', baseUrl: server.url, env: {} }),
+      settings: {
+        token: 'dfssat_x',
+        platformUrl: server.url,
+        healthEnabled: false,
+        pairTimeoutMs: 400,
+      },
+      handlers: [handler],
+    });
+    expect(codes).toEqual([69]);
+    expect(warnings.length).toBeGreaterThanOrEqual(2);
+    for (const warning of warnings) expect(warning).toMatch(/^platform error \(.*503/);
+    // The attempt running when the deadline struck may have no warning of its own.
+    expect(requests - warnings.length).toBeGreaterThanOrEqual(0);
+    expect(requests - warnings.length).toBeLessThanOrEqual(1);
   });
 
   it('reports an unexpected failure of the client as exit 70, with the hint to ask for the stack', async () => {

@@ -199,9 +199,6 @@ export class Worker implements AsyncDisposable {
           readiness: () => this.readiness(),
           metrics: () => this.metrics.render(),
         });
-        this.#logger.info(`health server listening on ${this.#health.url}`, {
-          url: this.#health.url,
-        });
       }
       // 4. Pair, retrying transient failures with backoff.
       const platformUrl = (client as { baseUrl?: unknown }).baseUrl;
@@ -220,6 +217,13 @@ export class Worker implements AsyncDisposable {
         `paired as ${satellite.id} (${satellite.name ?? 'unnamed'}) with ${hostOf(platform)}`,
         { satelliteId: satellite.id, capabilities: Object.keys(capabilities) },
       );
+      // Said only now, though it answers /livez while pairing: a worker that cannot pair ends
+      // with its one error line, not with a line about a server it is about to close.
+      if (this.#health) {
+        this.#logger.info(`health server listening on ${this.#health.url}`, {
+          url: this.#health.url,
+        });
+      }
       // 5. Polling loop, and recovery of tasks a crash left `running`.
       this.#loop = new PollingLoop({
         client,

@@ -282,6 +282,20 @@ describe('runWorker in a process: startup errors as one line with a hint', () =>
     ]);
   });
 
+  it('a wrong token with the health server on is still one line: the server is not announced before pairing', async () => {
+    const { platform } = await startPlatform();
+    const worker = startChild({
+      LUML_SATELLITE_TOKEN: 'dfssat_wrong_000000000000000000000000000000',
+      LUML_BASE_URL: platform.url,
+      LUML_HEALTH_ENABLED: 'true',
+      LUML_HEALTH_PORT: '0',
+    });
+    expect((await worker.exited).code).toBe(77);
+    expect(worker.stderr).toEqual([
+      'error: the platform refused the satellite token (HTTP 401). Check LUML_SATELLITE_TOKEN; was the key rotated or revoked?',
+    ]);
+  });
+
   it('a token revoked while running: one line, exit 77', async () => {
     const { platform, satellite, token } = await startPlatform();
     const worker = startChild(satelliteEnv(platform, token));
