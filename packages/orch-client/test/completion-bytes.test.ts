@@ -154,7 +154,7 @@ describe('CompletionStream.toReadableStream(): bytes a Response accepts', () => 
 
   it('a relayed failure does not tell the reader where the orchestrator lives, unless errors: full', async () => {
     // A closed port: the enqueue fails with a ConnectionError whose message names host and port.
-    const closed = await startServer((_req, res) => res.end());
+    const closed = await startServer((_req, res) => void res.end());
     const { host } = new URL(closed.url);
     await closed.close();
     const client = new OrchClient({ baseUrl: closed.url, apiKey: 'valid', retry: false });
