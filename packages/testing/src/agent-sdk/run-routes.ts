@@ -47,6 +47,33 @@ function runLabels(call: RouteCall, body: RunBody, projectId: string | undefined
   return { tags, metadata };
 }
 
+/**
+ * What `POST /run` and `POST /run/stream` do before the model runs: the quota check (429), a new
+ * session for the org, and the run record, `running`, with its tags and metadata (§1.6).
+ */
+function startHttpRun(
+  call: RouteCall,
+  body: RunBody,
+  kind: 'sync' | 'stream',
+  orgId: string,
+  projectId: string | undefined,
+): FakeRun {
+  const { state } = call;
+  const refused = quotaRefusal(state, orgId);
+  if (refused) throw new HttpError(429, `Quota exceeded: ${refused}`);
+  const session = ensureSession(state, undefined, orgId);
+  const { tags, metadata } = runLabels(call, body, projectId);
+  return createRun(state, {
+    kind,
+    task: body.task,
+    sessionId: session.session_id,
+    orgId,
+    model: 'mock',
+    tags,
+    metadata,
+  });
+}
+
 const wait = (ms: number): Promise<void> =>
   ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 
@@ -63,19 +90,7 @@ export async function runSync(call: RouteCall): Promise<void> {
       return sendJson(call.res, 200, cached.body, call.ctx);
     if (cached) state.idempotency.delete(idempotencyKey);
   }
-  const refused = quotaRefusal(state, orgId);
-  if (refused) throw new HttpError(429, `Quota exceeded: ${refused}`);
-  const session = ensureSession(state, undefined, orgId);
-  const { tags, metadata } = runLabels(call, body, projectId);
-  const run = createRun(state, {
-    kind: 'sync',
-    task: body.task,
-    sessionId: session.session_id,
-    orgId,
-    model: 'mock',
-    tags,
-    metadata,
-  });
+  const run = startHttpRun(call, body, 'sync', orgId, projectId);
   await wait(state.settings.runDelayMs);
   const outcome = runModel(state, run);
   if (outcome.error !== undefined) {
@@ -109,19 +124,7 @@ export async function runStream(call: RouteCall): Promise<void> {
   const body = validRunBody(call.body);
   const orgId = orgFrom(req, call.key);
   const projectId = projectFrom(state, req, call.key, orgId);
-  const refused = quotaRefusal(state, orgId);
-  if (refused) throw new HttpError(429, `Quota exceeded: ${refused}`);
-  const session = ensureSession(state, undefined, orgId);
-  const { tags, metadata } = runLabels(call, body, projectId);
-  const run = createRun(state, {
-    kind: 'stream',
-    task: body.task,
-    sessionId: session.session_id,
-    orgId,
-    model: 'mock',
-    tags,
-    metadata,
-  });
+  const run = startHttpRun(call, body, 'stream', orgId, projectId);
   run.inStore = true;
   emitRun(state, run, {
     startPayload: { task: body.task },

@@ -1,6 +1,7 @@
 // docs/protocols/ai-spine.md §1 (routes at the root and under /api/v1, 404/405) and §2 (auth per
 // route)
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { matchFastApiPath } from '../fastapi-path.js';
 import type { SpineCaller } from './auth.js';
 import { sendDetail } from './http-io.js';
 
@@ -60,25 +61,6 @@ function mount(routes: RouteDefinition[]): MountedRoute[] {
   return mounted;
 }
 
-function match(route: MountedRoute, parts: string[]): Record<string, string> | undefined {
-  if (route.segments.length !== parts.length) return undefined;
-  const params: Record<string, string> = {};
-  for (const [i, segment] of route.segments.entries()) {
-    const part = parts[i] ?? '';
-    if (segment.startsWith('{')) {
-      if (part === '') return undefined;
-      try {
-        params[segment.slice(1, -1)] = decodeURIComponent(part);
-      } catch {
-        params[segment.slice(1, -1)] = part;
-      }
-    } else if (segment !== part) {
-      return undefined;
-    }
-  }
-  return params;
-}
-
 /** Hooks the router calls around dispatch. */
 export interface RouterHooks {
   /** Resolve the caller for auth. */
@@ -98,7 +80,7 @@ export function createRouter(routes: RouteDefinition[], hooks: RouterHooks) {
   const find = (path: string) => {
     const parts = path.split('/').slice(1);
     return mounted.flatMap((route) => {
-      const params = match(route, parts);
+      const params = matchFastApiPath(route.segments, parts);
       return params ? [{ route, params }] : [];
     });
   };

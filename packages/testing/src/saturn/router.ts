@@ -1,6 +1,7 @@
 // docs/protocols/saturn.md §2.1 (mount point, envelopes, plain 404/405/422, request id),
 // §2.3 (credential before body, role after) and §2.6 (unhandled 500s drop the connection)
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { matchFastApiPath } from '../fastapi-path.js';
 import { authenticate, type CredentialRule, requireCredential, type SaturnAuth } from './auth.js';
 import {
   PlainFailure,
@@ -48,23 +49,6 @@ interface Mounted {
   segments: string[];
 }
 
-function match(segments: string[], parts: string[]): Record<string, string> | undefined {
-  if (segments.length !== parts.length) return undefined;
-  const params: Record<string, string> = {};
-  for (const [i, segment] of segments.entries()) {
-    const part = parts[i] ?? '';
-    if (segment.startsWith('{')) {
-      if (part === '') return undefined;
-      try {
-        params[segment.slice(1, -1)] = decodeURIComponent(part);
-      } catch {
-        params[segment.slice(1, -1)] = part;
-      }
-    } else if (segment !== part) return undefined;
-  }
-  return params;
-}
-
 /**
  * Build the request handler: request id, credential middleware, routing (404, 405, trailing
  * slash 307), body and query validation in FastAPI's order, and the answer in the right shape.
@@ -82,7 +66,7 @@ export function createSaturnRouter(
   const find = (path: string) => {
     const parts = path.split('/').slice(1);
     return mounted.flatMap((m) => {
-      const params = match(m.segments, parts);
+      const params = matchFastApiPath(m.segments, parts);
       return params ? [{ route: m.route, params }] : [];
     });
   };
