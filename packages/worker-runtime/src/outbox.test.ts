@@ -1,11 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  AuthenticationError,
-  ConnectionError,
-  createApiError,
-  ResponseValidationError,
-} from '@uplink/core-schemas';
+import { ConnectionError, createApiError, ResponseValidationError } from '@uplink/core-schemas';
 import type { SatellitePlatform } from '@uplink/platform-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Outbox } from './outbox.js';
@@ -159,17 +154,72 @@ describe('Outbox', () => {
     await outbox.close();
   });
 
-  it('keeps retrying on 401 and treats an odd 2xx echo as delivered', async () => {
-    const platform = scriptedPlatform([
-      createApiError('Not authenticated', { status: 401 }),
-      new ResponseValidationError({ issues: [] }),
-    ]);
-    const outbox = new Outbox({ client: platform.client, backoff: fast });
+  it.each([
+    [401, 'Not authenticated'],
+    [403, 'Not allowed'],
+  ])(
+    'keeps an update the platform refuses with %i, and delivers it once it is accepted',
+    async (status, message) => {
+      const refusal = createApiError(message, { status });
+      const platform = scriptedPlatform([refusal, refusal]);
+      const onDelivered = vi.fn();
+      const onDropped = vi.fn();
+      const outbox = new Outbox({ client: platform.client, backoff: fast, onDelivered, onDropped });
+      await outbox.open();
+      await outbox.enqueue('t', 'failed', { reason: 'x' });
+      await expect(outbox.flush({ timeoutMs: 5000 })).resolves.toBe(true);
+      expect(platform.calls).toHaveLength(3);
+      expect(platform.accepted).toEqual([
+        { taskId: 't', status: 'failed', result: { reason: 'x' } },
+      ]);
+      expect(onDropped).not.toHaveBeenCalled();
+      expect(onDelivered).toHaveBeenCalledTimes(1);
+      await outbox.close();
+    },
+  );
+
+  it('treats an odd 2xx echo (a response that fails validation) as delivered, without retrying', async () => {
+    const platform = scriptedPlatform([new ResponseValidationError({ issues: [] })]);
+    const onDelivered = vi.fn();
+    const outbox = new Outbox({ client: platform.client, backoff: fast, onDelivered });
     await outbox.open();
-    await outbox.enqueue('t', 'failed', { reason: 'x' });
-    await outbox.flush();
-    expect(platform.calls).toHaveLength(2);
-    expect(AuthenticationError).toBeDefined();
+    await outbox.enqueue('t', 'done', { ok: true });
+    await expect(outbox.flush({ timeoutMs: 5000 })).resolves.toBe(true);
+    expect(platform.calls).toHaveLength(1);
+    expect(onDelivered.mock.calls).toEqual([
+      [expect.objectContaining({ taskId: 't', status: 'done' })],
+    ]);
+    await outbox.close();
+  });
+
+  it('counts nothing pending once closed, and resumes every stored update when reopened', async () => {
+    const down = Array.from({ length: 1000 }, () => new ConnectionError('down'));
+    const platform = scriptedPlatform(down);
+    const store = new MemoryOutboxStore();
+    const outbox = new Outbox({ client: platform.client, store, backoff: fast });
+    await outbox.open();
+    await outbox.enqueue('a', 'running');
+    await outbox.enqueue('a', 'done');
+    await outbox.enqueue('b', 'failed');
+    expect(outbox.pending).toBe(3);
+    await outbox.close();
+    await vi.waitFor(() => expect(outbox.pending).toBe(0));
+    expect(outbox.taskIds()).toEqual([]);
+
+    down.length = 0;
+    expect(await outbox.open()).toBe(3);
+    expect(outbox.pending).toBe(3);
+    expect([...outbox.resumedTasks]).toEqual([
+      ['a', ['running', 'done']],
+      ['b', ['failed']],
+    ]);
+    await expect(outbox.flush({ timeoutMs: 5000 })).resolves.toBe(true);
+    expect(outbox.pending).toBe(0);
+    expect(platform.accepted.map((c) => [c.taskId, c.status])).toEqual([
+      ['a', 'running'],
+      ['b', 'failed'],
+      ['a', 'done'],
+    ]);
     await outbox.close();
   });
 
