@@ -21,3 +21,14 @@ describe('computeBackoff', () => {
     }
   });
 });
+
+describe('computeBackoff: the attempt count', () => {
+  it('treats a negative attempt as the first retry, and never goes above the cap', () => {
+    const top = () => 0.999999;
+    expect(computeBackoff(-1, { random: top })).toBe(499);
+    expect(computeBackoff(4, { baseDelayMs: 500, maxDelayMs: 8000, random: top })).toBe(7999);
+    expect(computeBackoff(5, { baseDelayMs: 500, maxDelayMs: 8000, random: top })).toBe(7999);
+    expect(computeBackoff(0, { baseDelayMs: 100, random: () => 0.5 })).toBe(50);
+    expect(computeBackoff(6, { maxDelayMs: 20_000, random: () => 0.5 })).toBe(10_000);
+  });
+});

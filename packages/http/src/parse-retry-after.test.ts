@@ -50,3 +50,53 @@ describe('parseRetryAfter with several hints', () => {
     expect(parseRetryAfter(headers({ 'retry-after': '2' }), { other: 1 })).toBe(2000);
   });
 });
+
+describe('parseRetryAfter: zero, rounding and malformed hints', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('reads 0 as "retry now" in every form', () => {
+    expect(parseRetryAfter(h({ 'retry-after': '0' }))).toBe(0);
+    expect(parseRetryAfter(h({ 'retry-after-ms': '0' }))).toBe(0);
+    expect(parseRetryAfter(h({ 'x-backoff-ms': '0' }))).toBe(0);
+    expect(parseRetryAfter(h({}), { retry_after_ms: 0 })).toBe(0);
+    // A zero millisecond hint still wins over a whole-second Retry-After.
+    expect(parseRetryAfter(h({ 'retry-after': '1', 'x-backoff-ms': '0' }))).toBe(0);
+  });
+
+  it('rounds to whole milliseconds and trims spaces', () => {
+    expect(parseRetryAfter(h({ 'retry-after': ' 0.0015 ' }))).toBe(2);
+    expect(parseRetryAfter(h({ 'x-backoff-ms': '12.4' }))).toBe(12);
+    expect(parseRetryAfter(h({}), { retry_after_ms: 7.6 })).toBe(8);
+  });
+
+  it.each([
+    ['a unit', '5s'],
+    ['a sign', '+5'],
+    ['an exponent', '1e3'],
+    ['a bare dot', '5.'],
+    ['a leading dot', '.5'],
+    ['a list', '1, 2'],
+  ])('ignores a number with %s', (_name, raw) => {
+    expect(parseRetryAfter(h({ 'retry-after-ms': raw, 'x-backoff-ms': raw }))).toBeUndefined();
+  });
+
+  it('ignores a body hint that is not a finite number, and a body that is not an object', () => {
+    for (const value of [Number.NaN, Number.POSITIVE_INFINITY, '1000', null, -0.5]) {
+      expect(parseRetryAfter(h({}), { retry_after_ms: value })).toBeUndefined();
+    }
+    for (const body of [null, 'retry later', 42, [1000]]) {
+      expect(parseRetryAfter(h({ 'retry-after': '2' }), body)).toBe(2000);
+    }
+  });
+
+  it('ignores a blank Retry-After and a date that does not parse', () => {
+    expect(parseRetryAfter(h({ 'retry-after': '   ' }))).toBeUndefined();
+    expect(parseRetryAfter(h({ 'retry-after': 'Someday, 99 Foo 2026' }))).toBeUndefined();
+  });
+
+  it('reads the date form to the millisecond of the clock', () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-01-01T00:00:00.250Z'));
+    expect(parseRetryAfter(h({ 'retry-after': 'Thu, 01 Jan 2026 00:00:03 GMT' }))).toBe(2750);
+  });
+});
