@@ -1,4 +1,11 @@
-import { AbortError, ConnectionError, NotFoundError, RateLimitError } from '@uplink/core-schemas';
+import {
+  AbortError,
+  ConnectionError,
+  createApiError,
+  NotFoundError,
+  RateLimitError,
+  TimeoutError,
+} from '@uplink/core-schemas';
 import type { ExecutionContext } from '@uplink/core-schemas/ai-spine';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExecutionError, InvalidArgumentError, WaitTimeoutError } from './errors.js';
@@ -232,5 +239,147 @@ describe('waitForExecution loop', () => {
         timeoutMs: Number.POSITIVE_INFINITY,
       }),
     ).rejects.toBeInstanceOf(AbortError);
+  });
+});
+
+describe('waitForExecution: which failures end the wait', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('polls through one slow poll (an attempt timeout): it does not end the whole wait', async () => {
+    const slow = new TimeoutError('GET timed out after 30000 ms (one attempt)', {
+      timeout: 'attempt',
+      timeoutMs: 30_000,
+    });
+    const { get, calls } = scripted(slow, slow, 'completed');
+    const done = waitForExecution(get, ID, { intervalMs: 1000 });
+    await vi.runAllTimersAsync();
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+    expect(calls).toHaveLength(3);
+  });
+
+  it.each(['total', 'idle'] as const)(
+    'ends the wait on a %s timeout of the request, as it came',
+    async (timeout) => {
+      const error = new TimeoutError('gave up', { timeout });
+      const { get, calls } = scripted(error, 'completed');
+      await expect(waitForExecution(get, ID)).rejects.toBe(error);
+      expect(calls).toHaveLength(1);
+    },
+  );
+
+  it.each([408, 429, 502, 503, 504])('polls through HTTP %i', async (status) => {
+    const { get, calls } = scripted(createApiError('busy', { status }), 'completed');
+    const done = waitForExecution(get, ID, { intervalMs: 1000 });
+    await vi.runAllTimersAsync();
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+    expect(calls).toHaveLength(2);
+  });
+
+  it.each([400, 401, 404, 500, 501])('ends the wait on HTTP %i', async (status) => {
+    const error = createApiError('no', { status });
+    const { get, calls } = scripted(error, 'completed');
+    await expect(waitForExecution(get, ID)).rejects.toBe(error);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('ends the wait on an error that is not ours', async () => {
+    const bug = new TypeError('x is not a function');
+    await expect(waitForExecution(scripted(bug).get, ID)).rejects.toBe(bug);
+  });
+});
+
+describe('waitForExecution: options', () => {
+  const problemsOf = async (options: Parameters<typeof waitForExecution>[2]) => {
+    const error = await waitForExecution(scripted('completed').get, ID, options).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    return (error as InvalidArgumentError).problems;
+  };
+
+  it('reports each bad option on its own, and all of them at once', async () => {
+    expect(await problemsOf({ timeoutMs: -1 })).toEqual([
+      { setting: 'timeoutMs', message: 'expected a number >= 0, received -1' },
+    ]);
+    expect(await problemsOf({ timeoutMs: Number.NaN })).toEqual([
+      { setting: 'timeoutMs', message: 'expected a number >= 0, received NaN' },
+    ]);
+    expect(await problemsOf({ intervalMs: -1 })).toEqual([
+      { setting: 'intervalMs', message: 'expected a finite number >= 0, received -1' },
+    ]);
+    expect(await problemsOf({ intervalMs: Number.POSITIVE_INFINITY })).toEqual([
+      { setting: 'intervalMs', message: 'expected a finite number >= 0, received Infinity' },
+    ]);
+    expect(await problemsOf({ initialIntervalMs: Number.POSITIVE_INFINITY })).toEqual([
+      { setting: 'initialIntervalMs', message: 'expected a finite number > 0, received Infinity' },
+    ]);
+    expect(
+      await problemsOf({ timeoutMs: -5, intervalMs: Number.NaN, initialIntervalMs: -1 }),
+    ).toEqual([
+      { setting: 'initialIntervalMs', message: 'expected a finite number > 0, received -1' },
+      { setting: 'timeoutMs', message: 'expected a number >= 0, received -5' },
+      { setting: 'intervalMs', message: 'expected a finite number >= 0, received NaN' },
+    ]);
+  });
+
+  it('accepts the edges: no timeout, back-to-back polling, a 1 ms ramp', async () => {
+    const { get } = scripted('completed');
+    await expect(
+      waitForExecution(get, ID, {
+        timeoutMs: Number.POSITIVE_INFINITY,
+        intervalMs: 0,
+        initialIntervalMs: 1,
+      }),
+    ).resolves.toMatchObject({ status: 'completed' });
+  });
+});
+
+describe('waitForExecution: timeouts longer than a timer can hold', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it.each([
+    ['2^31 ms', 2 ** 31],
+    ['30 days', 30 * 24 * 3600 * 1000],
+  ])('a %s timeout does not fire at once (setTimeout would overflow)', async (_name, timeoutMs) => {
+    const { get, calls } = scripted('running', 'running', 'completed');
+    const done = waitForExecution(get, ID, { timeoutMs, intervalMs: 1000 });
+    await vi.advanceTimersByTimeAsync(1000);
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+    expect(calls).toHaveLength(3);
+  });
+
+  it('at the longest timer, a request still in flight at the deadline is aborted', async () => {
+    const timeoutMs = 2_147_483_647;
+    const hanging = vi.fn(
+      (_id: string, options: { signal?: AbortSignal | undefined }) =>
+        new Promise<ExecutionContext>((_resolve, reject) => {
+          options.signal?.addEventListener('abort', () => reject(options.signal?.reason), {
+            once: true,
+          });
+        }),
+    );
+    let error: unknown;
+    const done = waitForExecution(hanging, ID, { timeoutMs }).catch((e: unknown) => {
+      error = e;
+    });
+    await vi.advanceTimersByTimeAsync(timeoutMs);
+    await vi.advanceTimersByTimeAsync(0);
+    // Settled by the deadline alone: nothing else would ever end this request.
+    expect(error).toBeDefined();
+    await done;
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect((error as WaitTimeoutError).message).toBe(
+      `Execution ${ID} did not finish within ${timeoutMs} ms (last status: unknown)`,
+    );
   });
 });
