@@ -27,7 +27,6 @@ export const MIN_SCANNED_SECRET_LENGTH = 8;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>]*[^\s"'<>.,;:!?)\]}]/gi;
 const ENCODED_REDACTED = encodeURIComponent(REDACTED);
 
-// Stryker disable BlockStatement: an empty catch returns nothing, which skips the encoded search as `text` does (splitting on `undefined` changes no text)
 /** `encodeURIComponent`, or the input when it holds a lone surrogate (which would throw). */
 function encoded(text: string): string {
   try {
@@ -36,17 +35,15 @@ function encoded(text: string): string {
     return text;
   }
 }
-// Stryker restore BlockStatement
 
 /** Replace each long-enough secret, as written and percent-encoded (as it appears in a URL). */
 function redactSecretValues(text: string, secrets: Iterable<string | undefined>): string {
   let out = text;
   for (const secret of secrets) {
     if (typeof secret !== 'string' || secret.length < MIN_SCANNED_SECRET_LENGTH) continue;
-    // Stryker disable next-line ConditionalExpression: a guard that only skips work; splitting on an absent secret changes nothing
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     const escaped = encoded(secret);
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: guards that only skip work; a secret that needs no encoding was replaced on the line above
+    // Stryker disable next-line LogicalOperator: the guards only skip work; a secret that needs no encoding was replaced on the line above
     if (escaped !== secret && out.includes(escaped)) out = out.split(escaped).join(REDACTED);
   }
   return out;
@@ -105,7 +102,7 @@ function redactUrlParts(text: string, normalise: boolean): string | undefined {
  */
 // Stryker disable next-line ArrayDeclaration: the default is "no known secrets"; a non-empty default only matches text that contains it
 export function redactText(text: string, secrets: Iterable<string | undefined> = []): string {
-  // Stryker disable next-line StringLiteral,ConditionalExpression: a fast path; text without `://` holds no URL for the pattern to find
+  // Stryker disable next-line StringLiteral: a fast path; text without `://` holds no URL for the pattern to find
   const urls = text.includes('://')
     ? text.replace(URL_IN_TEXT, (url) => redactUrlParts(url, false) ?? url)
     : text;
@@ -130,7 +127,6 @@ export function redactUrl(url: string | URL, secrets: Iterable<string | undefine
  * object's prototype instead; a server chooses these keys.
  */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  // Stryker disable next-line ConditionalExpression: defining every key this way gives the same own, enumerable, writable property
   if (key === '__proto__') {
     Object.defineProperty(target, key, {
       value,

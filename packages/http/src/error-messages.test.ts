@@ -86,6 +86,18 @@ describe('ApiError messages, whole', () => {
       'HTTP 400 42 on GET /v1/things/7: numbered',
     ],
     [
+      '{error: {message}} without a code',
+      400,
+      { error: { message: 'bad request body' } },
+      'HTTP 400 on GET /v1/things/7: bad request body',
+    ],
+    [
+      '{error: number, message}',
+      503,
+      { error: 503, message: 'down for maintenance' },
+      'HTTP 503 on GET /v1/things/7: down for maintenance',
+    ],
+    [
       '{error: string} with error_code',
       400,
       { error: 'bad thing', error_code: 'E_BAD' },

@@ -5,6 +5,7 @@ const toMs = (value: number): number | undefined =>
   Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
 
 function numberHeader(headers: Headers, name: string, scale: number): number | undefined {
+  // Stryker disable next-line MethodExpression: Headers already strips a value's surrounding whitespace
   const raw = headers.get(name)?.trim();
   if (!raw || !/^\d+(\.\d+)?$/.test(raw)) return undefined;
   return toMs(Number(raw) * scale);
@@ -35,6 +36,7 @@ export function parseRetryAfter(headers: Headers, body?: unknown): number | unde
 
 /** `Retry-After` as seconds or an HTTP date. */
 function retryAfterHeader(headers: Headers): number | undefined {
+  // Stryker disable next-line MethodExpression: Headers already strips a value's surrounding whitespace
   const raw = headers.get('retry-after')?.trim();
   if (!raw) return undefined;
   const seconds = numberHeader(headers, 'retry-after', 1000);
