@@ -20,7 +20,7 @@ export default {
   timeoutMS: 10_000,
   reporters: ['json', 'progress'],
   jsonReporter: { fileName: `reports/mutation/${group}.json` },
-  // Mutants and tests unchanged since the committed report keep their result (see README).
+  // With --incremental, mutants whose code and tests did not change keep their last result.
   incremental,
   incrementalFile: `reports/mutation/incremental/${group}.json`,
   ignorePatterns: ['.tools', '.turbo', 'coverage', 'reports'],

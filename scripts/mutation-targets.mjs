@@ -85,7 +85,7 @@ export function mutationEnv() {
   return {
     group,
     concurrency: concurrency === undefined ? 2 : Number(concurrency),
-    incremental: incremental !== '0',
+    incremental: incremental === '1',
   };
 }
 
