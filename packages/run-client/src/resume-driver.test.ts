@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import {
   AbortError,
   ApiError,
@@ -10,7 +11,7 @@ import {
   TimeoutError,
 } from '@uplink/core-schemas';
 import type { StreamEnvelope } from '@uplink/core-schemas/agent-sdk';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   abortError,
   driveRun,
@@ -491,33 +492,6 @@ describe('driveRun: failures', () => {
     });
     await expect(never.next()).rejects.toBeInstanceOf(AbortError);
   });
-
-  it('waits with backoff between later attempts, and an abort interrupts the wait', async () => {
-    const controller = new AbortController();
-    const log: string[] = [];
-    const all = runOf(3);
-    let opens = 0;
-    const driver = driveRun({
-      open: (signal) => source([all[0]!], signal, log, `c${opens++}`),
-      reopen: (_id, signal) => source([], signal, log, `c${opens++}`),
-      replayPage: async () => ({ events: [], count: 0 }),
-      tracker: new SeqTracker(),
-      limits: {
-        maxResumeAttempts: 5,
-        replayPageSize: 10,
-        maxReplayPages: 1,
-        resumeDelayMs: 60_000,
-      },
-      signal: controller.signal,
-    });
-    await driver.next();
-    const pending = driver.next();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    // The first resume is immediate; the second waits for the backoff (up to 60 s).
-    expect(opens).toBeLessThanOrEqual(3);
-    controller.abort(new Error('stop'));
-    await expect(pending).rejects.toBeInstanceOf(AbortError);
-  });
 });
 
 describe('isResumable and abortError', () => {
@@ -541,6 +515,263 @@ describe('isResumable and abortError', () => {
     const inner = new AbortError('inner');
     expect(abortError('reason', inner)).toBe(inner);
     const made = abortError('reason', new Error('x'));
+    expect(made).toBeInstanceOf(AbortError);
+    expect(made.message).toBe('The run stream was aborted');
+    expect(made.cause).toBe('reason');
+  });
+});
+
+describe('driveRun: the replay', () => {
+  it('drops events the replay repeats', async () => {
+    const all = runOf(3);
+    const r = await drive({
+      connections: [[all[0]!, all[2]!]],
+      replay: [all[1]!, all[1]!, all[0]!, all[2]!, all[2]!, all[3]!],
+    });
+    expect(r.delivered).toEqual([0, 1, 2, 3]);
+    expect(r.observed).toEqual([0, 1, 2, 3]);
+  });
+
+  it('names the one event the replay skipped', async () => {
+    const all = runOf(4);
+    const r = await drive({ connections: [[all[0]!, all[3]!]], replay: [all[0]!, all[2]!] });
+    expect((r.error as Error).message).toBe(
+      'Run run_a lost event 1: the replay does not have it either (retention may have removed it)',
+    );
+  });
+
+  it('names the events still missing after the replay ended short', async () => {
+    const all = runOf(5);
+    const r = await drive({ connections: [[all[0]!, all[4]!]], replay: [all[0]!] });
+    expect(r.delivered).toEqual([0]);
+    expect(r.error).toMatchObject({ code: 'gap', lastSeq: 0 });
+    expect((r.error as Error).message).toBe(
+      'Run run_a lost events 1 to 3: the replay does not have them either',
+    );
+  });
+
+  it('fills a gap without an onEvent callback', async () => {
+    const all = runOf(3);
+    const r = await drive({
+      connections: [[all[0]!, all[2]!, all[3]!]],
+      replay: all,
+      onEvent: undefined,
+    });
+    expect(r.delivered).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('driveRun: what each connection leaves behind', () => {
+  it('opens nothing when the signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new AbortError('stopped before it started'));
+    const r = await drive({ connections: [runOf(2)], signal: controller.signal });
+    expect(r.error).toBe(controller.signal.reason);
+    expect(r.log).toEqual([]);
+    expect(r.delivered).toEqual([]);
+  });
+
+  it("closes every connection's signal, and leaves no listener on the caller's signal", async () => {
+    const all = runOf(4);
+    const controller = new AbortController();
+    const signals: AbortSignal[] = [];
+    const log: string[] = [];
+    let opened = 0;
+    const connections: Step[][] = [[all[0]!], [{ error: new ConnectionError('reset') }], all];
+    const next = (signal: AbortSignal) => {
+      signals.push(signal);
+      return source(connections[opened++] ?? [], signal, log, `c${opened}`);
+    };
+    const delivered: (number | undefined)[] = [];
+    for await (const envelope of driveRun({
+      open: next,
+      reopen: (_runId, signal) => next(signal),
+      replayPage: async () => ({ events: [], count: 0 }),
+      tracker: new SeqTracker(),
+      limits: { maxResumeAttempts: 3, replayPageSize: 10, maxReplayPages: 1, resumeDelayMs: 0 },
+      signal: controller.signal,
+    })) {
+      delivered.push(envelope.seq);
+    }
+    expect(delivered).toEqual([0, 1, 2, 3, 4]);
+    expect(signals).toHaveLength(3);
+    expect(signals.map((s) => s.aborted)).toEqual([true, true, true]);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('throws a RunStreamError from a connection as it came', async () => {
+    const bad = new RunStreamError('A run stream line is not JSON', {
+      code: 'malformed',
+      lastSeq: 41,
+    });
+    const r = await drive({ connections: [[env(0, 'start'), { error: bad }]] });
+    expect(r.error).toBe(bad);
+  });
+
+  it('turns an oversized event into a RunStreamError that knows the last seq delivered', async () => {
+    const oversized = new StreamError('event over 1 MiB', { code: 'oversized' });
+    const r = await drive({ connections: [[env(0, 'start'), env(1), { error: oversized }]] });
+    expect(r.error).toBeInstanceOf(RunStreamError);
+    expect(r.error).toMatchObject({ code: 'oversized', lastSeq: 1, message: 'event over 1 MiB' });
+    expect((r.error as Error).cause).toBe(oversized);
+  });
+
+  it('gives up with the last failure as the cause', async () => {
+    const all = runOf(3);
+    const last = new ConnectionError('refused (4)');
+    const r = await drive({
+      connections: [
+        [all[0]!, { error: new ConnectionError('refused (1)') }],
+        [{ error: new ConnectionError('refused (2)') }],
+        [{ error: new ConnectionError('refused (3)') }],
+        [{ error: last }],
+      ],
+      replay: [all[0]!],
+    });
+    expect(r.error).toMatchObject({ code: 'truncated', lastSeq: 0, retriable: true });
+    expect((r.error as Error).cause).toBe(last);
+  });
+
+  it('gives up without a cause when the stream kept going silent after the run finished', async () => {
+    const all = runOf(3);
+    const r = await drive({
+      connections: [[all[0]!, 'hang'], ['hang'], ['hang'], ['hang']],
+      replay: [all[0]!],
+      probe: { firstMs: 1, maxMs: 1 },
+      isFinished: async () => true,
+    });
+    expect(r.error).toMatchObject({ code: 'truncated', lastSeq: 0 });
+    expect((r.error as Error).cause).toBeUndefined();
+  });
+});
+
+describe('driveRun: waiting between attempts', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  /** Connections that each end at once, with nothing new in the replay; open times recorded. */
+  function endlessResumes(limits: Partial<ResumeDriverInit['limits']>) {
+    const opens: number[] = [];
+    const log: string[] = [];
+    const start = Date.now();
+    const first = runOf(3)[0]!;
+    const controller = new AbortController();
+    const driver = driveRun({
+      open: (signal) => {
+        opens.push(Date.now() - start);
+        return source([first], signal, log, 'open');
+      },
+      reopen: (_runId, signal) => {
+        opens.push(Date.now() - start);
+        return source([], signal, log, 'reopen');
+      },
+      replayPage: async () => ({ events: [], count: 0 }),
+      tracker: new SeqTracker(),
+      limits: {
+        maxResumeAttempts: 5,
+        replayPageSize: 10,
+        maxReplayPages: 1,
+        resumeDelayMs: 1000,
+        ...limits,
+      },
+      signal: controller.signal,
+    });
+    return { driver, opens, controller };
+  }
+
+  it('resumes at once the first time, then backs off with jitter, doubling up to 5 s', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const { driver, opens } = endlessResumes({});
+    expect((await driver.next()).value).toMatchObject({ seq: 0 });
+    const failed = driver.next().catch((e: unknown) => e);
+    await vi.runAllTimersAsync();
+    expect(await failed).toMatchObject({ code: 'truncated', lastSeq: 0 });
+    // Attempt 1 at once; then half (the jitter) of 1, 2, 4 and (capped) 5 seconds.
+    expect(opens).toEqual([0, 0, 500, 1500, 3500, 6000]);
+  });
+
+  it('an abort interrupts the wait, and nothing is opened after it', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const { driver, opens, controller } = endlessResumes({ resumeDelayMs: 60_000 });
+    await driver.next();
+    const pending = driver.next().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(2000);
+    // The first resume went at once; the second waits 2.5 s (half of the 5 s cap).
+    expect(opens).toEqual([0, 0]);
+    const reason = new Error('user gave up');
+    controller.abort(reason);
+    const error = await pending;
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as AbortError).cause).toBe(reason);
+    await vi.runAllTimersAsync();
+    expect(opens).toEqual([0, 0]);
+  });
+
+  it('resumes after a stall without waiting: the run has finished, the rest is in the replay', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const all = runOf(3);
+    let replays = 0;
+    const start = Date.now();
+    const r = drive({
+      limits: {
+        maxResumeAttempts: 5,
+        replayPageSize: 100,
+        maxReplayPages: 5,
+        resumeDelayMs: 60_000,
+      },
+      connections: [[all[0]!, 'hang'], ['hang'], ['hang']],
+      replay: (from) => (replays++ < 2 ? [] : all.filter((e) => (e.seq ?? 0) >= from)),
+      probe: { firstMs: 5, maxMs: 5 },
+      isFinished: async () => true,
+    });
+    await vi.runAllTimersAsync();
+    expect((await r).delivered).toEqual([0, 1, 2, 3]);
+    expect(Date.now() - start).toBeLessThan(100);
+  });
+
+  it('does not probe while the consumer holds an event, only while the stream is silent', async () => {
+    vi.useFakeTimers();
+    const all = runOf(3);
+    let checks = 0;
+    const log: string[] = [];
+    const controller = new AbortController();
+    const driver = driveRun({
+      open: (signal) => source([all[0]!, all[1]!, 'hang'], signal, log, 'open'),
+      reopen: () => {
+        throw new Error('no reopen');
+      },
+      replayPage: async () => ({ events: [], count: 0 }),
+      runId: RUN,
+      tracker: new SeqTracker(),
+      limits: { maxResumeAttempts: 1, replayPageSize: 10, maxReplayPages: 1, resumeDelayMs: 0 },
+      signal: controller.signal,
+      probe: { firstMs: 5, maxMs: 5 },
+      isFinished: async () => {
+        checks++;
+        return false;
+      },
+    });
+    expect((await driver.next()).value).toMatchObject({ seq: 0 });
+    // A slow consumer: a minute with the event in hand.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(checks).toBe(0);
+    expect((await driver.next()).value).toMatchObject({ seq: 1 });
+    const silent = driver.next();
+    await vi.advanceTimersByTimeAsync(5);
+    expect(checks).toBe(1);
+    controller.abort(new AbortError('done'));
+    await expect(silent).rejects.toBeInstanceOf(AbortError);
+  });
+});
+
+describe('abortError', () => {
+  it('wraps a reason whose cause is one of our errors but not an abort', () => {
+    const made = abortError('reason', new ConnectionError('reset'));
     expect(made).toBeInstanceOf(AbortError);
     expect(made.message).toBe('The run stream was aborted');
     expect(made.cause).toBe('reason');

@@ -43,6 +43,7 @@ export class StallProbe {
 
   /** Stop watching: clear the timer and abandon a check in flight. */
   disarm(): void {
+    // Stryker disable next-line UpdateOperator: any change of the number makes older timers and checks stale
     this.#generation++;
     clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -60,6 +61,7 @@ export class StallProbe {
   async #probe(generation: number, delayMs: number): Promise<void> {
     const check = new AbortController();
     this.#check = check;
+    // Stryker disable next-line BooleanLiteral: both paths below assign it
     let finished = false;
     try {
       finished = await this.#options.isFinished(check.signal);
@@ -69,6 +71,7 @@ export class StallProbe {
     if (generation !== this.#generation) return;
     this.#check = undefined;
     if (finished) {
+      // Stryker disable next-line UpdateOperator: any change of the number makes older timers and checks stale
       this.#generation++;
       this.#options.onStalled();
       return;
