@@ -275,3 +275,111 @@ describe('typed overrides', () => {
     });
   });
 });
+
+describe('defaults, aliases and the remaining messages', () => {
+  it('has these defaults, spelled out', () => {
+    expect(fromEnv({})).toEqual({
+      token: TOKEN,
+      platformUrl: 'https://api.luml.ai',
+      publicUrl: 'http://localhost',
+      baseUrl: 'http://localhost',
+      pollIntervalMs: 2000,
+      pollBackoffMaxMs: 60_000,
+      healthPort: 8000,
+      healthHost: '127.0.0.1',
+      healthEnabled: true,
+      modelServerPort: 8080,
+      slug: null,
+      concurrency: 1,
+      stateDir: null,
+      outboxFsync: false,
+      shutdownGraceMs: 30_000,
+      taskTimeoutMs: null,
+      readyMaxAgeMs: 30_000,
+      abortGraceMs: 5000,
+      pairTimeoutMs: null,
+    });
+  });
+
+  it('reads every alias', () => {
+    expect(
+      loadSettings({
+        SATELLITE_TOKEN: TOKEN,
+        SATELLITE_SLUG: 'edge-2',
+        LUML_SHUTDOWN_GRACE_SEC: '7',
+        LUML_TASK_TIMEOUT_SEC: '9',
+        LUML_POLL_BACKOFF_MAX: '30',
+      }),
+    ).toMatchObject({
+      slug: 'edge-2',
+      shutdownGraceMs: 7000,
+      taskTimeoutMs: 9000,
+      pollBackoffMaxMs: 30_000,
+    });
+  });
+
+  it('names what each URL and duration setting expects', () => {
+    expect(
+      problemsOf({
+        LUML_PLATFORM_URL: 'api.luml.ai',
+        LUML_PUBLIC_URL: 'ftp://files.example/https://sat',
+        LUML_POLL_BACKOFF_MAX: 'a minute',
+        LUML_ABORT_GRACE: '-1',
+      }),
+    ).toEqual([
+      'LUML_PLATFORM_URL: expected an http(s) URL such as https://api.luml.ai (got "api.luml.ai")',
+      `LUML_PUBLIC_URL: expected an http(s) URL (this satellite's public URL) (got "ftp://files.example/https://sat")`,
+      'LUML_POLL_BACKOFF_MAX: expected a number of seconds ≥ 0 (got "a minute")',
+      'LUML_ABORT_GRACE: expected a number of seconds ≥ 0 (got "-1")',
+    ]);
+  });
+
+  it('strips every trailing slash of the public URL', () => {
+    expect(fromEnv({ LUML_PUBLIC_URL: 'http://sat.example/a//' }).publicUrl).toBe(
+      'http://sat.example/a',
+    );
+  });
+
+  it('accepts LUML_BASE_URL next to another platform URL when the public URL is set (BASE_URL too)', () => {
+    const moved = { LUML_BASE_URL: 'https://api.example', PLATFORM_URL: 'https://old.example' };
+    expect(fromEnv({ ...moved, BASE_URL: 'http://sat.example' })).toMatchObject({
+      platformUrl: 'https://api.example',
+      publicUrl: 'http://sat.example',
+    });
+    expect(problemsOf(moved)).toEqual([
+      "LUML_BASE_URL: names the platform API now, but PLATFORM_URL is set to another URL: if LUML_BASE_URL is this satellite's public URL, rename it LUML_PUBLIC_URL; otherwise unset PLATFORM_URL",
+    ]);
+  });
+
+  it('typed URLs and host: what each expects', () => {
+    expect(
+      problemsOf(
+        {},
+        {
+          publicUrl: 'sat.example' as never,
+          healthHost: 5 as never,
+        },
+      ),
+    ).toEqual([
+      'publicUrl: expected an http(s) URL (got "sat.example")',
+      'healthHost: expected a host name or IP address (got 5)',
+    ]);
+    expect(problemsOf({}, { baseUrl: 'ftp://x.example' })).toEqual([
+      'baseUrl: expected an http(s) URL (got "ftp://x.example")',
+    ]);
+  });
+
+  it('accepts publicUrl and its old name baseUrl when they agree, and no pair timeout (null)', () => {
+    expect(
+      loadSettings(
+        {},
+        {
+          token: TOKEN,
+          publicUrl: 'https://sat.example',
+          baseUrl: 'https://sat.example',
+          pairTimeoutMs: null,
+        },
+      ),
+    ).toMatchObject({ publicUrl: 'https://sat.example', pairTimeoutMs: null });
+  });
+});

@@ -118,7 +118,10 @@ interface SettingSpec {
   key: keyof WorkerSettings;
   /** Environment names, first wins. */
   names: string[];
-  /** Parser from the raw string; returns the value or an error message (never the value). */
+  /**
+   * Parser from the raw string (as `firstEnv` gives it: trimmed, never empty); returns the value
+   * or an error message (never the value).
+   */
   parse: (raw: string) => { value: unknown } | { error: string };
   secret?: boolean;
 }
@@ -158,23 +161,22 @@ const positiveInt = (expected: string): SettingSpec['parse'] => {
 };
 
 const bool: SettingSpec['parse'] = (raw) => {
-  const text = raw.trim().toLowerCase();
+  const text = raw.toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(text)) return { value: true };
   if (['0', 'false', 'no', 'off'].includes(text)) return { value: false };
   return { error: 'expected a boolean (true/false, 1/0, yes/no, on/off)' };
 };
 
-const text: SettingSpec['parse'] = (raw) =>
-  raw.trim() ? { value: raw.trim() } : { error: 'expected a non-empty string' };
+const text: SettingSpec['parse'] = (raw) => ({ value: raw });
 
 const SPECS: SettingSpec[] = [
   {
     key: 'token',
     names: [...TOKEN_ENV_VARS],
     parse: (raw) =>
-      raw.trim() && !/\s/.test(raw.trim())
-        ? { value: raw.trim() }
-        : { error: 'expected a satellite key (dfssat_…) without spaces' },
+      /\s/.test(raw)
+        ? { error: 'expected a satellite key (dfssat_…) without spaces' }
+        : { value: raw },
     secret: true,
   },
   {
