@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { AbortError, isUplinkError, UplinkError } from '@uplink/core-schemas';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from './errors.js';
@@ -107,5 +108,89 @@ describe('runBatch', () => {
     );
     await expect(run).rejects.toBe(boom);
     expect(started).toBe(1);
+  });
+});
+
+describe('runBatch: arguments, progress and abort', () => {
+  it('says what a bad concurrency or items argument was', async () => {
+    for (const concurrency of [0, 1.5, -1]) {
+      await expect(runBatch(items(1), async () => 1, { concurrency })).rejects.toThrow(
+        `Invalid argument: concurrency: expected an integer >= 1, received ${concurrency}`,
+      );
+    }
+    await expect(runBatch(null as never, async () => 1)).rejects.toThrow(
+      'Invalid argument: items: expected an array of {flowId, input} items, received null',
+    );
+    await expect(runBatch('abc' as never, async () => 1)).rejects.toThrow(
+      'Invalid argument: items: expected an array of {flowId, input} items, received string',
+    );
+  });
+
+  it('fails an item that is not an object without running it', async () => {
+    const seen: unknown[] = [];
+    const results = await runBatch(['flow-a', 7] as never, async (item) => {
+      seen.push(item);
+      return 1;
+    });
+    expect(seen).toEqual([]);
+    expect(results.map((r) => (r.ok ? r.value : r.error.message))).toEqual([
+      'Invalid argument: items[0]: expected a {flowId, input} object, received string',
+      'Invalid argument: items[1]: expected a {flowId, input} object, received number',
+    ]);
+  });
+
+  it('reports progress with the counts at each settle', async () => {
+    const progress: string[] = [];
+    await runBatch(
+      items(3),
+      async (item) => {
+        await Promise.resolve();
+        if (item.input.i === 1) throw new Error('one');
+        return item.input.i;
+      },
+      {
+        concurrency: 2,
+        onProgress: (p) =>
+          progress.push(
+            `${p.result.index}: ${p.completed}/${p.total} ok ${p.succeeded} failed ${p.failed} running ${p.running}`,
+          ),
+      },
+    );
+    expect(progress).toEqual([
+      '0: 1/3 ok 1 failed 0 running 1',
+      '1: 2/3 ok 1 failed 1 running 1',
+      '2: 3/3 ok 2 failed 1 running 0',
+    ]);
+  });
+
+  it('an abort mid-batch aborts the items in flight and fails the rest without starting them', async () => {
+    const controller = new AbortController();
+    const started: number[] = [];
+    const reason = new AbortError('user stopped the batch');
+    const results = await runBatch(
+      items(3),
+      (item, signal) => {
+        started.push(item.input.i as number);
+        controller.abort(reason);
+        return new Promise((_resolve, reject) => {
+          if (signal.aborted) reject(signal.reason);
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        });
+      },
+      { concurrency: 1, signal: controller.signal },
+    );
+    expect(started).toEqual([0]);
+    expect(results.map((r) => (r.ok ? r.value : r.error.message))).toEqual([
+      'user stopped the batch',
+      'The batch was aborted before this item started',
+      'The batch was aborted before this item started',
+    ]);
+    expect(results.every((r) => !r.ok && r.error instanceof AbortError)).toBe(true);
+  });
+
+  it("leaves no listener on the caller's signal", async () => {
+    const controller = new AbortController();
+    await runBatch(items(4), async () => 1, { concurrency: 2, signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -93,9 +93,12 @@ export async function runBatch<T>(
     ]);
   }
   const stop = new AbortController();
+  // Stryker disable next-line OptionalChaining: forward runs only when there is a signal
   const forward = (): void => stop.abort(options.signal?.reason);
   if (options.signal?.aborted) forward();
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, and the listener is removed at the end
   options.signal?.addEventListener('abort', forward, { once: true });
+  // Stryker disable next-line ArrayDeclaration: every index is filled below, so the length is items.length either way
   const results: BatchResult<T>[] = new Array(items.length);
   let next = 0;
   let running = 0;

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import {
   AbortError,
   ConnectionError,
@@ -381,5 +382,57 @@ describe('waitForExecution: timeouts longer than a timer can hold', () => {
     expect((error as WaitTimeoutError).message).toBe(
       `Execution ${ID} did not finish within ${timeoutMs} ms (last status: unknown)`,
     );
+  });
+});
+
+describe('waitForExecution: a clock that did not start at zero, the zero timeout, and cleanup', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    // A process that has been up a while: the monotonic clock is far from zero.
+    vi.advanceTimersByTime(3_600_000);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('reports the time since the wait started', async () => {
+    const seen: number[] = [];
+    const { get } = scripted('running', 'running', 'completed');
+    const done = waitForExecution(get, ID, { onProgress: (_e, p) => seen.push(p.elapsedMs) });
+    await vi.runAllTimersAsync();
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+    expect(seen).toEqual([0, 100, 300]);
+  });
+
+  it('with timeoutMs 0 polls once and throws without sleeping', async () => {
+    const { get } = scripted('running', 'completed');
+    const done = waitForExecution(get, ID, { timeoutMs: 0 }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await done).toBeInstanceOf(WaitTimeoutError);
+    expect(get).toHaveBeenCalledTimes(1);
+  });
+
+  it('with timeoutMs 0 lets the one poll finish, however long it takes', async () => {
+    const get = vi.fn(
+      (_id: string, options: { signal?: AbortSignal | undefined }) =>
+        new Promise<ExecutionContext>((resolve, reject) => {
+          options.signal?.addEventListener('abort', () => reject(options.signal?.reason), {
+            once: true,
+          });
+          setTimeout(() => resolve(execution('completed')), 500);
+        }),
+    );
+    const done = waitForExecution(get, ID, { timeoutMs: 0 });
+    await vi.advanceTimersByTimeAsync(500);
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+  });
+
+  it("leaves no listener on the caller's signal", async () => {
+    const controller = new AbortController();
+    const { get } = scripted('running', 'completed');
+    const done = waitForExecution(get, ID, { signal: controller.signal });
+    await vi.runAllTimersAsync();
+    await done;
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
