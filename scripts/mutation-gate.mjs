@@ -29,11 +29,17 @@ export function scoreOf(mutants) {
   };
 }
 
-/** One row per target file; `groups` limits the check to some groups (all by default). */
-export function checkReports(groups = MUTATION_GROUPS.map((g) => g.group)) {
+/**
+ * One row per target file; `groups` limits the check to some groups (all by default), and
+ * `reportsDir` says where the `<group>.json` reports are.
+ */
+export function checkReports(
+  groups = MUTATION_GROUPS.map((g) => g.group),
+  reportsDir = resolve(root, 'reports', 'mutation'),
+) {
   const rows = [];
   for (const { group, files } of MUTATION_GROUPS.filter((g) => groups.includes(g.group))) {
-    const reportPath = resolve(root, 'reports', 'mutation', `${group}.json`);
+    const reportPath = resolve(reportsDir, `${group}.json`);
     const report = existsSync(reportPath)
       ? JSON.parse(readFileSync(reportPath, 'utf8'))
       : undefined;
