@@ -44,6 +44,9 @@ describe('TolerantFraming', () => {
       'id: 7\nevent: e\r\rdata: 1\r\r',
       'event\n\ndata\n\n',
       'eventual: 1\n\ndata: 2\n\n',
+      'event: e\nid: 9\n\ndata: 3\n\n',
+      'event: e\n: ping\n\ndata: 4\n\n',
+      'event: e\ndone\nd\n\ndata: 5\n\n',
     ];
     const random = seeded(42);
     for (let round = 0; round < 300; round++) {
@@ -72,6 +75,15 @@ describe('TolerantFraming', () => {
   it('drops blank lines between event: and the first data: line', () => {
     expect(run('event: started\n\ndata: {}\n\n\nevent: end\n\n\ndata: {}\n\n')).toBe(
       'event: started\ndata: {}\n\n\nevent: end\ndata: {}\n\n',
+    );
+  });
+
+  it('drops the blank line when an id:, a comment or an unknown field comes between event: and it', () => {
+    expect(run('event: e\nid: 1\n\ndata: 1\n\n')).toBe('event: e\nid: 1\ndata: 1\n\n');
+    expect(run('event: e\n: ping\n\ndata: 1\n\n')).toBe('event: e\n: ping\ndata: 1\n\n');
+    // Only `data` or `data:` starts a data line: `done`, `datum:` and `d` are unknown fields.
+    expect(run('event: e\ndone\ndatum: 2\nd\n\ndata: 1\n\n')).toBe(
+      'event: e\ndone\ndatum: 2\nd\ndata: 1\n\n',
     );
   });
 

@@ -502,7 +502,26 @@ describe('createHttpClient: timeouts and abort', () => {
   });
 
   it('fires the total timeout across retries as TimeoutError(total)', async () => {
-    const { url } = await scriptedServer(() => {});
+    const { url, seen } = await scriptedServer(() => {});
+    // Each attempt times out after 40 ms and is retried at once, until the total deadline.
+    const client = createHttpClient({
+      baseUrl: url,
+      timeoutMs: 40,
+      totalTimeoutMs: 400,
+      retry: { maxRetries: 1000, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    const error = (await client.get('/slow', null).catch((e: unknown) => e)) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.timeout).toBe('total');
+    expect(error.message).toBe(
+      `GET ${url}/slow did not complete within the total timeout of 400 ms`,
+    );
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.length).toBeLessThanOrEqual(11);
+  });
+
+  it('fires the total timeout on the first attempt when it is shorter than the attempt timeout', async () => {
+    const { url, seen } = await scriptedServer(() => {});
     const client = createHttpClient({ baseUrl: url, timeoutMs: 10_000, totalTimeoutMs: 80 });
     const error = (await client.get('/slow', null).catch((e: unknown) => e)) as TimeoutError;
     expect(error).toBeInstanceOf(TimeoutError);
@@ -510,6 +529,7 @@ describe('createHttpClient: timeouts and abort', () => {
     expect(error.message).toBe(
       `GET ${url}/slow did not complete within the total timeout of 80 ms`,
     );
+    expect(seen).toHaveLength(1);
   });
 
   it('throws the API error rather than sleeping past the total deadline', async () => {

@@ -60,6 +60,18 @@ export const fixtures: SseFixture[] = [
     ],
   },
   {
+    // The name must survive whatever the block holds before its blank line: an `id:`, a
+    // comment, or a field that only starts like `data` (unknown fields are ignored).
+    name: 'Pact framing with an id, a comment or an unknown field before the blank line',
+    body: 'event: started\nid: 5\n\ndata: {"queue_position":0,"predicted_start_ms":1}\n\nevent: token\n: keep-alive\n\ndata: {"t":"a","i":0}\n\nevent: token\ndone\n\ndata: {"t":"b","i":1}\n\nevent: end\ndatum: 1\n\ndata: {}\n\n',
+    expected: [
+      { event: 'started', data: { queue_position: 0, predicted_start_ms: 1 }, id: '5' },
+      { event: 'token', data: { t: 'a', i: 0 } },
+      { event: 'token', data: { t: 'b', i: 1 } },
+      { event: 'end', data: {} },
+    ],
+  },
+  {
     name: 'BOM, comments, multi-line data, ids, retry, unknown fields, UTF-8',
     body: '\uFEFF: keep-alive\n\nid: 1\nevent: token\ndata: {"t":"h\u00e9llo \u{1F600}",\ndata:"i":0}\nretry: 500\nbogus\n\n:another comment\nid: 2\nevent: end\ndata:{}\n\n',
     expected: [
