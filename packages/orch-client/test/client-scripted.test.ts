@@ -183,6 +183,19 @@ describe('OrchClient over a scripted loopback server', () => {
     expect(result.text.endsWith('<299><300>')).toBe(true);
   });
 
+  it('reports a completion the server cancelled as canceled, with the text it sent before', async () => {
+    const body = frames(
+      ['started', {}],
+      ['token', { t: 'Hel', i: 0 }],
+      ['end', { canceled: true, tokens_out: 1 }],
+    );
+    const s = await orchServer(() => sse(body));
+    const result = await new OrchClient({ baseUrl: s.url }).createCompletion(request);
+    expect(result).toMatchObject({ canceled: true, text: 'Hel', tokensOut: 1 });
+    // The server ended it: there is nothing left to cancel.
+    expect(s.requests.some((r) => r.path.endsWith('/cancel'))).toBe(false);
+  });
+
   it('tolerates the blank line between event: and data:', async () => {
     const pact =
       'event: started\n\ndata: {"queue_position":3,"predicted_start_ms":420}\n\n\nevent: token\n\ndata: {"t":"Hello","i":0}\n\n\nevent: end\n\ndata: {"tokens_out":1,"decode_ms":100}\n\n';
@@ -214,7 +227,10 @@ describe('OrchClient over a scripted loopback server', () => {
     })();
     expect(seen).toEqual(['started', 'token']);
     expect(error).toBeInstanceOf(StreamError);
-    expect(error).toMatchObject({ code: 'POOL_UNREADY', retriable: true });
+    expect(error).toMatchObject({ code: 'POOL_UNREADY', retriable: true, event: 'error' });
+    expect((error as StreamError).message).toBe(
+      `Task ${stream.taskId} failed on the server: POOL_UNREADY: pool 'X' not ready`,
+    );
     await expect(stream.finalResult()).rejects.toBe(error);
     expect(s.requests.some((r) => r.path.endsWith('/cancel'))).toBe(false);
   });
@@ -349,6 +365,32 @@ describe('OrchClient over a scripted loopback server', () => {
     );
     expect(() => c.textStream).toThrow(/already being consumed/);
   });
+
+  it.each([
+    ['an error', new Error('user left'), 'user left'],
+    ['an error without a message', new Error(''), 'The completion was aborted'],
+    ['a string', 'user left', 'The completion was aborted'],
+  ])(
+    'abort() with %s: AbortError keeps its message when it has one, and the reason as cause',
+    async (_name, reason, message) => {
+      const s = await orchServer(() => ({
+        raw: (res) => {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.write(frames(['started', {}], ['token', { t: 'x', i: 0 }]));
+        },
+      }));
+      const client = new OrchClient({ baseUrl: s.url });
+      const stream = client.streamCompletion(request);
+      const iterator = stream[Symbol.asyncIterator]();
+      await iterator.next();
+      await stream.abort(reason);
+      const error = await stream.finalResult().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AbortError);
+      expect((error as AbortError).message).toBe(message);
+      expect((error as AbortError).cause).toBe(reason);
+      await client.close();
+    },
+  );
 
   it('sends nothing until the stream is consumed; finalResult() alone consumes it', async () => {
     const s = await orchServer(() =>
