@@ -34,6 +34,13 @@ async function restartAfterCrash(
   const outbox = new Outbox({ client, store, backoff: { baseDelayMs: 60_000 } });
   await outbox.open();
   const warnings: string[] = [];
+  const logs: { level: string; message: string; fields: unknown }[] = [];
+  const log =
+    (level: string) =>
+    (message: string, fields?: unknown): void => {
+      logs.push({ level, message, fields });
+      if (level === 'warn') warnings.push(message);
+    };
   const rerun = vi.fn<(task: SatelliteTask) => void>();
   const reject = vi.fn(async (_row: RejectedTaskRow & { id: string }) => {});
   const recover = (signal = new AbortController().signal) =>
@@ -41,7 +48,7 @@ async function restartAfterCrash(
       client,
       outbox,
       registry,
-      logger: { debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {} },
+      logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
       signal,
       rerun,
       reject,
@@ -54,6 +61,7 @@ async function restartAfterCrash(
     rerun,
     reject,
     warnings,
+    logs,
     recover,
     /** The updates recovery enqueued (beyond what the previous process left). */
     enqueued: async () =>
@@ -153,13 +161,64 @@ describe('recoverInterruptedTasks: which tasks a crash interrupted', () => {
   });
 });
 
+describe('recoverInterruptedTasks: what it says, and rows it cannot trust', () => {
+  it('logs each task it re-runs (info) or fails (warn), by id and type', async () => {
+    await using run = await restartAfterCrash([
+      { type: 'deploy', status: 'running' },
+      { type: 'sync', status: 'running' },
+    ]);
+    const [deploy, sync] = run.created;
+    await run.recover();
+    expect(run.logs).toEqual([
+      {
+        level: 'warn',
+        message: 'failing a task left running by a previous process',
+        fields: { taskId: deploy!.id, taskType: 'deploy' },
+      },
+      {
+        level: 'info',
+        message: 're-running a task left running by a previous process',
+        fields: { taskId: sync!.id, taskType: 'sync' },
+      },
+    ]);
+  });
+
+  it('fails a task left running whose type no handler knows, instead of crashing', async () => {
+    await using run = await restartAfterCrash([{ type: 'retired-type', status: 'running' }]);
+    await run.recover();
+    expect(await run.enqueued()).toEqual([failed(run.created[0]!.id)]);
+    expect(run.rerun).not.toHaveBeenCalled();
+  });
+
+  it('leaves alone a task a listing shows finished, even when its outbox ends with `running`', async () => {
+    // A platform that ignores the status filter lists every task, finished ones included.
+    await using run = await restartAfterCrash(
+      [
+        { type: 'deploy', status: 'done' },
+        { type: 'sync', status: 'failed' },
+      ],
+      (tasks) => tasks.map((t) => [t.id, 'running'] as [string, TaskStatus]),
+    );
+    run.client.respond('listTasks', async () => [...run.client.tasks.values()]);
+    await run.recover();
+    expect(await run.enqueued()).toEqual([]);
+    expect(run.rerun).not.toHaveBeenCalled();
+  });
+});
+
 describe('recoverInterruptedTasks: a platform that cannot list', () => {
   it('retries a failed listing five times, then skips it with a warning', async () => {
     await using run = await restartAfterCrash([{ type: 'deploy', status: 'running' }]);
     run.client.respond('listTasks', new ConnectionError('platform down'));
     await run.recover();
     expect(run.listed()).toEqual(['running', 'running', 'running', 'running', 'running']);
-    expect(run.warnings).toEqual(['could not list running tasks for recovery; skipping it']);
+    expect(run.logs).toEqual([
+      {
+        level: 'warn',
+        message: 'could not list running tasks for recovery; skipping it',
+        fields: { error: 'platform down' },
+      },
+    ]);
     expect(await run.enqueued()).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConnectionError, createApiError, ResponseValidationError } from '@uplink/core-schemas';
@@ -399,5 +400,309 @@ describe('Outbox', () => {
     await store.remove('x');
     expect(await store.load()).toHaveLength(0);
     await store.close();
+  });
+});
+
+/** A logger that keeps every line, with its level and fields. */
+function recordingLogger() {
+  const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+  const at =
+    (level: string) =>
+    (message: string, fields: Record<string, unknown> = {}): void =>
+      void lines.push({ level, message, fields });
+  return {
+    lines,
+    logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
+  };
+}
+
+const stored = (id: string, taskId: string, status: 'running' | 'done' = 'done') => ({
+  id,
+  taskId,
+  status,
+  result: null,
+  enqueuedAt: 0,
+});
+
+describe('Outbox: opening and what it reports', () => {
+  it('opening twice loads the store once: a stored update is not delivered twice', async () => {
+    const store = new MemoryOutboxStore();
+    await store.add(stored('e1', 'a'));
+    const held: (() => void)[] = [];
+    const posted: string[] = [];
+    const client = {
+      async updateTaskStatus(taskId: string) {
+        posted.push(taskId);
+        await new Promise<void>((resolve) => held.push(resolve));
+        return {} as never;
+      },
+    } as unknown as SatellitePlatform;
+    const outbox = new Outbox({ client, store });
+    expect(await outbox.open()).toBe(1);
+    expect(await outbox.open()).toBe(1);
+    expect(outbox.pending).toBe(1);
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    for (const release of held.splice(0)) release();
+    await expect(outbox.flush({ timeoutMs: 5000 })).resolves.toBe(true);
+    expect(posted).toEqual(['a']);
+    await outbox.close();
+  });
+
+  it('says at info how many updates a previous run left, and nothing when it left none', async () => {
+    const store = new MemoryOutboxStore();
+    const quiet = recordingLogger();
+    const empty = new Outbox({ client: scriptedPlatform().client, store, logger: quiet.logger });
+    expect(await empty.open()).toBe(0);
+    await empty.close();
+    expect(quiet.lines).toEqual([]);
+
+    await store.add(stored('e1', 'a', 'running'));
+    await store.add(stored('e2', 'a'));
+    const { lines, logger } = recordingLogger();
+    const outbox = new Outbox({ client: scriptedPlatform().client, store, logger });
+    expect(await outbox.open()).toBe(2);
+    expect(lines[0]).toEqual({
+      level: 'info',
+      message: 'outbox: resuming updates left by a previous run',
+      fields: { count: 2 },
+    });
+    await outbox.flush({ timeoutMs: 5000 });
+    await outbox.close();
+  });
+
+  it('lists the tasks whose updates are still waiting, and forgets each once delivered', async () => {
+    const platform = scriptedPlatform([new ConnectionError('down'), new ConnectionError('down')]);
+    const outbox = new Outbox({ client: platform.client, backoff: fast });
+    await outbox.open();
+    expect(outbox.taskIds()).toEqual([]);
+    await outbox.enqueue('a', 'done', {});
+    await outbox.enqueue('b', 'done', {});
+    expect(outbox.taskIds()).toEqual(['a', 'b']);
+    expect(outbox.hasTask('b')).toBe(true);
+    await outbox.flush({ timeoutMs: 5000 });
+    expect(outbox.taskIds()).toEqual([]);
+    expect(outbox.hasTask('b')).toBe(false);
+    await outbox.close();
+  });
+});
+
+describe('Outbox: flush', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('resolves true at once when nothing is waiting', async () => {
+    const outbox = new Outbox({ client: scriptedPlatform().client });
+    await outbox.open();
+    await expect(outbox.flush()).resolves.toBe(true);
+    await expect(outbox.flush({ signal: AbortSignal.abort() })).resolves.toBe(true);
+    await outbox.close();
+  });
+
+  it('without a timeout, waits as long as delivery takes', async () => {
+    const platform = scriptedPlatform([new ConnectionError('down'), new ConnectionError('down')]);
+    const outbox = new Outbox({
+      client: platform.client,
+      backoff: { baseDelayMs: 40, maxDelayMs: 40 },
+    });
+    await outbox.open();
+    vi.spyOn(Math, 'random').mockReturnValue(0.99);
+    await outbox.enqueue('t', 'done', { n: 1 });
+    await expect(outbox.flush()).resolves.toBe(true);
+    expect(platform.accepted).toEqual([{ taskId: 't', status: 'done', result: { n: 1 } }]);
+    await outbox.close();
+  });
+
+  it('waits for every task, not only the first to be delivered', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const calls: string[] = [];
+    let refusalsOfB = 3;
+    const client = {
+      async updateTaskStatus(taskId: string) {
+        calls.push(taskId);
+        if (taskId === 'b' && refusalsOfB-- > 0) throw new ConnectionError('busy');
+        return {} as never;
+      },
+    } as unknown as SatellitePlatform;
+    const outbox = new Outbox({ client, backoff: { baseDelayMs: 100, maxDelayMs: 100 } });
+    await outbox.open();
+    await outbox.enqueue('a', 'done', {});
+    await outbox.enqueue('b', 'done', {});
+    let flushed: boolean | undefined;
+    void outbox.flush().then((value) => {
+      flushed = value;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(outbox.taskIds()).toEqual(['b']);
+    expect(flushed).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(flushed).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(flushed).toBe(true);
+    expect(calls).toEqual(['a', 'b', 'b', 'b', 'b']);
+    await outbox.close();
+  });
+
+  it('with an already-aborted signal, resolves false at once while updates wait', async () => {
+    const platform = scriptedPlatform(
+      Array.from({ length: 100 }, () => new ConnectionError('down')),
+    );
+    const outbox = new Outbox({ client: platform.client, backoff: { baseDelayMs: 60_000 } });
+    await outbox.open();
+    await outbox.enqueue('t', 'done', {});
+    await expect(outbox.flush({ signal: AbortSignal.abort() })).resolves.toBe(false);
+    await outbox.close();
+  });
+
+  it("leaves no listener on the caller's signal and no timer behind", async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const platform = scriptedPlatform([new ConnectionError('down')]);
+    const outbox = new Outbox({
+      client: platform.client,
+      backoff: { baseDelayMs: 200, maxDelayMs: 200 },
+    });
+    await outbox.open();
+    await outbox.enqueue('t', 'done', {});
+    const controller = new AbortController();
+    const flushed = outbox.flush({ signal: controller.signal, timeoutMs: 60_000 });
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(flushed).resolves.toBe(true);
+    expect(getEventListeners(controller.signal, 'abort')).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+
+    // The same when the flush ends on its signal.
+    const down = scriptedPlatform(Array.from({ length: 100 }, () => new ConnectionError('down')));
+    const stuck = new Outbox({ client: down.client, backoff: { baseDelayMs: 10, maxDelayMs: 10 } });
+    await stuck.open();
+    await stuck.enqueue('t', 'done', {});
+    const other = new AbortController();
+    const waiting = stuck.flush({ signal: other.signal, timeoutMs: 60_000 });
+    other.abort();
+    await expect(waiting).resolves.toBe(false);
+    expect(getEventListeners(other.signal, 'abort')).toEqual([]);
+    await stuck.close();
+    expect(vi.getTimerCount()).toBe(0);
+    await outbox.close();
+  });
+});
+
+describe('Outbox: delivery', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('moves on when the store cannot record a delivery, with a warning: the platform has the update', async () => {
+    const store = new MemoryOutboxStore();
+    const remove = vi.spyOn(store, 'remove').mockRejectedValueOnce(new Error('disk full'));
+    const platform = scriptedPlatform();
+    const { lines, logger } = recordingLogger();
+    const outbox = new Outbox({ client: platform.client, store, logger });
+    await outbox.open();
+    await outbox.enqueue('t', 'running');
+    await outbox.enqueue('t', 'done', { ok: true });
+    await expect(outbox.flush({ timeoutMs: 5000 })).resolves.toBe(true);
+    expect(platform.accepted.map((c) => c.status)).toEqual(['running', 'done']);
+    expect(remove).toHaveBeenCalledTimes(2);
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        message: 'outbox: could not record a delivered update',
+        fields: { error: 'Error: disk full' },
+      },
+    ]);
+    await outbox.close();
+  });
+
+  it('close() aborts a post in flight; the update stays stored and no retry is logged', async () => {
+    let seen: AbortSignal | undefined;
+    const client = {
+      updateTaskStatus(
+        _taskId: string,
+        _status: string,
+        _result: unknown,
+        options: { signal: AbortSignal },
+      ) {
+        seen = options.signal;
+        return new Promise((_resolve, reject) => {
+          options.signal.addEventListener('abort', () => reject(options.signal.reason));
+        });
+      },
+    } as unknown as SatellitePlatform;
+    const store = new MemoryOutboxStore();
+    const { lines, logger } = recordingLogger();
+    const outbox = new Outbox({ client, store, logger });
+    await outbox.open();
+    await outbox.enqueue('t', 'done', {});
+    await vi.waitFor(() => expect(seen).toBeDefined());
+    await outbox.close();
+    expect(seen?.aborted).toBe(true);
+    await vi.waitFor(() => expect(outbox.pending).toBe(0));
+    expect(await store.load()).toHaveLength(1);
+    expect(lines).toEqual([]);
+  });
+
+  it('logs the first failed attempt at info and later ones at debug, with the attempt and its wait', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const platform = scriptedPlatform([
+      new ConnectionError('reset'),
+      new ConnectionError('reset'),
+      new ConnectionError('reset'),
+    ]);
+    const { lines, logger } = recordingLogger();
+    const outbox = new Outbox({
+      client: platform.client,
+      logger,
+      backoff: { baseDelayMs: 8, maxDelayMs: 1000 },
+    });
+    await outbox.open();
+    await outbox.enqueue('t', 'done', {});
+    await vi.advanceTimersByTimeAsync(100);
+    expect(platform.accepted).toHaveLength(1);
+    const retry = (level: string, attempt: number, delayMs: number) => ({
+      level,
+      message: 'outbox: update not accepted yet; retrying',
+      fields: { taskId: 't', status: 'done', attempt, delayMs, error: 'reset' },
+    });
+    // Full jitter at 0.5 of a ceiling doubling from 8 ms.
+    expect(lines).toEqual([retry('info', 1, 4), retry('debug', 2, 8), retry('debug', 3, 16)]);
+    await outbox.close();
+  });
+
+  it('waits 250 ms doubling up to 30 s between attempts by default', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const platform = scriptedPlatform(Array.from({ length: 9 }, () => new ConnectionError('down')));
+    const { lines, logger } = recordingLogger();
+    const outbox = new Outbox({ client: platform.client, logger });
+    await outbox.open();
+    await outbox.enqueue('t', 'done', {});
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(platform.accepted).toHaveLength(1);
+    expect(lines.map((line) => line.fields.delayMs)).toEqual([
+      125, 250, 500, 1000, 2000, 4000, 8000, 15_000, 15_000,
+    ]);
+    await outbox.close();
+  });
+
+  it('logs an update it drops at error, naming the task, its status and why', async () => {
+    const platform = scriptedPlatform([createApiError('Task not found', { status: 404 })]);
+    const { lines, logger } = recordingLogger();
+    const outbox = new Outbox({ client: platform.client, logger });
+    await outbox.open();
+    await outbox.enqueue('gone', 'failed', { reason: 'x' });
+    await outbox.flush({ timeoutMs: 5000 });
+    expect(lines).toEqual([
+      {
+        level: 'error',
+        message: 'outbox: platform refused a task update; dropping it',
+        fields: { taskId: 'gone', status: 'failed', error: 'Task not found' },
+      },
+    ]);
+    await outbox.close();
   });
 });

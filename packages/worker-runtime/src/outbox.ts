@@ -157,13 +157,14 @@ export class Outbox {
       const finish = (value: boolean): void => {
         this.#idle.delete(onIdle);
         options.signal?.removeEventListener('abort', onAbort);
-        if (timer) clearTimeout(timer);
+        clearTimeout(timer);
         resolve(value);
       };
       const onIdle = (): void => finish(true);
       const onAbort = (): void => finish(this.#pending === 0);
       this.#idle.add(onIdle);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      // No `once`: finish() removes it, whichever way the flush ends.
+      options.signal?.addEventListener('abort', onAbort);
       if (options.timeoutMs !== undefined) timer = setTimeout(onAbort, options.timeoutMs);
       if (options.signal?.aborted) onAbort();
     });
@@ -183,16 +184,16 @@ export class Outbox {
       queue.push(entry);
       return;
     }
-    this.#queues.set(entry.taskId, [entry]);
-    void this.#pump(entry.taskId, this.#controller.signal);
+    const fresh = [entry];
+    this.#queues.set(entry.taskId, fresh);
+    void this.#pump(entry.taskId, fresh, this.#controller.signal);
   }
 
-  async #pump(taskId: string, signal: AbortSignal): Promise<void> {
-    const queue = this.#queues.get(taskId);
-    while (queue && queue.length > 0 && !signal.aborted) {
+  /** Deliver one task's queue in order, until it is empty or the outbox is closed. */
+  async #pump(taskId: string, queue: OutboxEntry[], signal: AbortSignal): Promise<void> {
+    while (queue.length > 0 && !signal.aborted) {
       const entry = queue[0] as OutboxEntry;
-      const delivered = await this.#deliver(entry, signal);
-      if (delivered === 'aborted') break;
+      if (!(await this.#deliver(entry, signal))) break;
       await this.#store.remove(entry.id).catch((error: unknown) => {
         this.#logger.warn('outbox: could not record a delivered update', { error: String(error) });
       });
@@ -202,7 +203,7 @@ export class Outbox {
     }
     if (signal.aborted) {
       // Closed: forget the in-memory queue; the store still holds the entries.
-      this.#pending -= queue?.length ?? 0;
+      this.#pending -= queue.length;
       this.#queues.delete(taskId);
       return;
     }
@@ -225,22 +226,23 @@ export class Outbox {
     }
   }
 
-  async #deliver(
-    entry: OutboxEntry,
-    signal: AbortSignal,
-  ): Promise<'delivered' | 'dropped' | 'aborted'> {
+  /**
+   * Post until the platform accepts the entry or refuses it for good (true: it leaves the
+   * outbox), or until the outbox is closed (false: it stays in the store). Called only while
+   * open, and each wait below ends early on close, so the signal needs no check of its own here.
+   */
+  async #deliver(entry: OutboxEntry, signal: AbortSignal): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) return 'aborted';
       try {
         await this.#post(entry, signal);
         this.#options.onDelivered?.(entry);
-        return 'delivered';
+        return true;
       } catch (error) {
-        if (signal.aborted) return 'aborted';
+        if (signal.aborted) return false;
         if (error instanceof ResponseValidationError) {
           // The platform answered 2xx: the update was applied even if its echo is odd.
           this.#options.onDelivered?.(entry);
-          return 'delivered';
+          return true;
         }
         const keep =
           isTransientError(error) ||
@@ -254,7 +256,7 @@ export class Outbox {
             error: error instanceof Error ? error.message : String(error),
           });
           this.#options.onDropped?.(entry, error);
-          return 'dropped';
+          return true;
         }
         const delayMs = retryDelayMs(error, attempt, {
           baseDelayMs: this.#options.backoff?.baseDelayMs ?? 250,
@@ -273,7 +275,7 @@ export class Outbox {
         try {
           await sleep(delayMs, signal);
         } catch {
-          return 'aborted';
+          return false;
         }
       }
     }

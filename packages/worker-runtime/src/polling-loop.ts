@@ -199,8 +199,8 @@ export class PollingLoop {
   #remember(id: string): void {
     this.#seen.add(id);
     if (this.#seen.size > SEEN_LIMIT) {
-      const oldest = this.#seen.values().next().value;
-      if (oldest !== undefined) this.#seen.delete(oldest);
+      // A Set iterates in insertion order: its first value is the oldest id.
+      this.#seen.delete(this.#seen.values().next().value as string);
     }
   }
 
@@ -308,7 +308,7 @@ export class PollingLoop {
           delayMs,
           error: error instanceof Error ? error.message : String(error),
         });
-        if (!(await pause(delayMs, signal))) break;
+        await pause(delayMs, signal);
         continue;
       }
       // Stopped while the answer was on its way: queue nothing.
@@ -352,16 +352,12 @@ export class PollingLoop {
       this.#startQueued();
       // Work arrived: poll again once the queue has drained. Idle: wait the interval.
       if (fresh.length > 0) continue;
-      if (!(await pause(intervalMs, signal))) break;
+      await pause(intervalMs, signal);
     }
   }
 }
 
-async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  try {
-    await sleep(ms, signal);
-    return true;
-  } catch {
-    return false;
-  }
+/** Wait `ms`, or less when stopped (the loop's condition then ends it). */
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  await sleep(ms, signal).catch(() => {});
 }
