@@ -1,8 +1,9 @@
 // docs/protocols/llama-orch.md §3.2 and §11.2 (backpressure hints: Retry-After, X-Backoff-Ms,
 // retry_after_ms).
 
-const toMs = (value: number): number | undefined =>
-  Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+/** A hint in milliseconds: a finite number >= 0, rounded; anything else (a string, null) is none. */
+const toMs = (value: unknown): number | undefined =>
+  Number.isFinite(value) && (value as number) >= 0 ? Math.round(value as number) : undefined;
 
 function numberHeader(headers: Headers, name: string, scale: number): number | undefined {
   // Stryker disable next-line MethodExpression: Headers already strips a value's surrounding whitespace
@@ -24,14 +25,10 @@ export function parseRetryAfter(headers: Headers, body?: unknown): number | unde
     numberHeader(headers, 'x-backoff-ms', 1),
   ];
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-    const value = (body as Record<string, unknown>).retry_after_ms;
-    if (typeof value === 'number') precise.push(toMs(value));
+    precise.push(toMs((body as Record<string, unknown>).retry_after_ms));
   }
-  let largest: number | undefined;
-  for (const hint of precise) {
-    if (hint !== undefined && (largest === undefined || hint > largest)) largest = hint;
-  }
-  return largest ?? retryAfterHeader(headers);
+  const given = precise.filter((hint) => hint !== undefined);
+  return given.length > 0 ? Math.max(...given) : retryAfterHeader(headers);
 }
 
 /** `Retry-After` as seconds or an HTTP date. */

@@ -92,12 +92,12 @@ export function retryDelayFor(
   if (failure instanceof ApiError) {
     if (!policy.statuses.has(failure.status) || failure.retriable === false) return undefined;
     const hint = failure.retryAfterMs;
-    if (hint !== undefined && hint > policy.maxRetryDelayMs) return undefined;
+    if ((hint ?? 0) > policy.maxRetryDelayMs) return undefined;
     delayMs = hint ?? computeBackoff(attempt, policy);
   } else if (failure instanceof ConnectionError || failure instanceof TimeoutError) {
     delayMs = computeBackoff(attempt, policy);
   } else return undefined;
   // A wait that would outlast the total timeout only turns a clear error into a timeout.
-  if (deadline !== undefined && performance.now() + delayMs >= deadline) return undefined;
+  if (performance.now() + delayMs >= (deadline ?? Number.POSITIVE_INFINITY)) return undefined;
   return delayMs;
 }

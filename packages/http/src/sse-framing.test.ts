@@ -47,6 +47,9 @@ describe('TolerantFraming', () => {
       'event: e\nid: 9\n\ndata: 3\n\n',
       'event: e\n: ping\n\ndata: 4\n\n',
       'event: e\ndone\nd\n\ndata: 5\n\n',
+      'event: e\ndataset: 1\n\ndata: 6\n\n',
+      'extra\n\ndata: 7\n\n',
+      'event1: x\n\ndata: 8\n\n',
     ];
     const random = seeded(42);
     for (let round = 0; round < 300; round++) {
@@ -85,6 +88,14 @@ describe('TolerantFraming', () => {
     expect(run('event: e\ndone\ndatum: 2\nd\n\ndata: 1\n\n')).toBe(
       'event: e\ndone\ndatum: 2\nd\ndata: 1\n\n',
     );
+    // A field name ends at `:` or the end of the line: `dataset` is not `data`, `extra` no event.
+    expect(run('event: e\ndataset: 2\n\ndata: 1\n\n')).toBe('event: e\ndataset: 2\ndata: 1\n\n');
+    expect(run('extra\n\ndata: 1\n\n')).toBe('extra\n\ndata: 1\n\n');
+  });
+
+  it('takes the exact path for a chunk with a CR anywhere, its second character included', () => {
+    expect(run(':\revent: t\r\rdata: 1\r\r')).toBe(':\revent: t\rdata: 1\r\r');
+    expect(run('\revent: t\r\rdata: 1\r\r')).toBe('\revent: t\rdata: 1\r\r');
   });
 
   it('handles CRLF split between chunks, and CR-only endings', () => {

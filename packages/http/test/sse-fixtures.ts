@@ -72,6 +72,14 @@ export const fixtures: SseFixture[] = [
     ],
   },
   {
+    name: 'Pact framing with a field named like data (dataset:) before the blank line',
+    body: 'event: token\ndataset: x\n\ndata: {"t":"a","i":0}\n\nevent: end\ndata: {}\n\n',
+    expected: [
+      { event: 'token', data: { t: 'a', i: 0 } },
+      { event: 'end', data: {} },
+    ],
+  },
+  {
     name: 'BOM, comments, multi-line data, ids, retry, unknown fields, UTF-8',
     body: '\uFEFF: keep-alive\n\nid: 1\nevent: token\ndata: {"t":"h\u00e9llo \u{1F600}",\ndata:"i":0}\nretry: 500\nbogus\n\n:another comment\nid: 2\nevent: end\ndata:{}\n\n',
     expected: [

@@ -85,6 +85,13 @@ describe('SSE line length is capped, lines the parser discards included', () => 
     const fine = `: ${'y'.repeat(4000)}\nevent: token\ndata: {"t":"b","i":1}\n\n`;
     const ok = streamSSE(async () => chunkedResponse([enc(fine)]), { events, maxEventBytes: 4096 });
     expect(await drain(ok)).toEqual(['token']);
+    // ... and a long line that starts late in one chunk counts only its own characters.
+    const padded = `${'x-pad: 1\n'.repeat(300)}: ${'y'.repeat(3900)}\nevent: token\ndata: {"t":"b","i":1}\n\n`;
+    const late = streamSSE(
+      async () => chunkedResponse([enc(padded.slice(0, 4000)), enc(padded.slice(4000))]),
+      { events, maxEventBytes: 4096 },
+    );
+    expect(await drain(late)).toEqual(['token']);
   });
 });
 
