@@ -1,3 +1,4 @@
+import { PlatformClient } from '@uplink/platform-client';
 import { describe, expect, it, vi } from 'vitest';
 import { defineHandler, WorkerFatalError } from '../src/index.js';
 import {
@@ -71,7 +72,10 @@ describe('Worker: concurrency, double starts, auth, outages and shutdown', () =>
     );
     await worker.start();
     await vi.waitFor(() => expect(runs).toHaveBeenCalledTimes(1));
-    const polls = platform.calls[TASKS_ROUTE] ?? 0;
+    // Polls for pending tasks; the startup recovery lists running ones on its own schedule.
+    const polls = platform.requests.filter(
+      (r) => r.route === TASKS_ROUTE && r.query.status === 'pending',
+    ).length;
     await vi.waitFor(() => expect(platform.calls[TASKS_ROUTE]).toBeGreaterThan(polls + 5), {
       timeout: 5000,
     });
@@ -82,6 +86,37 @@ describe('Worker: concurrency, double starts, auth, outages and shutdown', () =>
     await vi.waitFor(() => expect(platform.tasks[0]?.status).toBe('done'), { timeout: 5000 });
     expect(runs).toHaveBeenCalledTimes(1);
     expect(acceptedStatuses(platform, task.id)).toEqual(['running', 'done']);
+  });
+
+  it('logs every failed poll once: one request per warning, none hidden in client retries', async () => {
+    const { platform, token } = await startPlatform({
+      routes: { [TASKS_ROUTE]: { serverError: 1 } },
+    });
+    const warnings: string[] = [];
+    const worker = createWorker(
+      platform,
+      token,
+      [defineHandler('deploy', { capability: DEPLOY_CAPABILITY, run: () => ({}) })],
+      {
+        // The client's default policy retries a GET twice; the Worker must send each poll once.
+        client: new PlatformClient({ token, baseUrl: platform.url, env: {} }),
+        logger: { debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {} },
+      },
+    );
+    await worker.start();
+    await vi.waitFor(() => expect(warnings.length).toBeGreaterThanOrEqual(3), {
+      timeout: 10_000,
+      interval: 10,
+    });
+    await worker.stop({ graceMs: 0 });
+    // Polls for pending tasks; the startup recovery lists running ones on its own schedule.
+    const polls = platform.requests.filter(
+      (r) => r.route === TASKS_ROUTE && r.query.status === 'pending',
+    ).length;
+    const pollWarnings = warnings.filter((w) => w.startsWith('platform error'));
+    // The poll running when the worker stopped may have no warning of its own.
+    expect(polls - pollWarnings.length).toBeGreaterThanOrEqual(0);
+    expect(polls - pollWarnings.length).toBeLessThanOrEqual(1);
   });
 
   it('stops with a fatal error when pairing gets a 401', async () => {
